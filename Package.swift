@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "project",
+  products: [
+    .executable(name: "project", targets: ["project"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CSQLite",
+      pkgConfig: "sqlite3",
+      providers: [.apt(["libsqlite3-dev"])]
+    ),
+    .systemLibrary(
+      name: "CYAML",
+      pkgConfig: "yaml-0.1",
+      providers: [.apt(["libyaml-dev"])]
+    ),
+    .target(
+      name: "ProjectCore",
+      dependencies: ["CSQLite", "CYAML"]
+    ),
+    .executableTarget(
+      name: "project",
+      dependencies: [
+        "ProjectCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(
+      name: "ProjectCoreTests",
+      dependencies: ["ProjectCore"]
+    ),
+    .testTarget(
+      name: "ProjectTests",
+      dependencies: ["project"]
+    ),
+  ]
+)

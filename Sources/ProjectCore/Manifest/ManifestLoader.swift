@@ -1,0 +1,495 @@
+/// Loads `project.yaml` into a `Manifest`, checking every part and naming file:line:column and
+/// the YAML path of whatever is wrong.
+public struct ManifestLoader {
+  public static let fileName = "project.yaml"
+
+  /// Finds the manifest: `explicit`, else `$PROJECT_MANIFEST`, else the nearest `project.yaml`
+  /// in `directory` or above it.
+  public static func locate(explicit: String?, directory: String = FileSystem.currentDirectory()) throws(ManifestError) -> String {
+    let cwd = FileSystem.currentDirectory()
+    if let explicit, !explicit.isEmpty {
+      return Path.normalize(Path.join(cwd, explicit))
+    }
+    if let fromEnvironment = FileSystem.environment("PROJECT_MANIFEST"), !fromEnvironment.isEmpty {
+      return Path.normalize(Path.join(cwd, fromEnvironment))
+    }
+    var folder = Path.normalize(Path.join(cwd, directory))
+    while true {
+      let candidate = Path.join(folder, fileName)
+      if FileSystem.exists(candidate) { return candidate }
+      if folder == "/" { break }
+      folder = Path.directory(of: folder)
+    }
+    throw ManifestError(
+      file: fileName, mark: nil, path: "",
+      message: "no manifest found in \(cwd) or any folder above it; pass --manifest PATH, set PROJECT_MANIFEST, or run 'project init'")
+  }
+
+  public static func load(path: String) throws(ManifestError) -> Manifest {
+    let display = Path.display(path)
+    let bytes: [UInt8]
+    do {
+      guard let read = try FileSystem.read(path) else {
+        throw ManifestError(file: display, mark: nil, path: "", message: "the manifest does not exist")
+      }
+      bytes = read
+    } catch let error as ManifestError {
+      throw error
+    } catch {
+      throw ManifestError(file: display, mark: nil, path: "", message: "\(error)")
+    }
+    return try parse(bytes, path: path)
+  }
+
+  /// Parses manifest text; `path` is the file's absolute path, against which `data_dir` resolves.
+  public static func parse(_ bytes: [UInt8], path: String) throws(ManifestError) -> Manifest {
+    let display = Path.display(path)
+    let root: YAMLNode?
+    do {
+      root = try YAMLReader.parse(bytes)
+    } catch {
+      throw ManifestError(file: display, mark: error.mark, path: "", message: error.message)
+    }
+    guard let root else {
+      throw ManifestError(file: display, mark: nil, path: "", message: "the manifest is empty; it needs at least 'version: 1' and 'services:'")
+    }
+    var loader = ManifestLoader(file: display, manifestPath: path)
+    return try loader.manifest(root)
+  }
+
+  let file: String
+  let manifestPath: String
+
+  func error(_ node: YAMLNode?, _ path: String, _ message: String) -> ManifestError {
+    ManifestError(file: file, mark: node?.mark, path: path, message: message)
+  }
+
+  /// The pairs of a mapping node, after checking its keys against the allowed ones.
+  func mapping(_ node: YAMLNode, _ path: String, allowed: [String]?) throws(ManifestError) -> [(key: String, keyNode: YAMLNode, value: YAMLNode)] {
+    guard case .mapping(let pairs, _) = node else {
+      throw error(node, path, "expected a mapping, found \(node.kindName)")
+    }
+    var seen: Set<String> = []
+    var result: [(key: String, keyNode: YAMLNode, value: YAMLNode)] = []
+    for pair in pairs {
+      guard let key = pair.key.scalarText else {
+        throw error(pair.key, path, "keys must be plain names, found \(pair.key.kindName)")
+      }
+      let keyPath = path.isEmpty ? key : "\(path).\(key)"
+      if !seen.insert(key).inserted {
+        throw error(pair.key, keyPath, "duplicate key '\(key)'")
+      }
+      if let allowed, !allowed.contains(key) {
+        var message = "unknown key '\(key)'"
+        if let near = Suggestion.nearest(to: key, in: allowed) {
+          message += "; did you mean '\(near)'?"
+        } else {
+          message += "; expected one of \(allowed.joined(separator: ", "))"
+        }
+        throw error(pair.key, keyPath, message)
+      }
+      result.append((key, pair.key, pair.value))
+    }
+    return result
+  }
+
+  func string(_ node: YAMLNode, _ path: String) throws(ManifestError) -> String {
+    guard case .scalar(let text, _, _) = node else {
+      throw error(node, path, "expected a string, found \(node.kindName)")
+    }
+    return text
+  }
+
+  func bool(_ node: YAMLNode, _ path: String) throws(ManifestError) -> Bool {
+    guard case .bool(let b) = node.jsonValue, case .scalar = node else {
+      throw error(node, path, "expected true or false, found \(describe(node))")
+    }
+    return b
+  }
+
+  func number(_ node: YAMLNode, _ path: String) throws(ManifestError) -> Double {
+    switch node.jsonValue {
+    case .integer(let i) where node.isPlainScalar: return Double(i)
+    case .double(let d) where node.isPlainScalar: return d
+    default: throw error(node, path, "expected a number, found \(describe(node))")
+    }
+  }
+
+  func count(_ node: YAMLNode, _ path: String) throws(ManifestError) -> Int {
+    guard case .integer(let i) = node.jsonValue, node.isPlainScalar, i >= 0, i <= Int64(Int32.max) else {
+      throw error(node, path, "expected a whole number of at least 0, found \(describe(node))")
+    }
+    return Int(i)
+  }
+
+  func describe(_ node: YAMLNode) -> String {
+    if case .scalar(let text, _, _) = node { return "'\(text)'" }
+    return node.kindName
+  }
+
+  func identifier(_ name: String, _ node: YAMLNode, _ path: String, what: String) throws(ManifestError) -> String {
+    guard Identifier.isSafe(name) else {
+      throw error(node, path, "\(what) '\(name)' is not a safe name; use letters, digits and '_', starting with a letter or '_' (at most \(Identifier.maximumLength) characters)")
+    }
+    return name
+  }
+
+  mutating func manifest(_ root: YAMLNode) throws(ManifestError) -> Manifest {
+    let pairs = try mapping(root, "", allowed: ["version", "app", "data_dir", "defaults", "services"])
+    var app = "project"
+    var dataDir = "data"
+    var backend = Backend.sqlite
+    var servicesNode: YAMLNode?
+    var sawVersion = false
+    for (key, keyNode, value) in pairs {
+      switch key {
+      case "version":
+        sawVersion = true
+        guard case .integer(1) = value.jsonValue else {
+          throw error(value, "version", "unsupported manifest version \(describe(value)); this build reads version 1")
+        }
+      case "app":
+        app = try string(value, "app")
+        guard Identifier.isSafeFileName(app) else {
+          throw error(value, "app", "app name '\(app)' must be letters, digits, '_', '-' or '.', not starting with '.'")
+        }
+      case "data_dir":
+        dataDir = try string(value, "data_dir")
+        if dataDir.isEmpty { throw error(value, "data_dir", "must not be empty") }
+      case "defaults":
+        for (dkey, _, dvalue) in try mapping(value, "defaults", allowed: ["backend"]) where dkey == "backend" {
+          backend = try self.backend(dvalue, "defaults.backend")
+        }
+      case "services":
+        servicesNode = value
+      default:
+        _ = keyNode
+      }
+    }
+    if !sawVersion {
+      throw error(root, "version", "missing 'version: 1' at the top of the manifest")
+    }
+    let manifestFolder = Path.directory(of: manifestPath)
+    let dataDirectory = Path.normalize(Path.join(manifestFolder, dataDir))
+    var services: [ServiceDefinition] = []
+    if let servicesNode, !(servicesNode.isPlainScalar && servicesNode.jsonValue.isNull) {
+      for (name, nameNode, value) in try mapping(servicesNode, "services", allowed: nil) {
+        let path = "services.\(name)"
+        _ = try identifier(name, nameNode, path, what: "service name")
+        services.append(try service(name, value, path, app: app, dataDirectory: dataDirectory))
+      }
+    } else {
+      throw error(root, "services", "missing 'services:'; declare at least one service")
+    }
+    try checkSharedStores(services, servicesNode)
+    return Manifest(path: manifestPath, app: app, dataDirectory: dataDirectory, defaultBackend: backend, services: services)
+  }
+
+  func backend(_ node: YAMLNode, _ path: String) throws(ManifestError) -> Backend {
+    let text = try string(node, path)
+    guard let backend = Backend(rawValue: text) else {
+      var message = "unknown backend '\(text)'"
+      if let near = Suggestion.nearest(to: text, in: Backend.allCases.map(\.rawValue)) { message += "; did you mean '\(near)'?" } else { message += "; expected json or sqlite" }
+      throw error(node, path, message)
+    }
+    return backend
+  }
+
+  mutating func service(_ name: String, _ node: YAMLNode, _ path: String, app: String, dataDirectory: String) throws(ManifestError) -> ServiceDefinition {
+    let pairs = try mapping(node, path, allowed: ["description", "fields", "indexes", "stores", "id", "additional_fields"])
+    var description: String?
+    var schema = ObjectSchema()
+    var fieldsNode: YAMLNode?
+    var indexNodes: [(String, YAMLNode)] = []
+    var idStrategy = RecordID.Strategy.uuid7
+    var idNode: YAMLNode?
+    var jsonPath = "json/\(name)_items.json"
+    var jsonNode: YAMLNode?
+    var sqlitePath = "db/\(app).db"
+    var sqliteNode: YAMLNode?
+    var table = "\(name)_items"
+    for (key, _, value) in pairs {
+      let keyPath = "\(path).\(key)"
+      switch key {
+      case "description": description = try string(value, keyPath)
+      case "fields": fieldsNode = value
+      case "additional_fields": schema.additional = try bool(value, keyPath)
+      case "indexes":
+        guard case .sequence(let items, _) = value else {
+          throw error(value, keyPath, "expected a list of field names, found \(value.kindName)")
+        }
+        for (i, item) in items.enumerated() { indexNodes.append((try string(item, "\(keyPath)[\(i)]"), item)) }
+      case "id":
+        idNode = value
+        if case .scalar(let text, _, _) = value {
+          switch text {
+          case "uuid7", "uuidv7": idStrategy = .uuid7
+          case "uuid4", "uuidv4": idStrategy = .uuid4
+          default:
+            throw error(value, keyPath, "unknown id kind '\(text)'; expected uuid7, uuid4 or {field: NAME}")
+          }
+        } else {
+          for (ikey, _, ivalue) in try mapping(value, keyPath, allowed: ["field"]) where ikey == "field" {
+            idStrategy = .field(try string(ivalue, "\(keyPath).field"))
+          }
+        }
+      case "stores":
+        for (skey, _, svalue) in try mapping(value, keyPath, allowed: ["json", "sqlite"]) {
+          let storePath = "\(keyPath).\(skey)"
+          if skey == "json" {
+            for (k, _, v) in try mapping(svalue, storePath, allowed: ["path"]) where k == "path" {
+              jsonPath = try string(v, "\(storePath).path")
+              jsonNode = v
+            }
+          } else {
+            for (k, _, v) in try mapping(svalue, storePath, allowed: ["path", "table"]) {
+              if k == "path" {
+                sqlitePath = try string(v, "\(storePath).path")
+                sqliteNode = v
+              } else {
+                table = try identifier(try string(v, "\(storePath).table"), v, "\(storePath).table", what: "table name")
+              }
+            }
+          }
+        }
+      default: break
+      }
+    }
+    guard let fieldsNode else {
+      throw error(node, "\(path).fields", "missing 'fields:'; a service needs at least one field")
+    }
+    schema.fields = try objectFields(fieldsNode, "\(path).fields", topLevel: true)
+    if schema.fields.isEmpty {
+      throw error(fieldsNode, "\(path).fields", "a service needs at least one field")
+    }
+    if case .field(let idField) = idStrategy {
+      guard let spec = schema.spec(for: idField) else {
+        throw error(idNode, "\(path).id.field", "unknown field '\(idField)'" + suggestion(idField, schema.fieldNames))
+      }
+      switch spec.type {
+      case .string, .integer: break
+      default: throw error(idNode, "\(path).id.field", "a natural key must be a string or integer field, not \(spec.type.name)")
+      }
+      guard spec.required else {
+        throw error(idNode, "\(path).id.field", "the natural key field '\(idField)' must be 'required: true'")
+      }
+    }
+    var indexes: [FieldPath] = []
+    for (i, (text, indexNode)) in indexNodes.enumerated() {
+      guard let fieldPath = FieldPath(parsing: text), schema.spec(at: fieldPath) != nil || schema.isFreeForm(fieldPath) else {
+        throw error(indexNode, "\(path).indexes[\(i)]", "unknown field '\(text)'" + suggestion(text, schema.fieldNames))
+      }
+      guard fieldPath.components.allSatisfy(Identifier.isSafe) else {
+        throw error(indexNode, "\(path).indexes[\(i)]", "'\(text)' is not a safe field path")
+      }
+      indexes.append(fieldPath)
+    }
+    return ServiceDefinition(
+      name: name, description: description, schema: schema, idStrategy: idStrategy, indexes: indexes,
+      jsonPath: try storePath(jsonPath, jsonNode, "\(path).stores.json.path", dataDirectory: dataDirectory),
+      sqlitePath: try storePath(sqlitePath, sqliteNode, "\(path).stores.sqlite.path", dataDirectory: dataDirectory),
+      table: table)
+  }
+
+  func suggestion(_ word: String, _ candidates: [String]) -> String {
+    Suggestion.nearest(to: word, in: candidates).map { "; did you mean '\($0)'?" } ?? ""
+  }
+
+  /// Resolves a store path against the data folder; relative paths must stay inside it.
+  func storePath(_ text: String, _ node: YAMLNode?, _ path: String, dataDirectory: String) throws(ManifestError) -> String {
+    if text.isEmpty || text.hasSuffix("/") { throw error(node, path, "expected a file path, found '\(text)'") }
+    if text.utf8.contains(0) { throw error(node, path, "the path contains a NUL byte") }
+    if Path.isAbsolute(text) { return Path.normalize(text) }
+    let resolved = Path.normalize(Path.join(dataDirectory, text))
+    guard Path.isInside(resolved, dataDirectory), resolved != dataDirectory else {
+      throw error(node, path, "'\(text)' escapes data_dir (\(Path.display(dataDirectory))); use a path inside it, or an absolute path")
+    }
+    return resolved
+  }
+
+  func checkSharedStores(_ services: [ServiceDefinition], _ node: YAMLNode?) throws(ManifestError) {
+    var jsonOwners: [String: String] = [:]
+    var tableOwners: [String: String] = [:]
+    for service in services {
+      if let other = jsonOwners[service.jsonPath] {
+        throw error(node, "services.\(service.name).stores.json.path", "services '\(other)' and '\(service.name)' share the JSON file \(Path.display(service.jsonPath)); give each its own")
+      }
+      jsonOwners[service.jsonPath] = service.name
+      let tableKey = service.sqlitePath + "\u{0}" + service.table.lowercased()
+      if let other = tableOwners[tableKey] {
+        throw error(node, "services.\(service.name).stores.sqlite.table", "services '\(other)' and '\(service.name)' share the table '\(service.table)' in \(Path.display(service.sqlitePath)); give each its own")
+      }
+      tableOwners[tableKey] = service.name
+    }
+  }
+
+  static let fieldKeys = [
+    "type", "required", "default", "minimum", "maximum", "min_length", "max_length", "pattern",
+    "unique", "values", "items", "fields", "additional", "description",
+  ]
+
+  func objectFields(_ node: YAMLNode, _ path: String, topLevel: Bool) throws(ManifestError) -> [(name: String, spec: FieldSpec)] {
+    var fields: [(name: String, spec: FieldSpec)] = []
+    for (name, nameNode, value) in try mapping(node, path, allowed: nil) {
+      let fieldPath = "\(path).\(name)"
+      _ = try identifier(name, nameNode, fieldPath, what: "field name")
+      if topLevel, Identifier.reserved.contains(name) {
+        throw error(nameNode, fieldPath, "'\(name)' is reserved for the record's own \(name); choose another field name")
+      }
+      fields.append((name, try fieldSpec(value, fieldPath, topLevel: topLevel)))
+    }
+    return fields
+  }
+
+  func typeName(_ node: YAMLNode, _ path: String) throws(ManifestError) -> String {
+    let name = try string(node, path)
+    guard FieldType.names.contains(name) else {
+      throw error(node, path, "unknown type '\(name)'" + (Suggestion.nearest(to: name, in: FieldType.names).map { "; did you mean '\($0)'?" } ?? "; expected one of \(FieldType.names.joined(separator: ", "))"))
+    }
+    return name
+  }
+
+  func fieldSpec(_ node: YAMLNode, _ path: String, topLevel: Bool) throws(ManifestError) -> FieldSpec {
+    if case .scalar = node {
+      let name = try typeName(node, path)
+      if ["enum", "array"].contains(name) {
+        throw error(node, path, "type '\(name)' needs a mapping with \(name == "enum" ? "'values'" : "'items'")")
+      }
+      return FieldSpec(type: name == "object" ? .object(ObjectSchema(additional: true)) : simpleType(name))
+    }
+    let pairs = try mapping(node, path, allowed: Self.fieldKeys)
+    guard let typePair = pairs.first(where: { $0.key == "type" }) else {
+      throw error(node, "\(path).type", "missing 'type'; expected one of \(FieldType.names.joined(separator: ", "))")
+    }
+    let name = try typeName(typePair.value, "\(path).type")
+    func value(_ key: String) -> YAMLNode? { pairs.first { $0.key == key }?.value }
+    func reject(_ keys: [String], unless allowed: Bool, for kinds: String) throws(ManifestError) {
+      guard !allowed else { return }
+      for key in keys {
+        if let v = pairs.first(where: { $0.key == key }) {
+          throw error(v.keyNode, "\(path).\(key)", "'\(key)' applies to \(kinds), not to type '\(name)'")
+        }
+      }
+    }
+    var type: FieldType
+    switch name {
+    case "enum":
+      guard let valuesNode = value("values") else {
+        throw error(node, "\(path).values", "an enum needs 'values', a list of strings")
+      }
+      guard case .sequence(let items, _) = valuesNode, !items.isEmpty else {
+        throw error(valuesNode, "\(path).values", "expected a non-empty list of strings")
+      }
+      var values: [String] = []
+      for (i, item) in items.enumerated() {
+        let text = try string(item, "\(path).values[\(i)]")
+        if values.contains(text) { throw error(item, "\(path).values[\(i)]", "duplicate value '\(text)'") }
+        values.append(text)
+      }
+      type = .enumeration(values)
+    case "array":
+      guard let itemsNode = value("items") else {
+        throw error(node, "\(path).items", "an array needs 'items', the type of its elements")
+      }
+      type = .array(try fieldSpec(itemsNode, "\(path).items", topLevel: false))
+    case "object":
+      let additional = try value("additional").map { v throws(ManifestError) in try bool(v, "\(path).additional") } ?? false
+      let nested = try value("fields").map { v throws(ManifestError) in try objectFields(v, "\(path).fields", topLevel: false) } ?? []
+      if nested.isEmpty && !additional {
+        throw error(node, path, "an object needs 'fields' or 'additional: true'")
+      }
+      type = .object(ObjectSchema(fields: nested, additional: additional))
+    default:
+      type = simpleType(name)
+    }
+    try reject(["values"], unless: name == "enum", for: "enum")
+    try reject(["items"], unless: name == "array", for: "array")
+    try reject(["fields", "additional"], unless: name == "object", for: "object")
+    try reject(["minimum", "maximum"], unless: name == "integer" || name == "number", for: "integer and number")
+    try reject(["min_length", "max_length"], unless: name == "string" || name == "array", for: "string and array")
+    try reject(["pattern"], unless: name == "string", for: "string")
+    var spec = FieldSpec(type: type)
+    for (key, keyNode, v) in pairs {
+      let keyPath = "\(path).\(key)"
+      switch key {
+      case "required": spec.required = try bool(v, keyPath)
+      case "minimum": spec.minimum = try number(v, keyPath)
+      case "maximum": spec.maximum = try number(v, keyPath)
+      case "min_length": spec.minLength = try count(v, keyPath)
+      case "max_length": spec.maxLength = try count(v, keyPath)
+      case "description": spec.description = try string(v, keyPath)
+      case "pattern":
+        let pattern = try string(v, keyPath)
+        do { _ = try Regex(pattern) } catch {
+          throw self.error(v, keyPath, "invalid pattern '\(pattern)'")
+        }
+        spec.pattern = pattern
+      case "unique":
+        spec.unique = try bool(v, keyPath)
+        if spec.unique {
+          guard topLevel else { throw error(keyNode, keyPath, "'unique' applies to top-level fields only") }
+          switch type {
+          case .string, .integer, .number, .boolean, .datetime, .date, .enumeration: break
+          default: throw error(keyNode, keyPath, "'unique' applies to scalar fields, not to type '\(name)'")
+          }
+        }
+      default: break
+      }
+    }
+    if let minimum = spec.minimum, let maximum = spec.maximum, minimum > maximum {
+      throw error(value("minimum"), "\(path).minimum", "minimum \(ValueText.number(minimum)) is greater than maximum \(ValueText.number(maximum))")
+    }
+    if let minLength = spec.minLength, let maxLength = spec.maxLength, minLength > maxLength {
+      throw error(value("min_length"), "\(path).min_length", "min_length \(minLength) is greater than max_length \(maxLength)")
+    }
+    if let defaultNode = value("default") {
+      let defaultValue = defaultNode.jsonValue
+      let issues = SchemaValidator(schema: ObjectSchema()).validate(defaultValue, spec: spec, path: FieldPath([]))
+      if let issue = issues.first {
+        throw error(defaultNode, "\(path).default", "the default does not fit the field: \(issue)")
+      }
+      spec.defaultValue = defaultValue
+    }
+    return spec
+  }
+
+  func simpleType(_ name: String) -> FieldType {
+    switch name {
+    case "string": .string
+    case "integer": .integer
+    case "number": .number
+    case "boolean": .boolean
+    case "datetime": .datetime
+    case "date": .date
+    default: .any
+    }
+  }
+}
+
+extension YAMLNode {
+  var isPlainScalar: Bool {
+    if case .scalar(_, let plain, _) = self { return plain }
+    return false
+  }
+}
+
+/// Names that are safe to use unquoted in SQL and in file names.
+public enum Identifier {
+  public static let maximumLength = 64
+  /// Names the record itself uses; a schema may not declare them as fields.
+  public static let reserved: Set<String> = ["id", "created_at", "updated_at"]
+
+  public static func isSafe(_ name: String) -> Bool {
+    guard let first = name.utf8.first, name.utf8.count <= maximumLength else { return false }
+    guard first == UInt8(ascii: "_") || isLetter(first) else { return false }
+    return name.utf8.allSatisfy { $0 == UInt8(ascii: "_") || isLetter($0) || isDigit($0) }
+  }
+
+  public static func isSafeFileName(_ name: String) -> Bool {
+    guard let first = name.utf8.first, first != UInt8(ascii: "."), name.utf8.count <= 128 else { return false }
+    return name.utf8.allSatisfy { isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
+  }
+
+  static func isLetter(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
+  static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+}

@@ -1,0 +1,217 @@
+import CYAML
+
+/// A position in a text file, 1-based.
+public struct SourceMark: Hashable, Sendable {
+  public var line: Int
+  public var column: Int
+  public init(line: Int, column: Int) {
+    self.line = line
+    self.column = column
+  }
+}
+
+/// A YAML document as a tree of nodes, each remembering where it stood in the file.
+public indirect enum YAMLNode: Sendable {
+  /// `plain` is false for quoted and block scalars, which are always strings.
+  case scalar(String, plain: Bool, SourceMark)
+  case sequence([YAMLNode], SourceMark)
+  case mapping([(key: YAMLNode, value: YAMLNode)], SourceMark)
+
+  public var mark: SourceMark {
+    switch self {
+    case .scalar(_, _, let m), .sequence(_, let m), .mapping(_, let m): m
+    }
+  }
+
+  public var kindName: String {
+    switch self {
+    case .scalar: "a scalar"
+    case .sequence: "a list"
+    case .mapping: "a mapping"
+    }
+  }
+
+  /// The value under the YAML 1.2 core schema: null, booleans, integers and floats are resolved
+  /// from plain scalars; quoted scalars stay strings.
+  public var jsonValue: JSONValue {
+    switch self {
+    case .scalar(let text, let plain, _):
+      return plain ? YAMLNode.resolvePlain(text) : .string(text)
+    case .sequence(let items, _):
+      return .array(items.map(\.jsonValue))
+    case .mapping(let pairs, _):
+      var object = JSONObject()
+      for pair in pairs { object[pair.key.scalarText ?? JSONWriter.string(pair.key.jsonValue)] = pair.value.jsonValue }
+      return .object(object)
+    }
+  }
+
+  public var scalarText: String? {
+    if case .scalar(let text, _, _) = self { return text }
+    return nil
+  }
+
+  static func resolvePlain(_ text: String) -> JSONValue {
+    switch text {
+    case "", "~", "null", "Null", "NULL": return .null
+    case "true", "True", "TRUE": return .bool(true)
+    case "false", "False", "FALSE": return .bool(false)
+    case ".inf", ".Inf", ".INF", "+.inf", "-.inf", ".nan", ".NaN", ".NAN": return .string(text)
+    default: break
+    }
+    if let first = text.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || (first >= 0x30 && first <= 0x39) || first == UInt8(ascii: ".") {
+      let unsigned = text.hasPrefix("+") ? String(text.dropFirst()) : text
+      if let value = try? JSONReader.parse(unsigned) {
+        switch value {
+        case .integer, .double: return value
+        default: break
+        }
+      }
+      if let i = Int64(unsigned) { return .integer(i) }
+      if let d = Double(unsigned), d.isFinite, unsigned.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }),
+        unsigned.allSatisfy({ "0123456789.eE+-".contains($0) })
+      {
+        return .double(d)
+      }
+    }
+    return .string(text)
+  }
+}
+
+/// A YAML syntax error from libyaml, or a document shape this reader does not accept.
+public struct YAMLError: Error, Sendable {
+  public var mark: SourceMark
+  public var message: String
+}
+
+/// Reads YAML text with libyaml's event parser into a `YAMLNode` tree.
+///
+/// Aliases are expanded (with a bound on the total size, against "billion laughs"), nesting is
+/// bounded, and only the first document is read; a second one is an error.
+public enum YAMLReader {
+  public static let maximumDepth = 256
+  public static let maximumNodes = 1_000_000
+
+  public static func parse(_ bytes: [UInt8]) throws(YAMLError) -> YAMLNode? {
+    var parser = yaml_parser_t()
+    guard yaml_parser_initialize(&parser) == 1 else {
+      throw YAMLError(mark: SourceMark(line: 1, column: 1), message: "cannot start the YAML parser")
+    }
+    defer { yaml_parser_delete(&parser) }
+    if bytes.contains(0) {
+      let offset = bytes.firstIndex(of: 0) ?? 0
+      let line = bytes[..<offset].filter { $0 == 0x0A }.count + 1
+      throw YAMLError(mark: SourceMark(line: line, column: 1), message: "the file contains a NUL byte")
+    }
+    return try bytes.withUnsafeBufferPointer { buffer throws(YAMLError) -> YAMLNode? in
+      yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
+      var builder = YAMLTreeBuilder()
+      while true {
+        var event = yaml_event_t()
+        guard yaml_parser_parse(&parser, &event) == 1 else {
+          let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
+          let context = parser.context.map { String(cString: $0) + " " } ?? ""
+          let mark = SourceMark(line: Int(parser.problem_mark.line) + 1, column: Int(parser.problem_mark.column) + 1)
+          throw YAMLError(mark: mark, message: context + problem)
+        }
+        defer { yaml_event_delete(&event) }
+        if event.type == YAML_STREAM_END_EVENT { return builder.root }
+        try builder.handle(&event)
+      }
+    }
+  }
+}
+
+struct YAMLTreeBuilder {
+  enum Frame {
+    case sequence([YAMLNode], SourceMark, anchor: String?)
+    case mapping([(key: YAMLNode, value: YAMLNode)], pendingKey: YAMLNode?, SourceMark, anchor: String?)
+  }
+
+  var stack: [Frame] = []
+  /// The expanded size of each open container, so that aliases count what they stand for.
+  var frameSizes: [Int] = []
+  var anchors: [String: (node: YAMLNode, size: Int)] = [:]
+  var root: YAMLNode?
+  var documents = 0
+  var nodeCount = 0
+
+  static func string(_ pointer: UnsafeMutablePointer<UInt8>?) -> String? {
+    pointer.map { String(cString: $0) }
+  }
+
+  mutating func handle(_ event: inout yaml_event_t) throws(YAMLError) {
+    let mark = SourceMark(line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+    switch event.type {
+    case YAML_DOCUMENT_START_EVENT:
+      documents += 1
+      if documents > 1 { throw YAMLError(mark: mark, message: "a second YAML document; the manifest must be one document") }
+    case YAML_SEQUENCE_START_EVENT:
+      try push(mark)
+      frameSizes.append(1)
+      stack.append(.sequence([], mark, anchor: Self.string(event.data.sequence_start.anchor)))
+    case YAML_MAPPING_START_EVENT:
+      try push(mark)
+      frameSizes.append(1)
+      stack.append(.mapping([], pendingKey: nil, mark, anchor: Self.string(event.data.mapping_start.anchor)))
+    case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+      guard let frame = stack.popLast(), let size = frameSizes.popLast() else { return }
+      switch frame {
+      case .sequence(let items, let m, let anchor):
+        try add(.sequence(items, m), anchor: anchor, size: size, counted: true)
+      case .mapping(let pairs, _, let m, let anchor):
+        try add(.mapping(pairs, m), anchor: anchor, size: size, counted: true)
+      }
+    case YAML_SCALAR_EVENT:
+      let scalar = event.data.scalar
+      let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: Int(scalar.length)), as: UTF8.self)
+      let plain = scalar.style == YAML_PLAIN_SCALAR_STYLE && scalar.tag == nil
+      try add(.scalar(text, plain: plain, mark), anchor: Self.string(scalar.anchor), size: 1)
+    case YAML_ALIAS_EVENT:
+      let name = Self.string(event.data.alias.anchor) ?? ""
+      guard let target = anchors[name] else {
+        throw YAMLError(mark: mark, message: "unknown alias '*\(name)'")
+      }
+      try add(target.node, anchor: nil, size: target.size)
+    default:
+      break
+    }
+  }
+
+  mutating func push(_ mark: SourceMark) throws(YAMLError) {
+    if stack.count >= YAMLReader.maximumDepth {
+      throw YAMLError(mark: mark, message: "nesting deeper than \(YAMLReader.maximumDepth) levels")
+    }
+  }
+
+  /// Adds a finished node to its parent; `counted` when its size was already added child by child.
+  mutating func add(_ node: YAMLNode, anchor: String?, size: Int, counted: Bool = false) throws(YAMLError) {
+    if !counted { nodeCount += size }
+    if !frameSizes.isEmpty { frameSizes[frameSizes.count - 1] += size }
+    if nodeCount > YAMLReader.maximumNodes {
+      throw YAMLError(mark: node.mark, message: "the document expands to more than \(YAMLReader.maximumNodes) nodes")
+    }
+    if let anchor { anchors[anchor] = (node, size) }
+    guard let top = stack.popLast() else {
+      root = node
+      return
+    }
+    switch top {
+    case .sequence(var items, let m, let a):
+      items.append(node)
+      stack.append(.sequence(items, m, anchor: a))
+    case .mapping(var pairs, let pendingKey, let m, let a):
+      if let key = pendingKey {
+        pairs.append((key, node))
+        stack.append(.mapping(pairs, pendingKey: nil, m, anchor: a))
+      } else {
+        stack.append(.mapping(pairs, pendingKey: node, m, anchor: a))
+      }
+    }
+  }
+}
+
+extension YAMLReader {
+  /// The version of the libyaml built into this binary.
+  public static var libraryVersion: String { String(cString: yaml_get_version_string()) }
+}

@@ -1,0 +1,256 @@
+/// A `--where`, `--sort` or `--fields` argument that cannot be used, and why.
+public struct QueryError: Error, Sendable, Equatable, CustomStringConvertible {
+  public var message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}
+
+/// Turns `--where`, `--sort` and `--fields` text into typed queries, checking each field
+/// against the service's schema and typing each literal by the field's type.
+///
+/// Grammar: `[not ]PATH OP VALUE`, where OP is `=`, `!=`, `<`, `<=`, `>`, `>=`, `~`
+/// (substring), `!~`, `in (A,B)`, `not in (A,B)`, `exists` or `not exists`.
+public struct FilterParser {
+  public let schema: ObjectSchema
+
+  public init(schema: ObjectSchema) { self.schema = schema }
+
+  static func isPathByte(_ b: UInt8) -> Bool {
+    Identifier.isLetter(b) || Identifier.isDigit(b) || b == UInt8(ascii: "_") || b == UInt8(ascii: "-")
+  }
+
+  /// Whether a path component may be used in a query: letters, digits, `_` and `-`.
+  public static func isPathComponent(_ component: String) -> Bool {
+    !component.isEmpty && component.utf8.count <= 128 && component.utf8.allSatisfy(isPathByte)
+  }
+
+  /// What a path names: its type, or nil for free-form values; and whether it is a schema array.
+  struct Target {
+    var spec: FieldSpec?
+    var path: FieldPath
+  }
+
+  func target(_ text: String, context: String) throws(QueryError) -> Target {
+    guard let path = FieldPath(parsing: text), path.components.allSatisfy(Self.isPathComponent) else {
+      throw QueryError("\(context): '\(text)' is not a field path; use names of letters, digits, '_' and '-', joined by '.'")
+    }
+    if path.components.count == 1 {
+      switch path.components[0] {
+      case "id": return Target(spec: FieldSpec(type: .string), path: path)
+      case "created_at", "updated_at": return Target(spec: FieldSpec(type: .datetime), path: path)
+      default: break
+      }
+    }
+    if let spec = schema.spec(at: path) { return Target(spec: spec, path: path) }
+    if schema.isFreeForm(path) { return Target(spec: nil, path: path) }
+    var message = "\(context): unknown field '\(text)'"
+    let candidates = ["id", "created_at", "updated_at"] + schema.fieldNames
+    if let near = Suggestion.nearest(to: text, in: candidates) {
+      message += "; did you mean '\(near)'?"
+    } else {
+      message += "; fields are \(candidates.joined(separator: ", "))"
+    }
+    throw QueryError(message)
+  }
+
+  public func parseFilter(_ text: String) throws(QueryError) -> Filter {
+    let context = "--where '\(text)'"
+    var rest = Substring(text.trimmingSpaces)
+    var negated = false
+    if rest.hasPrefix("not ") {
+      negated = true
+      rest = Substring(String(rest.dropFirst(4)).trimmingSpaces)
+    } else if rest.hasPrefix("!") && !rest.hasPrefix("!=") {
+      negated = true
+      rest = rest.dropFirst()
+    }
+    let pathEnd = rest.utf8.firstIndex { !(Self.isPathByte($0) || $0 == UInt8(ascii: ".")) } ?? rest.endIndex
+    let pathText = String(rest[..<pathEnd])
+    if pathText.isEmpty {
+      throw QueryError("\(context): expected a field name first, as in status=active")
+    }
+    var tail = Substring(String(rest[pathEnd...]).trimmingSpaces)
+    let op: Filter.Operator
+    let symbolic: [(String, Filter.Operator, Bool)] = [
+      ("!=", .equal, true), ("<=", .lessOrEqual, false), (">=", .greaterOrEqual, false),
+      ("!~", .contains, true), ("=", .equal, false), ("<", .less, false), (">", .greater, false),
+      ("~", .contains, false),
+    ]
+    if let match = symbolic.first(where: { tail.hasPrefix($0.0) }) {
+      op = match.1
+      if match.2 { negated.toggle() }
+      tail = tail.dropFirst(match.0.count)
+    } else if tail == "exists" {
+      op = .exists
+      tail = ""
+    } else if tail == "not exists" || tail == "!exists" {
+      op = .exists
+      negated.toggle()
+      tail = ""
+    } else if tail.hasPrefix("in ") || tail.hasPrefix("in(") {
+      op = .oneOf
+      tail = tail.dropFirst(2)
+    } else if tail.hasPrefix("not in ") || tail.hasPrefix("not in(") {
+      op = .oneOf
+      negated.toggle()
+      tail = tail.dropFirst(6)
+    } else {
+      throw QueryError("\(context): expected an operator after '\(pathText)': =, !=, <, <=, >, >=, ~, !~, in (...), exists")
+    }
+    let target = try target(pathText, context: context)
+    var spec = target.spec
+    var elements = false
+    if case .array(let items)? = spec?.type {
+      spec = items
+      elements = true
+    }
+    if op != .exists, case .object? = spec?.type {
+      throw QueryError("\(context): '\(pathText)' is an object; compare one of its fields (\(pathText).NAME) or test '\(pathText) exists'")
+    }
+    var values: [JSONValue] = []
+    switch op {
+    case .exists:
+      break
+    case .oneOf:
+      let list = String(tail).trimmingSpaces
+      guard list.hasPrefix("("), list.hasSuffix(")"), list.count >= 2 else {
+        throw QueryError("\(context): expected a list in parentheses after 'in', as in status in (active,archived)")
+      }
+      for item in try Self.splitList(String(list.dropFirst().dropLast()), context: context) {
+        values.append(try literal(item, spec: spec, op: op, context: context))
+      }
+    default:
+      values.append(try literal(Self.unquote(String(tail).trimmingSpaces), spec: spec, op: op, context: context))
+    }
+    return Filter(path: target.path, op: op, values: values, negated: negated, matchesElements: elements)
+  }
+
+  /// Removes one pair of surrounding double quotes, reading JSON escapes inside them.
+  static func unquote(_ text: String) -> String {
+    guard text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\""),
+      case .string(let s)? = try? JSONReader.parse(text)
+    else { return text }
+    return s
+  }
+
+  /// Splits `a, "b,c", d` on commas outside double quotes.
+  static func splitList(_ text: String, context: String) throws(QueryError) -> [String] {
+    var items: [String] = []
+    var current = ""
+    var quoted = false
+    var escaped = false
+    for character in text {
+      if quoted {
+        current.append(character)
+        if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == "\"" { quoted = false }
+      } else if character == "\"" {
+        quoted = true
+        current.append(character)
+      } else if character == "," {
+        items.append(unquote(current.trimmingSpaces))
+        current = ""
+      } else {
+        current.append(character)
+      }
+    }
+    if quoted { throw QueryError("\(context): unterminated quote in the list") }
+    items.append(unquote(current.trimmingSpaces))
+    if items.count == 1 && items[0].isEmpty { throw QueryError("\(context): the list is empty") }
+    return items
+  }
+
+  /// Types a literal by the field's spec; nil spec means a free-form value.
+  func literal(_ text: String, spec: FieldSpec?, op: Filter.Operator, context: String) throws(QueryError) -> JSONValue {
+    guard let spec else {
+      if op == .contains { return .string(text) }
+      switch try? JSONReader.parse(text) {
+      case .integer(let i)?: return .integer(i)
+      case .double(let d)?: return .double(d)
+      case .bool(let b)?: return .bool(b)
+      default: return .string(text)
+      }
+    }
+    func bad(_ expected: String) -> QueryError {
+      QueryError("\(context): '\(text)' is not \(expected)")
+    }
+    if op == .contains {
+      switch spec.type {
+      case .string, .enumeration, .datetime, .date, .any: return .string(text)
+      default: throw QueryError("\(context): '~' needs a text field, and this one is \(spec.type.name)")
+      }
+    }
+    switch spec.type {
+    case .string, .any:
+      if case .any = spec.type { return try literal(text, spec: nil, op: op, context: context) }
+      return .string(text)
+    case .enumeration(let values):
+      if op == .equal || op == .oneOf, !values.contains(text) {
+        var message = "\(context): '\(text)' is not one of \(values.joined(separator: ", "))"
+        if let near = Suggestion.nearest(to: text, in: values) { message += "; did you mean '\(near)'?" }
+        throw QueryError(message)
+      }
+      return .string(text)
+    case .integer:
+      guard let i = Int64(text) else { throw bad("an integer") }
+      return .integer(i)
+    case .number:
+      switch try? JSONReader.parse(text) {
+      case .integer(let i)?: return .integer(i)
+      case .double(let d)?: return .double(d)
+      default: throw bad("a number")
+      }
+    case .boolean:
+      if op != .equal && op != .oneOf { throw QueryError("\(context): a boolean field takes =, !=, in or exists") }
+      switch text {
+      case "true": return .bool(true)
+      case "false": return .bool(false)
+      default: throw bad("true or false")
+      }
+    case .datetime:
+      if let ms = Timestamp.parseDateTime(text) { return .string(Timestamp.format(milliseconds: ms)) }
+      if Timestamp.isDate(text) { return .string(text + "T00:00:00.000Z") }
+      throw bad("a date-time such as 2026-11-30T16:04:45Z or a date such as 2026-11-30")
+    case .date:
+      guard Timestamp.isDate(text) else { throw bad("a date such as 2026-11-30") }
+      return .string(text)
+    case .array, .object:
+      throw QueryError("\(context): nested arrays and objects cannot be compared")
+    }
+  }
+
+  public func parseSort(_ text: String) throws(QueryError) -> SortKey {
+    var name = Substring(text)
+    var descending = false
+    if let colon = text.lastIndex(of: ":") {
+      let direction = text[text.index(after: colon)...].lowercased()
+      guard direction == "desc" || direction == "asc" else {
+        throw QueryError("--sort '\(text)': expected FIELD, FIELD:asc or FIELD:desc")
+      }
+      descending = direction == "desc"
+      name = text[..<colon]
+    }
+    let target = try target(String(name), context: "--sort '\(text)'")
+    return SortKey(path: target.path, descending: descending)
+  }
+
+  public func parseFields(_ text: String) throws(QueryError) -> [FieldPath] {
+    var paths: [FieldPath] = []
+    for item in text.split(separator: ",") {
+      let name = String(item).trimmingSpaces
+      if name.isEmpty { continue }
+      paths.append(try target(name, context: "--fields").path)
+    }
+    if paths.isEmpty { throw QueryError("--fields: expected a comma-separated list of field names") }
+    return paths
+  }
+}
+
+extension String {
+  /// The string without leading and trailing spaces and tabs.
+  var trimmingSpaces: String {
+    var s = Substring(self)
+    while let c = s.first, c == " " || c == "\t" { s = s.dropFirst() }
+    while let c = s.last, c == " " || c == "\t" { s = s.dropLast() }
+    return String(s)
+  }
+}

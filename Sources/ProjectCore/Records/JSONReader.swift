@@ -1,0 +1,409 @@
+/// A syntax error in JSON text, with the 1-based line and column where it was found.
+public struct JSONSyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
+  public var line: Int
+  public var column: Int
+  public var message: String
+
+  public var description: String { "\(line):\(column): \(message)" }
+}
+
+/// Reads JSON text (RFC 8259) into `JSONValue`s, strictly: no trailing commas, comments or NaN.
+///
+/// Integers that fit in 64 bits stay integers; numbers with a fraction or an exponent are doubles.
+/// Numbers out of range, invalid UTF-8, lone surrogates and nesting deeper than `maximumDepth`
+/// are errors, never silent changes. A leading UTF-8 byte order mark is skipped.
+public struct JSONReader {
+  public static let maximumDepth = 512
+
+  /// Parses one JSON document that must fill the whole text (surrounding white space aside).
+  public static func parse(_ bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+    let array = Array(bytes)
+    var result: Result<JSONValue, JSONSyntaxError> = .success(.null)
+    array.withUnsafeBufferPointer { buffer in
+      var parser = JSONParser(buffer)
+      do throws(JSONSyntaxError) { result = .success(try parser.parseDocument()) } catch { result = .failure(error) }
+    }
+    return try result.get()
+  }
+
+  /// Parses bytes in place, without copying them.
+  public static func parse(buffer: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+    var parser = JSONParser(buffer)
+    return try parser.parseDocument()
+  }
+
+  public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+    try parse(Array(text.utf8))
+  }
+
+  /// Parses newline-delimited JSON: one value per non-blank line, each error naming its line.
+  public static func parseLines(
+    _ bytes: [UInt8], body: (_ line: Int, _ value: JSONValue) throws -> Void
+  ) throws {
+    var lineNumber = 0
+    var start = 0
+    while start < bytes.count {
+      lineNumber += 1
+      var end = start
+      while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
+      let slice = bytes[start..<end]
+      if slice.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) {
+        do {
+          try body(lineNumber, try parse(slice))
+        } catch let error as JSONSyntaxError {
+          throw JSONSyntaxError(line: lineNumber, column: error.column, message: error.message)
+        }
+      }
+      start = end + 1
+    }
+  }
+}
+
+/// The recursive-descent parser behind `JSONReader`, over a byte buffer.
+struct JSONParser {
+  let bytes: UnsafeBufferPointer<UInt8>
+  var index = 0
+  var depth = 0
+
+  init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    self.bytes = bytes
+    if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { index = 3 }
+  }
+
+  mutating func parseDocument() throws(JSONSyntaxError) -> JSONValue {
+    skipWhitespace()
+    guard index < bytes.count else { throw error("the text is empty; expected a JSON value") }
+    let value = try parseValue()
+    skipWhitespace()
+    if index < bytes.count { throw error("unexpected \(describe(bytes[index])) after the JSON value") }
+    return value
+  }
+
+  func error(_ message: String, at offset: Int? = nil) -> JSONSyntaxError {
+    let offset = min(offset ?? index, bytes.count)
+    var line = 1
+    var lineStart = 0
+    for i in 0..<offset where bytes[i] == UInt8(ascii: "\n") {
+      line += 1
+      lineStart = i + 1
+    }
+    // Columns count characters, not bytes: skip UTF-8 continuation bytes.
+    var column = 1
+    var i = lineStart
+    while i < offset {
+      if bytes[i] & 0xC0 != 0x80 { column += 1 }
+      i += 1
+    }
+    if offset > lineStart && bytes[offset - 1] & 0xC0 == 0x80 && offset < bytes.count
+      && bytes[offset] & 0xC0 == 0x80
+    {
+      column -= 1
+    }
+    return JSONSyntaxError(line: line, column: column, message: message)
+  }
+
+  func describe(_ byte: UInt8) -> String {
+    switch byte {
+    case 0: return "NUL byte"
+    case 0x20...0x7E: return "'\(Character(Unicode.Scalar(byte)))'"
+    default:
+      let hex = String(byte, radix: 16, uppercase: true)
+      return "byte 0x\(hex.count == 1 ? "0" + hex : hex)"
+    }
+  }
+
+  @inline(__always)
+  mutating func skipWhitespace() {
+    while index < bytes.count {
+      switch bytes[index] {
+      case 0x20, 0x0A, 0x0D, 0x09: index += 1
+      default: return
+      }
+    }
+  }
+
+  mutating func parseValue() throws(JSONSyntaxError) -> JSONValue {
+    guard index < bytes.count else { throw error("unexpected end of text; expected a JSON value") }
+    switch bytes[index] {
+    case UInt8(ascii: "{"): return try parseObject()
+    case UInt8(ascii: "["): return try parseArray()
+    case UInt8(ascii: "\""): return .string(try parseString())
+    case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
+    case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
+    case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+    default: throw error("unexpected \(describe(bytes[index])); expected a JSON value")
+    }
+  }
+
+  mutating func expectLiteral(_ literal: StaticString) throws(JSONSyntaxError) {
+    let start = index
+    let count = literal.utf8CodeUnitCount
+    guard bytes.count - index >= count else {
+      throw error("invalid literal; expected '\(literal)'", at: start)
+    }
+    for i in 0..<count where bytes[index + i] != literal.utf8Start[i] {
+      throw error("invalid literal; expected '\(literal)'", at: start)
+    }
+    index += count
+  }
+
+  mutating func enter() throws(JSONSyntaxError) {
+    depth += 1
+    if depth > JSONReader.maximumDepth {
+      throw error("nesting deeper than \(JSONReader.maximumDepth) levels")
+    }
+  }
+
+  mutating func parseObject() throws(JSONSyntaxError) -> JSONValue {
+    try enter()
+    index += 1
+    var object = JSONObject()
+    skipWhitespace()
+    if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
+      index += 1
+      depth -= 1
+      return .object(object)
+    }
+    while true {
+      skipWhitespace()
+      guard index < bytes.count else { throw error("unexpected end of text inside an object") }
+      guard bytes[index] == UInt8(ascii: "\"") else {
+        throw error("unexpected \(describe(bytes[index])); expected a string key")
+      }
+      let key = try parseString()
+      skipWhitespace()
+      guard index < bytes.count else { throw error("unexpected end of text inside an object") }
+      guard bytes[index] == UInt8(ascii: ":") else {
+        throw error("unexpected \(describe(bytes[index])); expected ':' after the key")
+      }
+      index += 1
+      skipWhitespace()
+      object[key] = try parseValue()
+      skipWhitespace()
+      guard index < bytes.count else { throw error("unexpected end of text inside an object") }
+      switch bytes[index] {
+      case UInt8(ascii: ","): index += 1
+      case UInt8(ascii: "}"):
+        index += 1
+        depth -= 1
+        return .object(object)
+      default: throw error("unexpected \(describe(bytes[index])); expected ',' or '}'")
+      }
+    }
+  }
+
+  mutating func parseArray() throws(JSONSyntaxError) -> JSONValue {
+    try enter()
+    index += 1
+    var array: [JSONValue] = []
+    skipWhitespace()
+    if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
+      index += 1
+      depth -= 1
+      return .array(array)
+    }
+    while true {
+      skipWhitespace()
+      array.append(try parseValue())
+      skipWhitespace()
+      guard index < bytes.count else { throw error("unexpected end of text inside an array") }
+      switch bytes[index] {
+      case UInt8(ascii: ","): index += 1
+      case UInt8(ascii: "]"):
+        index += 1
+        depth -= 1
+        return .array(array)
+      default: throw error("unexpected \(describe(bytes[index])); expected ',' or ']'")
+      }
+    }
+  }
+
+  mutating func parseString() throws(JSONSyntaxError) -> String {
+    let start = index
+    index += 1
+    let contentStart = index
+    // Fast path: no escapes.
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == UInt8(ascii: "\"") {
+        let slice = UnsafeBufferPointer(rebasing: bytes[contentStart..<index])
+        index += 1
+        guard let string = String(validating: slice, as: UTF8.self) else {
+          throw error("invalid UTF-8 in a string", at: invalidUTF8Offset(contentStart, index - 1))
+        }
+        return string
+      }
+      if byte == UInt8(ascii: "\\") { break }
+      if byte < 0x20 { throw error("unescaped control character \(describe(byte)) in a string") }
+      index += 1
+    }
+    guard index < bytes.count else { throw error("unterminated string", at: start) }
+    var scratch = Array(UnsafeBufferPointer(rebasing: bytes[contentStart..<index]))
+    while index < bytes.count {
+      let byte = bytes[index]
+      switch byte {
+      case UInt8(ascii: "\""):
+        index += 1
+        guard let string = String(validating: scratch, as: UTF8.self) else {
+          throw error("invalid UTF-8 in a string", at: start)
+        }
+        return string
+      case UInt8(ascii: "\\"):
+        index += 1
+        guard index < bytes.count else { throw error("unterminated string", at: start) }
+        let escaped = bytes[index]
+        index += 1
+        switch escaped {
+        case UInt8(ascii: "\""): scratch.append(0x22)
+        case UInt8(ascii: "\\"): scratch.append(0x5C)
+        case UInt8(ascii: "/"): scratch.append(0x2F)
+        case UInt8(ascii: "b"): scratch.append(0x08)
+        case UInt8(ascii: "f"): scratch.append(0x0C)
+        case UInt8(ascii: "n"): scratch.append(0x0A)
+        case UInt8(ascii: "r"): scratch.append(0x0D)
+        case UInt8(ascii: "t"): scratch.append(0x09)
+        case UInt8(ascii: "u"):
+          let scalar = try parseUnicodeEscape()
+          scratch.append(contentsOf: Array(String(Character(scalar)).utf8))
+        default:
+          throw error("invalid escape '\\\(Character(Unicode.Scalar(escaped)))' in a string", at: index - 2)
+        }
+      default:
+        if byte < 0x20 { throw error("unescaped control character \(describe(byte)) in a string") }
+        scratch.append(byte)
+        index += 1
+      }
+    }
+    throw error("unterminated string", at: start)
+  }
+
+  func invalidUTF8Offset(_ from: Int, _ to: Int) -> Int {
+    var i = from
+    while i < to {
+      let lead = bytes[i]
+      let length: Int
+      switch lead {
+      case 0x00...0x7F: length = 1
+      case 0xC2...0xDF: length = 2
+      case 0xE0...0xEF: length = 3
+      case 0xF0...0xF4: length = 4
+      default: return i
+      }
+      guard i + length <= to,
+        String(validating: UnsafeBufferPointer(rebasing: bytes[i..<(i + length)]), as: UTF8.self) != nil
+      else { return i }
+      i += length
+    }
+    return from
+  }
+
+  mutating func parseHex4() throws(JSONSyntaxError) -> UInt32 {
+    guard bytes.count - index >= 4 else { throw error("incomplete \\u escape") }
+    var value: UInt32 = 0
+    for _ in 0..<4 {
+      let byte = bytes[index]
+      let digit: UInt32
+      switch byte {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+      case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+      case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+      default: throw error("invalid hex digit \(describe(byte)) in a \\u escape")
+      }
+      value = value << 4 | digit
+      index += 1
+    }
+    return value
+  }
+
+  mutating func parseUnicodeEscape() throws(JSONSyntaxError) -> Unicode.Scalar {
+    let start = index - 2
+    let first = try parseHex4()
+    if (0xDC00...0xDFFF).contains(first) {
+      throw error("lone low surrogate in a \\u escape", at: start)
+    }
+    if (0xD800...0xDBFF).contains(first) {
+      guard bytes.count - index >= 6, bytes[index] == UInt8(ascii: "\\"),
+        bytes[index + 1] == UInt8(ascii: "u")
+      else { throw error("high surrogate not followed by a low surrogate", at: start) }
+      index += 2
+      let second = try parseHex4()
+      guard (0xDC00...0xDFFF).contains(second) else {
+        throw error("high surrogate not followed by a low surrogate", at: start)
+      }
+      let combined = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+      guard let scalar = Unicode.Scalar(combined) else { throw error("invalid \\u escape", at: start) }
+      return scalar
+    }
+    guard let scalar = Unicode.Scalar(first) else { throw error("invalid \\u escape", at: start) }
+    return scalar
+  }
+
+  mutating func parseNumber() throws(JSONSyntaxError) -> JSONValue {
+    let start = index
+    var negative = false
+    if bytes[index] == UInt8(ascii: "-") {
+      negative = true
+      index += 1
+    }
+    guard index < bytes.count, isDigit(bytes[index]) else {
+      throw error("invalid number; expected a digit", at: index)
+    }
+    var isInteger = true
+    var magnitude: UInt64 = 0
+    var overflow = false
+    if bytes[index] == UInt8(ascii: "0") {
+      index += 1
+      if index < bytes.count && isDigit(bytes[index]) {
+        throw error("invalid number; leading zeros are not allowed", at: start)
+      }
+    } else {
+      while index < bytes.count && isDigit(bytes[index]) {
+        let (m1, o1) = magnitude.multipliedReportingOverflow(by: 10)
+        let (m2, o2) = m1.addingReportingOverflow(UInt64(bytes[index] - UInt8(ascii: "0")))
+        magnitude = m2
+        overflow = overflow || o1 || o2
+        index += 1
+      }
+    }
+    if index < bytes.count && bytes[index] == UInt8(ascii: ".") {
+      isInteger = false
+      index += 1
+      guard index < bytes.count, isDigit(bytes[index]) else {
+        throw error("invalid number; expected a digit after '.'", at: index)
+      }
+      while index < bytes.count && isDigit(bytes[index]) { index += 1 }
+    }
+    if index < bytes.count && (bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E")) {
+      isInteger = false
+      index += 1
+      if index < bytes.count && (bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")) {
+        index += 1
+      }
+      guard index < bytes.count, isDigit(bytes[index]) else {
+        throw error("invalid number; expected a digit in the exponent", at: index)
+      }
+      while index < bytes.count && isDigit(bytes[index]) { index += 1 }
+    }
+    if isInteger {
+      if !overflow {
+        if negative {
+          if magnitude <= UInt64(Int64.max) + 1 {
+            return .integer(magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude))
+          }
+        } else if magnitude <= UInt64(Int64.max) {
+          return .integer(Int64(magnitude))
+        }
+      }
+      throw error("integer out of the 64-bit range", at: start)
+    }
+    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+    guard let double = Double(text), double.isFinite else {
+      throw error("number out of range", at: start)
+    }
+    return .double(double)
+  }
+
+  @inline(__always)
+  func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+}

@@ -1,0 +1,147 @@
+/// A JSON value tree that keeps integers and doubles apart and keeps object key order.
+public enum JSONValue: Hashable, Sendable {
+  case null
+  case bool(Bool)
+  case integer(Int64)
+  case double(Double)
+  case string(String)
+  case array([JSONValue])
+  case object(JSONObject)
+
+  /// The name of the value's JSON kind, as error messages say it.
+  public var kindName: String {
+    switch self {
+    case .null: "null"
+    case .bool: "boolean"
+    case .integer: "integer"
+    case .double: "number"
+    case .string: "string"
+    case .array: "array"
+    case .object: "object"
+    }
+  }
+
+  public var objectValue: JSONObject? {
+    if case .object(let o) = self { return o }
+    return nil
+  }
+
+  public var stringValue: String? {
+    if case .string(let s) = self { return s }
+    return nil
+  }
+
+  public var arrayValue: [JSONValue]? {
+    if case .array(let a) = self { return a }
+    return nil
+  }
+
+  public var isNull: Bool {
+    if case .null = self { return true }
+    return false
+  }
+
+  /// The value at a dotted path, or nil when some step is missing or not an object.
+  public subscript(path path: FieldPath) -> JSONValue? {
+    var current = self
+    for component in path.components {
+      guard case .object(let object) = current, let next = object[component] else { return nil }
+      current = next
+    }
+    return current
+  }
+}
+
+/// A JSON object that remembers the order in which its keys were first set.
+public struct JSONObject: Hashable, Sendable, Sequence {
+  public private(set) var keys: [String] = []
+  private var storage: [String: JSONValue] = [:]
+
+  public init() {}
+
+  public init(_ pairs: [(String, JSONValue)]) {
+    for (key, value) in pairs { self[key] = value }
+  }
+
+  public var count: Int { keys.count }
+  public var isEmpty: Bool { keys.isEmpty }
+
+  public subscript(key: String) -> JSONValue? {
+    get { storage[key] }
+    set {
+      if let newValue {
+        if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
+      } else if storage.removeValue(forKey: key) != nil {
+        keys.removeAll { $0 == key }
+      }
+    }
+  }
+
+  public func makeIterator() -> AnyIterator<(key: String, value: JSONValue)> {
+    var index = 0
+    return AnyIterator {
+      guard index < keys.count else { return nil }
+      defer { index += 1 }
+      let key = keys[index]
+      return (key, storage[key] ?? .null)
+    }
+  }
+
+  /// Equality ignores key order, as JSON does.
+  public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+    lhs.storage == rhs.storage
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(storage)
+  }
+
+  /// The same keys and values in the same order: what a byte-for-byte comparison of the written text sees.
+  public func isIdentical(to other: JSONObject) -> Bool {
+    keys == other.keys && storage == other.storage
+  }
+
+  /// Sets the value at a dotted path, creating intermediate objects; fails when a step is not an object.
+  public mutating func set(_ value: JSONValue?, at path: FieldPath) -> Bool {
+    guard let first = path.components.first else { return false }
+    if path.components.count == 1 {
+      self[first] = value
+      return true
+    }
+    var child: JSONObject
+    switch self[first] {
+    case nil, .null?: child = JSONObject()
+    case .object(let existing)?: child = existing
+    default: return false
+    }
+    guard child.set(value, at: path.dropFirst()) else { return false }
+    self[first] = .object(child)
+    return true
+  }
+}
+
+/// A dotted path into a record, such as `meta.owner`.
+public struct FieldPath: Hashable, Sendable, CustomStringConvertible, Comparable {
+  public var components: [String]
+
+  public init(_ components: [String]) { self.components = components }
+
+  /// Splits `a.b.c` on dots; nil when a component is empty.
+  public init?(parsing text: String) {
+    let parts = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    guard !parts.isEmpty, parts.allSatisfy({ !$0.isEmpty }) else { return nil }
+    components = parts
+  }
+
+  public var description: String { components.joined(separator: ".") }
+
+  public func appending(_ component: String) -> FieldPath { FieldPath(components + [component]) }
+  public func appending(index: Int) -> FieldPath {
+    var c = components
+    if c.isEmpty { c = ["[\(index)]"] } else { c[c.count - 1] += "[\(index)]" }
+    return FieldPath(c)
+  }
+  public func dropFirst() -> FieldPath { FieldPath(Array(components.dropFirst())) }
+
+  public static func < (lhs: FieldPath, rhs: FieldPath) -> Bool { lhs.description < rhs.description }
+}

@@ -1,0 +1,116 @@
+/// Writes `JSONValue`s as JSON text: pretty (two-space indent, one key per line) or compact.
+///
+/// The output is stable: object keys keep their order, doubles use the shortest text that
+/// reads back to the same value and always show they are doubles (`1.0`, `1e+20`), and
+/// non-ASCII text is written as UTF-8, not escaped.
+public struct JSONWriter {
+  public enum Style: Sendable { case pretty, compact }
+
+  public static func string(_ value: JSONValue, style: Style = .compact) -> String {
+    String(decoding: bytes(value, style: style), as: UTF8.self)
+  }
+
+  public static func bytes(_ value: JSONValue, style: Style = .compact) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(256)
+    write(value, to: &out, style: style, indent: 0)
+    return out
+  }
+
+  public static func write(_ value: JSONValue, to out: inout [UInt8], style: Style, indent: Int) {
+    switch value {
+    case .null: out.append(contentsOf: "null".utf8)
+    case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+    case .integer(let i): out.append(contentsOf: String(i).utf8)
+    case .double(let d): out.append(contentsOf: formatDouble(d).utf8)
+    case .string(let s): writeString(s, to: &out)
+    case .array(let items):
+      if items.isEmpty {
+        out.append(contentsOf: "[]".utf8)
+        return
+      }
+      out.append(UInt8(ascii: "["))
+      for (i, item) in items.enumerated() {
+        if i > 0 { out.append(UInt8(ascii: ",")) }
+        newline(&out, style: style, indent: indent + 1)
+        write(item, to: &out, style: style, indent: indent + 1)
+      }
+      newline(&out, style: style, indent: indent)
+      out.append(UInt8(ascii: "]"))
+    case .object(let object):
+      writeObject(object, to: &out, style: style, indent: indent)
+    }
+  }
+
+  /// Writes an object from key-value pairs, so that callers need not build a `JSONObject` first.
+  public static func writeObject(
+    _ pairs: some Sequence<(key: String, value: JSONValue)>, to out: inout [UInt8], style: Style,
+    indent: Int
+  ) {
+    var first = true
+    out.append(UInt8(ascii: "{"))
+    for (key, value) in pairs {
+      if !first { out.append(UInt8(ascii: ",")) }
+      first = false
+      newline(&out, style: style, indent: indent + 1)
+      writeString(key, to: &out)
+      out.append(UInt8(ascii: ":"))
+      if style == .pretty { out.append(UInt8(ascii: " ")) }
+      write(value, to: &out, style: style, indent: indent + 1)
+    }
+    if first {
+      out.append(UInt8(ascii: "}"))
+      return
+    }
+    newline(&out, style: style, indent: indent)
+    out.append(UInt8(ascii: "}"))
+  }
+
+  @inline(__always)
+  static func newline(_ out: inout [UInt8], style: Style, indent: Int) {
+    guard style == .pretty else { return }
+    out.append(UInt8(ascii: "\n"))
+    for _ in 0..<indent { out.append(0x20); out.append(0x20) }
+  }
+
+  /// The shortest text that reads back as the same double, always with a '.' or an exponent.
+  public static func formatDouble(_ d: Double) -> String {
+    var text = d.description
+    if !text.contains(".") && !text.contains("e") && !text.contains("E") && d.isFinite {
+      text += ".0"
+    }
+    return text
+  }
+
+  static let hexDigits = Array("0123456789abcdef".utf8)
+
+  public static func writeString(_ s: String, to out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\""))
+    var s = s
+    s.withUTF8 { utf8 in
+      var runStart = 0
+      for i in 0..<utf8.count {
+        let byte = utf8[i]
+        guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
+        runStart = i + 1
+        out.append(0x5C)
+        switch byte {
+        case 0x22: out.append(0x22)
+        case 0x5C: out.append(0x5C)
+        case 0x0A: out.append(UInt8(ascii: "n"))
+        case 0x0D: out.append(UInt8(ascii: "r"))
+        case 0x09: out.append(UInt8(ascii: "t"))
+        case 0x08: out.append(UInt8(ascii: "b"))
+        case 0x0C: out.append(UInt8(ascii: "f"))
+        default:
+          out.append(contentsOf: "u00".utf8)
+          out.append(hexDigits[Int(byte >> 4)])
+          out.append(hexDigits[Int(byte & 0xF)])
+        }
+      }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
+    }
+    out.append(UInt8(ascii: "\""))
+  }
+}

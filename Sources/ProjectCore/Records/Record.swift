@@ -1,0 +1,87 @@
+/// A stored record: its id, the schema's fields, and when it was created and last updated.
+public struct Record: Hashable, Sendable {
+  public var id: String
+  public var fields: JSONObject
+  /// RFC 3339 UTC with milliseconds, kept as the text it was written with.
+  public var createdAt: String
+  public var updatedAt: String
+
+  public init(id: String, fields: JSONObject, createdAt: String, updatedAt: String) {
+    self.id = id
+    self.fields = fields
+    self.createdAt = createdAt
+    self.updatedAt = updatedAt
+  }
+
+  /// The logical record as one JSON object: `id`, the fields, `created_at`, `updated_at`.
+  public var json: JSONObject {
+    var object = JSONObject()
+    object["id"] = .string(id)
+    for (key, value) in fields { object[key] = value }
+    object["created_at"] = .string(createdAt)
+    object["updated_at"] = .string(updatedAt)
+    return object
+  }
+
+  /// The value at a path, where `id`, `created_at` and `updated_at` are the record's own.
+  public func value(at path: FieldPath) -> JSONValue? {
+    if path.components.count == 1 {
+      switch path.components[0] {
+      case "id": return .string(id)
+      case "created_at": return .string(createdAt)
+      case "updated_at": return .string(updatedAt)
+      default: break
+      }
+    }
+    return JSONValue.object(fields)[path: path]
+  }
+
+  /// What a record object read from a file or an import lacks or gets wrong.
+  public enum ShapeError: Error, Equatable, CustomStringConvertible {
+    case notAnObject(found: String)
+    case badID(found: String)
+    case idMismatch(key: String, id: String)
+    case badTimestamp(field: String, found: String)
+
+    public var description: String {
+      switch self {
+      case .notAnObject(let found): "expected a record object, found \(found)"
+      case .badID(let found): "id: expected a non-empty string or an integer, found \(found)"
+      case .idMismatch(let key, let id): "id: the record's id \"\(id)\" differs from its key \"\(key)\""
+      case .badTimestamp(let field, let found): "\(field): expected an RFC 3339 date-time, found \(found)"
+      }
+    }
+  }
+
+  /// Builds a record from a logical record object.
+  ///
+  /// - Parameters:
+  ///   - key: the id the object is filed under (a JSON store's map key), if any.
+  ///   - defaultTimestamp: used for a missing `created_at` or `updated_at`.
+  public init(json value: JSONValue, key: String?, defaultTimestamp: String) throws(ShapeError) {
+    guard case .object(var object) = value else { throw .notAnObject(found: value.kindName) }
+    var id: String
+    switch object["id"] {
+    case .string(let s)? where !s.isEmpty: id = s
+    case .integer(let i)?: id = String(i)
+    case nil, .null?:
+      guard let key, !key.isEmpty else { throw .badID(found: "nothing") }
+      id = key
+    case let other?: throw .badID(found: ValueText.preview(other))
+    }
+    if let key, key != id { throw .idMismatch(key: key, id: id) }
+    id = key ?? id
+    var stamps: [String] = []
+    for name in ["created_at", "updated_at"] {
+      switch object[name] {
+      case .string(let s)? where Timestamp.parseDateTime(s) != nil: stamps.append(s)
+      case nil, .null?: stamps.append(stamps.first ?? defaultTimestamp)
+      case let other?: throw .badTimestamp(field: name, found: ValueText.preview(other))
+      }
+    }
+    object["id"] = nil
+    object["created_at"] = nil
+    object["updated_at"] = nil
+    self.init(id: id, fields: object, createdAt: stamps[0], updatedAt: stamps[1])
+  }
+}

@@ -1,0 +1,102 @@
+/// One service's records as commands see them: builds records from input (ids, defaults,
+/// timestamps), validates them against the schema, and hands them to either store.
+public final class RecordService {
+  public let definition: ServiceDefinition
+  public let validator: SchemaValidator
+
+  public init(definition: ServiceDefinition) {
+    self.definition = definition
+    self.validator = SchemaValidator(schema: definition.schema)
+  }
+
+  public func store(_ backend: Backend) -> RecordStore {
+    switch backend {
+    case .json: JSONFileStore(service: definition)
+    case .sqlite: SQLiteStore(service: definition)
+    }
+  }
+
+  /// Failed validation of one or more records, each issue with its record and field path.
+  public struct InvalidRecords: Error, CustomStringConvertible {
+    public var issues: [(record: String, issue: ValidationIssue)]
+    public var description: String {
+      issues.map { ($0.record.isEmpty ? "" : "\($0.record): ") + $0.issue.description }.joined(separator: "\n")
+    }
+  }
+
+  /// A new record from the given fields: defaults filled, schema checked, id and timestamps set.
+  public func newRecord(fields: JSONObject, now: String = Timestamp.now()) throws -> Record {
+    let (validated, issues) = validator.validate(fields, applyDefaults: true)
+    if !issues.isEmpty { throw InvalidRecords(issues: issues.map { (definition.name, $0) }) }
+    return Record(id: try newID(for: validated), fields: validated, createdAt: now, updatedAt: now)
+  }
+
+  func newID(for fields: JSONObject) throws -> String {
+    switch definition.idStrategy {
+    case .uuid7: return RecordID.uuid7()
+    case .uuid4: return RecordID.uuid4()
+    case .field(let name):
+      switch fields[name] {
+      case .string(let s)? where !s.isEmpty: return s
+      case .integer(let i)?: return String(i)
+      default:
+        throw InvalidRecords(issues: [(definition.name, ValidationIssue(path: FieldPath([name]), message: "is the record's id and must not be empty"))])
+      }
+    }
+  }
+
+  /// Checks a whole stored or imported record; returns it with keys in schema order.
+  public func validated(_ record: Record, applyDefaults: Bool = false) -> (Record, [ValidationIssue]) {
+    var (fields, issues) = validator.validate(record.fields, applyDefaults: applyDefaults)
+    if case .field(let name) = definition.idStrategy, let value = fields[name] {
+      var expected: String?
+      switch value {
+      case .string(let s): expected = s
+      case .integer(let i): expected = String(i)
+      default: expected = nil
+      }
+      if expected != record.id {
+        issues.append(ValidationIssue(path: FieldPath([name]), message: "is the record's id, so it must equal the id '\(record.id)'"))
+      }
+    }
+    for (name, stamp) in [("created_at", record.createdAt), ("updated_at", record.updatedAt)] where Timestamp.parseDateTime(stamp) == nil {
+      issues.append(ValidationIssue(path: FieldPath([name]), message: "expected an RFC 3339 date-time, found \"\(stamp)\""))
+    }
+    var result = record
+    result.fields = fields
+    return (result, issues)
+  }
+
+  /// Changes to apply to one record in `update`.
+  public struct Changes {
+    public var assignments: [(FieldPath, JSONValue)] = []
+    public var unset: [FieldPath] = []
+    public init() {}
+    public var isEmpty: Bool { assignments.isEmpty && unset.isEmpty }
+  }
+
+  /// Applies the changes inside the store's atomic read-modify-write and validates the result.
+  public func update(id: String, changes: Changes, in store: RecordStore, now: String = Timestamp.now()) throws -> Record {
+    try store.update(id: id) { record in
+      var fields = record.fields
+      for path in changes.unset {
+        if path.components.count == 1, let spec = definition.schema.spec(for: path.components[0]), spec.required {
+          throw InvalidRecords(issues: [(id, ValidationIssue(path: path, message: "is required and cannot be unset"))])
+        }
+        _ = fields.set(nil, at: path)
+      }
+      for (path, value) in changes.assignments {
+        if case .field(let name) = definition.idStrategy, path == FieldPath([name]) {
+          throw InvalidRecords(issues: [(id, ValidationIssue(path: path, message: "is the record's id and cannot be changed; add a new record instead"))])
+        }
+        guard fields.set(value, at: path) else {
+          throw InvalidRecords(issues: [(id, ValidationIssue(path: path, message: "cannot be set: a part of the path is not an object"))])
+        }
+      }
+      let (validated, issues) = validator.validate(fields, applyDefaults: false)
+      if !issues.isEmpty { throw InvalidRecords(issues: issues.map { (id, $0) }) }
+      record.fields = validated
+      record.updatedAt = now
+    }
+  }
+}

@@ -1,0 +1,100 @@
+/// What to do when an incoming record has the id of one already stored.
+public enum ConflictPolicy: String, CaseIterable, Sendable {
+  case fail, skip, overwrite
+}
+
+/// How many records a write added, updated and skipped.
+public struct WriteSummary: Equatable, Sendable {
+  public var added = 0
+  public var updated = 0
+  public var skipped = 0
+  public init(added: Int = 0, updated: Int = 0, skipped: Int = 0) {
+    self.added = added
+    self.updated = updated
+    self.skipped = skipped
+  }
+}
+
+/// One service's records in one backend. JSON files and SQLite implement it; so could a
+/// database server, so nothing here names a file or a SQLite type.
+///
+/// Every write is all or nothing: it checks every record first and either applies all of them
+/// or none, atomically with respect to other processes writing the same store.
+public protocol RecordStore: AnyObject {
+  var service: ServiceDefinition { get }
+  /// Where the records live, for messages: a file, or a file and table.
+  var location: String { get }
+
+  /// The records matching the query, in its order.
+  func list(_ query: RecordQuery) throws -> [Record]
+  func count(_ query: RecordQuery) throws -> Int
+  /// The records with these ids, in the order asked; ids not stored are left out.
+  func get(ids: [String]) throws -> [Record]
+  func insert(_ records: [Record], onConflict: ConflictPolicy) throws -> WriteSummary
+  /// Reads, changes and writes back one record as one atomic step, so that concurrent updates
+  /// of different fields are never lost. `change` may throw to abandon the update.
+  func update(id: String, _ change: (inout Record) throws -> Void) throws -> Record
+  /// Deletes exactly these ids, or nothing when any of them is not stored.
+  func delete(ids: [String]) throws -> Int
+  func delete(matching query: RecordQuery) throws -> Int
+  /// When the store was last written, as milliseconds since 1970; nil when it does not exist.
+  func lastModified() throws -> Int64?
+}
+
+/// Why a store could not read or write.
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+  case notFound(ids: [String], location: String)
+  case duplicateID(id: String, location: String)
+  case uniqueViolation(field: String, value: String, existingID: String?, location: String)
+  /// The file no longer parses; it is never overwritten while it is broken.
+  case corruptFile(path: String, line: Int, column: Int, message: String)
+  case invalidStoredRecord(location: String, id: String, message: String)
+  case io(FileSystemError)
+  case database(message: String, sql: String?, location: String)
+
+  public var description: String {
+    switch self {
+    case .notFound(let ids, let location):
+      let list = ids.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (ids.count > 5 ? " and \(ids.count - 5) more" : "")
+      return "no record with id \(list) in \(location)"
+    case .duplicateID(let id, let location):
+      return "a record with id '\(id)' already exists in \(location)"
+    case .uniqueViolation(let field, let value, let existingID, let location):
+      return "\(field): the value \(value) is already used by " + (existingID.map { "record '\($0)'" } ?? "another record") + " in \(location); '\(field)' must be unique"
+    case .corruptFile(let path, let line, let column, let message):
+      return "\(Path.display(path)):\(line):\(column): \(message); the file is left as it is; fix it by hand or restore it"
+    case .invalidStoredRecord(let location, let id, let message):
+      return "\(location): record '\(id)': \(message)"
+    case .io(let error):
+      return error.description
+    case .database(let message, let sql, let location):
+      return "\(location): \(message)" + (sql.map { " (in: \($0))" } ?? "")
+    }
+  }
+}
+
+/// Checks shared by both stores: unique fields across a batch and the stored records.
+enum UniqueCheck {
+  /// The first clash between `incoming` and `existing` (or within `incoming`) on a unique field.
+  static func firstViolation(
+    fields: [String], incoming: [Record], existing: some Sequence<Record>, replacing: Set<String>, location: String
+  ) -> StoreError? {
+    guard !fields.isEmpty else { return nil }
+    for field in fields {
+      var owners: [SQLScalar: String] = [:]
+      for record in existing where !replacing.contains(record.id) {
+        let key = SQLScalar(record.fields[field])
+        if !key.isNull { owners[key] = record.id }
+      }
+      for record in incoming {
+        let key = SQLScalar(record.fields[field])
+        if key.isNull { continue }
+        if let owner = owners[key], owner != record.id {
+          return .uniqueViolation(field: field, value: ValueText.preview(record.fields[field] ?? .null), existingID: owner, location: location)
+        }
+        owners[key] = record.id
+      }
+    }
+    return nil
+  }
+}

@@ -1,0 +1,165 @@
+import CSQLite
+
+/// An error from SQLite, carrying the SQL (never the bound values) and the extended code.
+public struct SQLiteError: Error, Equatable, CustomStringConvertible {
+  public var code: Int32
+  public var message: String
+  public var sql: String?
+
+  public var description: String { message + (sql.map { " (in: \($0))" } ?? "") }
+
+  public var isBusy: Bool { code & 0xFF == SQLITE_BUSY || code & 0xFF == SQLITE_LOCKED }
+  public var isPrimaryKeyViolation: Bool { code == SQLITE_CONSTRAINT | (6 << 8) }
+  public var isUniqueViolation: Bool { code == SQLITE_CONSTRAINT | (8 << 8) }
+}
+
+/// A connection to one SQLite database file.
+public final class SQLiteDatabase {
+  let handle: OpaquePointer
+  public let path: String
+
+  public static var libraryVersion: String { String(cString: sqlite3_libversion()) }
+
+  /// Opens the database; `create` makes the file when it is missing.
+  public init(path: String, create: Bool, busyTimeoutMilliseconds: Int32) throws {
+    var db: OpaquePointer?
+    let flags = (create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX
+    let rc = sqlite3_open_v2(path, &db, flags, nil)
+    guard rc == SQLITE_OK, let db else {
+      let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open the database"
+      if let db { sqlite3_close_v2(db) }
+      throw SQLiteError(code: rc, message: message, sql: nil)
+    }
+    handle = db
+    self.path = path
+    sqlite3_extended_result_codes(db, 1)
+    sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+  }
+
+  deinit { sqlite3_close_v2(handle) }
+
+  func error(_ code: Int32, sql: String?) -> SQLiteError {
+    SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+  }
+
+  /// Runs SQL text with no parameters, statement after statement.
+  public func execute(_ sql: String) throws {
+    var message: UnsafeMutablePointer<CChar>?
+    let rc = sqlite3_exec(handle, sql, nil, nil, &message)
+    if rc != SQLITE_OK {
+      let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(rc))
+      sqlite3_free(message)
+      throw SQLiteError(code: sqlite3_extended_errcode(handle), message: text, sql: sql)
+    }
+  }
+
+  public func prepare(_ sql: String) throws -> SQLiteStatement {
+    var statement: OpaquePointer?
+    let rc = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+    guard rc == SQLITE_OK, let statement else { throw error(rc, sql: sql) }
+    return SQLiteStatement(statement, database: self, sql: sql)
+  }
+
+  /// Runs `body` in a transaction that takes the write lock at once (`BEGIN IMMEDIATE`), so
+  /// that a concurrent writer waits for the busy timeout instead of failing mid-transaction.
+  public func writeTransaction<T>(_ body: () throws -> T) throws -> T {
+    try execute("BEGIN IMMEDIATE")
+    do {
+      let result = try body()
+      try execute("COMMIT")
+      return result
+    } catch {
+      try? execute("ROLLBACK")
+      throw error
+    }
+  }
+
+  public var changes: Int { Int(sqlite3_changes(handle)) }
+
+  /// The first column of the first row, as text.
+  public func scalarText(_ sql: String) throws -> String? {
+    let statement = try prepare(sql)
+    guard try statement.step() else { return nil }
+    return statement.text(0)
+  }
+}
+
+/// A prepared statement. Bind parameters, then step through the rows.
+public final class SQLiteStatement {
+  let handle: OpaquePointer
+  unowned let database: SQLiteDatabase
+  public let sql: String
+
+  init(_ handle: OpaquePointer, database: SQLiteDatabase, sql: String) {
+    self.handle = handle
+    self.database = database
+    self.sql = sql
+  }
+
+  deinit { sqlite3_finalize(handle) }
+
+  public func reset() {
+    sqlite3_reset(handle)
+    sqlite3_clear_bindings(handle)
+  }
+
+  public func bind(_ values: [SQLScalar]) throws {
+    for (i, value) in values.enumerated() { try bind(value, at: Int32(i + 1)) }
+  }
+
+  public func bind(_ value: SQLScalar, at index: Int32) throws {
+    let rc: Int32
+    switch value {
+    case .null: rc = sqlite3_bind_null(handle, index)
+    case .integer(let i): rc = sqlite3_bind_int64(handle, index, i)
+    case .real(let d): rc = sqlite3_bind_double(handle, index, d)
+    case .text(let s): rc = sqlite3_bind_text(handle, index, s, -1, project_sqlite_transient())
+    }
+    if rc != SQLITE_OK { throw database.error(rc, sql: sql) }
+  }
+
+  public func bind(bytes: [UInt8], at index: Int32) throws {
+    let rc = bytes.withUnsafeBufferPointer { buffer in
+      sqlite3_bind_text(handle, index, UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(buffer.count), project_sqlite_transient())
+    }
+    if rc != SQLITE_OK { throw database.error(rc, sql: sql) }
+  }
+
+  /// Advances to the next row; false when there are no more.
+  @discardableResult
+  public func step() throws -> Bool {
+    let rc = sqlite3_step(handle)
+    switch rc {
+    case SQLITE_ROW: return true
+    case SQLITE_DONE: return false
+    default:
+      let error = database.error(rc, sql: sql)
+      sqlite3_reset(handle)
+      throw error
+    }
+  }
+
+  public func text(_ column: Int32) -> String? {
+    guard let pointer = sqlite3_column_text(handle, column) else { return nil }
+    let count = Int(sqlite3_column_bytes(handle, column))
+    return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
+  }
+
+  /// The column's bytes, without making a String first.
+  public func withBytes<T>(_ column: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+    let pointer = sqlite3_column_text(handle, column)
+    let count = Int(sqlite3_column_bytes(handle, column))
+    return try body(UnsafeBufferPointer(start: pointer, count: pointer == nil ? 0 : count))
+  }
+
+  public func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+
+  public func scalar(_ column: Int32) -> SQLScalar {
+    switch sqlite3_column_type(handle, column) {
+    case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, column))
+    case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, column))
+    case SQLITE_NULL: return .null
+    default: return .text(text(column) ?? "")
+    }
+  }
+}

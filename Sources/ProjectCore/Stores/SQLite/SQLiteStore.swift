@@ -1,0 +1,305 @@
+/// A service's records in one table of a SQLite database:
+/// `(id TEXT PRIMARY KEY, data TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)`.
+///
+/// WAL journal mode, `synchronous = FULL` (a commit that returned survives a power cut), a busy
+/// timeout so that writers wait for each other, every write in one `BEGIN IMMEDIATE`
+/// transaction. Reads never create the file or the table.
+public final class SQLiteStore: RecordStore {
+  public let service: ServiceDefinition
+  let busyTimeoutMilliseconds: Int32
+  var connection: SQLiteDatabase?
+  var schemaReady = false
+
+  public init(service: ServiceDefinition, busyTimeoutMilliseconds: Int32 = 30_000) {
+    self.service = service
+    self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+  }
+
+  public var location: String { "\(Path.display(service.sqlitePath)) (table \(service.table))" }
+  var table: String { "\"\(service.table)\"" }
+
+  // MARK: Connection
+
+  func wrap<T>(_ body: () throws -> T) throws -> T {
+    do {
+      return try body()
+    } catch let error as SQLiteError {
+      var message = error.message
+      if error.isBusy {
+        message = "the database stayed locked by another process for more than \(busyTimeoutMilliseconds / 1000) s"
+      }
+      throw StoreError.database(message: message, sql: error.isBusy ? nil : error.sql, location: location)
+    }
+  }
+
+  /// The connection for writing, creating the file, table and indexes as needed.
+  func writer() throws -> SQLiteDatabase {
+    if let connection, schemaReady { return connection }
+    do throws(FileSystemError) {
+      try FileSystem.createDirectories(Path.directory(of: service.sqlitePath))
+    } catch {
+      throw StoreError.io(error)
+    }
+    return try wrap {
+      let db = try connection ?? SQLiteDatabase(path: service.sqlitePath, create: true, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+      connection = db
+      try configure(db)
+      try db.writeTransaction {
+        try db.execute(
+          "CREATE TABLE IF NOT EXISTS \(table) (id TEXT PRIMARY KEY, data TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)")
+        for statement in indexStatements() { try db.execute(statement) }
+      }
+      schemaReady = true
+      return db
+    }
+  }
+
+  /// The connection for reading, or nil when the database or the table does not exist yet.
+  func reader() throws -> SQLiteDatabase? {
+    if let connection { return connection }
+    guard FileSystem.exists(service.sqlitePath) else { return nil }
+    return try wrap {
+      let db = try SQLiteDatabase(path: service.sqlitePath, create: false, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+      try configure(db)
+      let exists = try db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
+      try exists.bind([.text(service.table)])
+      guard try exists.step() else { return nil }
+      connection = db
+      return db
+    }
+  }
+
+  func configure(_ db: SQLiteDatabase) throws {
+    if try db.scalarText("PRAGMA journal_mode")?.lowercased() != "wal" {
+      try db.execute("PRAGMA journal_mode = WAL")
+    }
+    try db.execute("PRAGMA synchronous = FULL")
+  }
+
+  /// `CREATE INDEX` statements for the manifest's `indexes:` and `unique: true` fields.
+  public func indexStatements() -> [String] {
+    var statements: [String] = []
+    for path in service.indexes {
+      let name = "\(service.table)_\(path.components.joined(separator: "_"))_idx"
+      statements.append("CREATE INDEX IF NOT EXISTS \"\(name)\" ON \(table) (\(SQLQueryCompiler.expression(path)))")
+    }
+    for field in service.uniqueFields {
+      let name = "\(service.table)_\(field)_unique"
+      statements.append("CREATE UNIQUE INDEX IF NOT EXISTS \"\(name)\" ON \(table) (\(SQLQueryCompiler.expression(FieldPath([field])))))")
+    }
+    return statements
+  }
+
+  // MARK: Reading
+
+  static let columns = "id, data, created_at, updated_at"
+
+  func record(from statement: SQLiteStatement) throws -> Record {
+    let id = statement.text(0) ?? ""
+    let value: JSONValue
+    do {
+      value = try statement.withBytes(1) { buffer in try JSONReader.parse(buffer: buffer) }
+    } catch let error as JSONSyntaxError {
+      throw StoreError.invalidStoredRecord(location: location, id: id, message: "data is not valid JSON (\(error))")
+    }
+    guard case .object(let fields) = value else {
+      throw StoreError.invalidStoredRecord(location: location, id: id, message: "data is not a JSON object")
+    }
+    return Record(id: id, fields: fields, createdAt: statement.text(2) ?? "", updatedAt: statement.text(3) ?? "")
+  }
+
+  /// The SQL `list` runs, with its bound values, for `--explain`.
+  public func selectSQL(_ query: RecordQuery) -> (sql: String, bindings: [SQLScalar]) {
+    let compiled = SQLQueryCompiler.compile(query)
+    let sql = ["SELECT \(Self.columns) FROM \(table)", compiled.whereClause, compiled.orderClause, compiled.limitClause]
+      .filter { !$0.isEmpty }.joined(separator: " ")
+    return (sql, compiled.bindings)
+  }
+
+  /// SQLite's query plan for the query, one line per step.
+  public func explain(_ query: RecordQuery) throws -> [String] {
+    let db = try writer()
+    let (sql, bindings) = selectSQL(query)
+    return try wrap {
+      let statement = try db.prepare("EXPLAIN QUERY PLAN " + sql)
+      try statement.bind(bindings)
+      var lines: [String] = []
+      while try statement.step() { lines.append(statement.text(3) ?? "") }
+      return lines
+    }
+  }
+
+  public func list(_ query: RecordQuery) throws -> [Record] {
+    var records: [Record] = []
+    try forEach(query) { records.append($0) }
+    return records
+  }
+
+  /// Calls `body` for each matching record as SQLite returns it, without holding them all.
+  public func forEach(_ query: RecordQuery, _ body: (Record) throws -> Void) throws {
+    guard let db = try reader() else { return }
+    let (sql, bindings) = selectSQL(query)
+    let statement = try wrap { try db.prepare(sql) }
+    try wrap { try statement.bind(bindings) }
+    while try wrap({ try statement.step() }) { try body(try record(from: statement)) }
+  }
+
+  public func count(_ query: RecordQuery) throws -> Int {
+    guard let db = try reader() else { return 0 }
+    let compiled = SQLQueryCompiler.compile(RecordQuery(filters: query.filters))
+    return try wrap {
+      let statement = try db.prepare("SELECT count(*) FROM \(table) \(compiled.whereClause)")
+      try statement.bind(compiled.bindings)
+      try statement.step()
+      return Int(statement.int64(0))
+    }
+  }
+
+  public func get(ids: [String]) throws -> [Record] {
+    guard let db = try reader() else { return [] }
+    let statement = try wrap { try db.prepare("SELECT \(Self.columns) FROM \(table) WHERE id = ?") }
+    var records: [Record] = []
+    for id in ids {
+      statement.reset()
+      try wrap { try statement.bind([.text(id)]) }
+      if try wrap({ try statement.step() }) { records.append(try record(from: statement)) }
+    }
+    return records
+  }
+
+  public func lastModified() throws -> Int64? {
+    [service.sqlitePath, service.sqlitePath + "-wal"].compactMap(FileSystem.modificationTime).max()
+  }
+
+  // MARK: Writing
+
+  public func insert(_ records: [Record], onConflict: ConflictPolicy) throws -> WriteSummary {
+    let db = try writer()
+    return try wrap {
+      try db.writeTransaction {
+        try insertInTransaction(records, onConflict: onConflict, db: db)
+      }
+    }
+  }
+
+  /// A batch inserter for callers that stream records in one transaction (`import`).
+  public func withInsertTransaction<T>(onConflict: ConflictPolicy, _ body: (_ insert: ([Record]) throws -> WriteSummary) throws -> T) throws -> T {
+    let db = try writer()
+    return try wrap {
+      try db.writeTransaction {
+        try body { batch in try self.insertInTransaction(batch, onConflict: onConflict, db: db) }
+      }
+    }
+  }
+
+  func insertInTransaction(_ records: [Record], onConflict: ConflictPolicy, db: SQLiteDatabase) throws -> WriteSummary {
+    var summary = WriteSummary()
+    let exists = try db.prepare("SELECT 1 FROM \(table) WHERE id = ?")
+    let conflict: String
+    switch onConflict {
+    case .fail: conflict = ""
+    case .skip: conflict = " ON CONFLICT(id) DO NOTHING"
+    case .overwrite: conflict = " ON CONFLICT(id) DO UPDATE SET data = excluded.data, created_at = excluded.created_at, updated_at = excluded.updated_at"
+    }
+    let insert = try db.prepare("INSERT INTO \(table) (id, data, created_at, updated_at) VALUES (?, ?, ?, ?)" + conflict)
+    for record in records {
+      var existed = false
+      if onConflict != .fail {
+        exists.reset()
+        try exists.bind([.text(record.id)])
+        existed = try exists.step()
+      }
+      insert.reset()
+      try insert.bind(.text(record.id), at: 1)
+      try insert.bind(bytes: JSONWriter.bytes(.object(record.fields)), at: 2)
+      try insert.bind(.text(record.createdAt), at: 3)
+      try insert.bind(.text(record.updatedAt), at: 4)
+      do {
+        try insert.step()
+      } catch let error as SQLiteError where error.isPrimaryKeyViolation {
+        throw StoreError.duplicateID(id: record.id, location: location)
+      } catch let error as SQLiteError where error.isUniqueViolation {
+        throw try uniqueError(record, db: db)
+      }
+      if existed {
+        if onConflict == .skip { summary.skipped += 1 } else { summary.updated += 1 }
+      } else {
+        summary.added += 1
+      }
+    }
+    return summary
+  }
+
+  /// Names the field and the record that a unique-index failure clashed with.
+  func uniqueError(_ record: Record, db: SQLiteDatabase) throws -> StoreError {
+    for field in service.uniqueFields {
+      guard let value = record.fields[field], !value.isNull else { continue }
+      let statement = try db.prepare("SELECT id FROM \(table) WHERE \(SQLQueryCompiler.expression(FieldPath([field]))) = ? AND id != ?")
+      try statement.bind([SQLScalar(value), .text(record.id)])
+      if try statement.step() {
+        return .uniqueViolation(field: field, value: ValueText.preview(value), existingID: statement.text(0), location: location)
+      }
+    }
+    return .uniqueViolation(field: service.uniqueFields.joined(separator: ", "), value: "given", existingID: nil, location: location)
+  }
+
+  public func update(id: String, _ change: (inout Record) throws -> Void) throws -> Record {
+    let db = try writer()
+    return try wrap {
+      try db.writeTransaction {
+        let select = try db.prepare("SELECT \(Self.columns) FROM \(table) WHERE id = ?")
+        try select.bind([.text(id)])
+        guard try select.step() else { throw StoreError.notFound(ids: [id], location: location) }
+        var record = try self.record(from: select)
+        try change(&record)
+        let update = try db.prepare("UPDATE \(table) SET data = ?, updated_at = ? WHERE id = ?")
+        try update.bind(bytes: JSONWriter.bytes(.object(record.fields)), at: 1)
+        try update.bind(.text(record.updatedAt), at: 2)
+        try update.bind(.text(id), at: 3)
+        do {
+          try update.step()
+        } catch let error as SQLiteError where error.isUniqueViolation {
+          throw try uniqueError(record, db: db)
+        }
+        return record
+      }
+    }
+  }
+
+  public func delete(ids: [String]) throws -> Int {
+    guard try reader() != nil else {
+      if ids.isEmpty { return 0 }
+      throw StoreError.notFound(ids: ids, location: location)
+    }
+    let db = try writer()
+    return try wrap {
+      try db.writeTransaction {
+        let statement = try db.prepare("DELETE FROM \(table) WHERE id = ?")
+        var missing: [String] = []
+        var deleted = 0
+        for id in Set(ids).sorted() {
+          statement.reset()
+          try statement.bind([.text(id)])
+          try statement.step()
+          if db.changes == 0 { missing.append(id) } else { deleted += 1 }
+        }
+        if !missing.isEmpty { throw StoreError.notFound(ids: ids.filter(missing.contains), location: location) }
+        return deleted
+      }
+    }
+  }
+
+  public func delete(matching query: RecordQuery) throws -> Int {
+    guard try reader() != nil else { return 0 }
+    let db = try writer()
+    let compiled = SQLQueryCompiler.compile(RecordQuery(filters: query.filters))
+    return try wrap {
+      try db.writeTransaction {
+        let statement = try db.prepare("DELETE FROM \(table) \(compiled.whereClause)")
+        try statement.bind(compiled.bindings)
+        try statement.step()
+        return db.changes
+      }
+    }
+  }
+}

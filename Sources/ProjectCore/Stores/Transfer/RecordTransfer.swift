@@ -1,0 +1,247 @@
+/// Moves records between a file and a store: `import` (file → store) and `export`
+/// (SQLite → file). Every record is validated before anything is written, and every write is
+/// one transaction (SQLite) or one locked atomic rewrite (JSON file).
+public struct RecordTransfer {
+  public let service: RecordService
+  /// Called with the number of records handled so far, now and then.
+  public var progress: ((Int) -> Void)?
+
+  public init(service: RecordService, progress: ((Int) -> Void)? = nil) {
+    self.service = service
+    self.progress = progress
+  }
+
+  var definition: ServiceDefinition { service.definition }
+
+  // MARK: Reading input
+
+  /// Calls `body` with each record object of the input and a label for messages
+  /// (`line 12`, `record 'abc'`), streaming NDJSON and CSV.
+  public func readRecords(path: String, format requested: RecordFileFormat?, _ body: (_ label: String, _ key: String?, _ value: JSONValue) throws -> Void) throws {
+    let reader: LineReader
+    do throws(FileSystemError) { reader = try LineReader(path: path) } catch { throw error }
+    var format = requested ?? (path == "-" ? nil : RecordFileFormat.guess(path: path))
+    if format == nil {
+      // Sniff: NDJSON has a second line starting with '{'.
+      let all = try reader.readAll()
+      format = Self.sniff(all)
+      return try readWhole(all, name: reader.name, format: format ?? .json, body)
+    }
+    switch format ?? .json {
+    case .json:
+      try readWhole(try reader.readAll(), name: reader.name, format: .json, body)
+    case .ndjson:
+      while let line = try reader.nextLine() {
+        guard line.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { continue }
+        let value: JSONValue
+        do { value = try JSONReader.parse(line) } catch {
+          throw TransferError("\(reader.name):\(reader.lineNumber):\(error.column): \(error.message)")
+        }
+        try body("line \(reader.lineNumber)", nil, value)
+      }
+    case .csv:
+      try readCSV(reader, body)
+    }
+  }
+
+  static func sniff(_ bytes: [UInt8]) -> RecordFileFormat {
+    guard let first = bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }) else { return .json }
+    if first == UInt8(ascii: "[") { return .json }
+    if first == UInt8(ascii: "{") {
+      if (try? JSONReader.parse(bytes)) != nil { return .json }
+      return .ndjson
+    }
+    return .csv
+  }
+
+  func readWhole(_ bytes: [UInt8], name: String, format: RecordFileFormat, _ body: (String, String?, JSONValue) throws -> Void) throws {
+    switch format {
+    case .json:
+      let value: JSONValue
+      do { value = try JSONReader.parse(bytes) } catch {
+        throw TransferError("\(name):\(error.line):\(error.column): \(error.message)")
+      }
+      switch value {
+      case .object(let map):
+        for (key, entry) in map { try body("record '\(key)'", key, entry) }
+      case .array(let items):
+        for (i, item) in items.enumerated() { try body("record #\(i + 1)", nil, item) }
+      default:
+        throw TransferError("\(name): expected an object of records keyed by id, or an array of records, found \(value.kindName)")
+      }
+    case .ndjson:
+      do {
+        try JSONReader.parseLines(bytes) { line, value in try body("line \(line)", nil, value) }
+      } catch let error as JSONSyntaxError {
+        throw TransferError("\(name):\(error.line):\(error.column): \(error.message)")
+      }
+    case .csv:
+      try readCSV(LineReader(bytes: bytes, name: name), body)
+    }
+  }
+
+  /// CSV with a header row: `id`, field names, `created_at`, `updated_at`; cells typed by schema.
+  func readCSV(_ reader: LineReader, _ body: (String, String?, JSONValue) throws -> Void) throws {
+    guard let (header, _) = try CSVCodec.nextRow(reader) else { return }
+    let columns = header.map(\.text)
+    let known = Set(["id", "created_at", "updated_at"] + definition.schema.fieldNames)
+    for column in columns where !known.contains(column) && !definition.schema.additional {
+      throw TransferError("\(reader.name):1: unknown column '\(column)'" + (Suggestion.nearest(to: column, in: Array(known)).map { "; did you mean '\($0)'?" } ?? ""))
+    }
+    while let (row, line) = try CSVCodec.nextRow(reader) {
+      if row.count == 1 && row[0].text.isEmpty && !row[0].quoted { continue }
+      guard row.count == columns.count else {
+        throw TransferError("\(reader.name):\(line): expected \(columns.count) cells as in the header, found \(row.count)")
+      }
+      var object = JSONObject()
+      for (column, cell) in zip(columns, row) {
+        if cell.text.isEmpty && !cell.quoted { continue }
+        let spec = definition.schema.spec(for: column)
+        object[column] = try csvValue(cell.text, spec: spec, column: column, where: "\(reader.name):\(line)")
+      }
+      try body("line \(line)", nil, .object(object))
+    }
+  }
+
+  func csvValue(_ text: String, spec: FieldSpec?, column: String, where location: String) throws -> JSONValue {
+    guard let spec else { return .string(text) }
+    switch spec.type {
+    case .array, .object, .any:
+      do { return try JSONReader.parse(text) } catch {
+        throw TransferError("\(location): \(column): expected JSON text, \(error.message)")
+      }
+    default:
+      do { return try FieldValueParser.parse(text, spec: spec, path: FieldPath([column])) } catch {
+        throw TransferError("\(location): \(error)")
+      }
+    }
+  }
+
+  // MARK: Import
+
+  public struct ImportIssue: CustomStringConvertible {
+    public var label: String
+    public var message: String
+    public var description: String { "\(label): \(message)" }
+  }
+
+  public struct ImportResult {
+    public var summary = WriteSummary()
+    public var read = 0
+    public var issues: [ImportIssue] = []
+  }
+
+  /// Builds and validates one incoming record.
+  func prepare(_ label: String, _ key: String?, _ value: JSONValue, now: String, issues: inout [ImportIssue]) -> Record? {
+    var value = value
+    if case .object(var object) = value, object["id"] == nil, key == nil {
+      // A record without an id gets one, as `add` would give it.
+      var fields = object
+      fields["created_at"] = nil
+      fields["updated_at"] = nil
+      do {
+        object["id"] = .string(try service.newID(for: fields))
+      } catch let error as RecordService.InvalidRecords {
+        for item in error.issues { issues.append(ImportIssue(label: label, message: item.issue.description)) }
+        return nil
+      } catch {
+        issues.append(ImportIssue(label: label, message: "\(error)"))
+        return nil
+      }
+      value = .object(object)
+    }
+    let record: Record
+    do {
+      record = try Record(json: value, key: key, defaultTimestamp: now)
+    } catch {
+      issues.append(ImportIssue(label: label, message: error.description))
+      return nil
+    }
+    let (validated, problems) = service.validated(record)
+    let recordLabel = label.hasPrefix("record '") ? label : "\(label) (id '\(record.id)')"
+    for problem in problems { issues.append(ImportIssue(label: recordLabel, message: problem.description)) }
+    return problems.isEmpty ? validated : nil
+  }
+
+  /// Imports every record of the file into the store, or none of them.
+  ///
+  /// Into SQLite, NDJSON and CSV stream through one transaction that rolls back when any record
+  /// fails; into a JSON file, the records are applied in one locked atomic rewrite.
+  public func importRecords(from path: String, format: RecordFileFormat?, into store: RecordStore, onConflict: ConflictPolicy, dryRun: Bool) throws -> ImportResult {
+    var result = ImportResult()
+    let now = Timestamp.now()
+    if dryRun {
+      var records: [Record] = []
+      try readRecords(path: path, format: format) { label, key, value in
+        result.read += 1
+        if let record = prepare(label, key, value, now: now, issues: &result.issues) { records.append(record) }
+        progress?(result.read)
+      }
+      let existing = Set(try store.get(ids: records.map(\.id)).map(\.id))
+      var seen: Set<String> = []
+      for record in records {
+        if existing.contains(record.id) || !seen.insert(record.id).inserted {
+          switch onConflict {
+          case .fail: result.issues.append(ImportIssue(label: "record '\(record.id)'", message: "a record with this id already exists in \(store.location)"))
+          case .skip: result.summary.skipped += 1
+          case .overwrite: result.summary.updated += 1
+          }
+        } else {
+          result.summary.added += 1
+        }
+      }
+      return result
+    }
+    if let sqlite = store as? SQLiteStore {
+      try sqlite.withInsertTransaction(onConflict: onConflict) { insert in
+        var batch: [Record] = []
+        func flush() throws {
+          guard result.issues.isEmpty, !batch.isEmpty else { return }
+          let s = try insert(batch)
+          result.summary.added += s.added
+          result.summary.updated += s.updated
+          result.summary.skipped += s.skipped
+          batch.removeAll(keepingCapacity: true)
+        }
+        try readRecords(path: path, format: format) { label, key, value in
+          result.read += 1
+          if let record = prepare(label, key, value, now: now, issues: &result.issues), result.issues.isEmpty {
+            batch.append(record)
+            if batch.count >= 1000 { try flush() }
+          }
+          if result.read % 1000 == 0 { progress?(result.read) }
+        }
+        try flush()
+        if !result.issues.isEmpty { throw ImportFailed(result: result) }
+      }
+      return result
+    }
+    var records: [Record] = []
+    try readRecords(path: path, format: format) { label, key, value in
+      result.read += 1
+      if let record = prepare(label, key, value, now: now, issues: &result.issues) { records.append(record) }
+      if result.read % 1000 == 0 { progress?(result.read) }
+    }
+    if !result.issues.isEmpty { throw ImportFailed(result: result) }
+    result.summary = try store.insert(records, onConflict: onConflict)
+    return result
+  }
+
+  /// Raised when any record fails: nothing was written, and every issue is listed.
+  public struct ImportFailed: Error, CustomStringConvertible {
+    public var result: ImportResult
+    public init(result: ImportResult) { self.result = result }
+    public var description: String { describe(conclusion: "nothing imported") }
+
+    /// Every issue (the first 100), then `<conclusion>: N of M records are invalid`.
+    public func describe(conclusion: String) -> String {
+      let shown = result.issues.prefix(100).map(\.description)
+      var lines = shown
+      if result.issues.count > shown.count { lines.append("... and \(result.issues.count - shown.count) more problems") }
+      let bad = Set(result.issues.map(\.label)).count
+      lines.append("\(conclusion): \(bad) of \(result.read) records are invalid")
+      return lines.joined(separator: "\n")
+    }
+  }
+}
+

@@ -1,0 +1,364 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A failed operating-system call, naming the file and the reason the system gave.
+public struct FileSystemError: Error, Equatable, Sendable, CustomStringConvertible {
+  public var path: String
+  public var operation: String
+  public var code: Int32
+
+  public var description: String {
+    "cannot \(operation) \(path): \(String(cString: strerror(code))) (errno \(code))"
+  }
+}
+
+/// The one place that talks to the operating system: files, locks, clocks, environment.
+public enum FileSystem {
+  /// The whole file, or nil when it does not exist.
+  public static func read(_ path: String) throws(FileSystemError) -> [UInt8]? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    if fd < 0 {
+      if errno == ENOENT { return nil }
+      throw FileSystemError(path: path, operation: "open", code: errno)
+    }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { throw FileSystemError(path: path, operation: "stat", code: errno) }
+    if (info.st_mode & S_IFMT) == S_IFDIR { throw FileSystemError(path: path, operation: "read", code: EISDIR) }
+    var result: [UInt8] = []
+    result.reserveCapacity(Int(info.st_size) + 1)
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+      let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw FileSystemError(path: path, operation: "read", code: errno)
+      }
+      if n == 0 { break }
+      result.append(contentsOf: chunk[0..<n])
+    }
+    return result
+  }
+
+  public static func exists(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0
+  }
+
+  public static func isDirectory(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+  }
+
+  /// The last modification time of a file as seconds since 1970, or nil when it does not exist.
+  public static func modificationTime(_ path: String) -> Int64? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    return Int64(info.st_mtim.tv_sec) * 1000 + Int64(info.st_mtim.tv_nsec) / 1_000_000
+  }
+
+  /// Creates a folder and its parents, like `mkdir -p`.
+  public static func createDirectories(_ path: String) throws(FileSystemError) {
+    if isDirectory(path) { return }
+    let parent = Path.directory(of: path)
+    if parent != path && !parent.isEmpty { try createDirectories(parent) }
+    if mkdir(path, 0o777) != 0 && errno != EEXIST {
+      throw FileSystemError(path: path, operation: "create folder", code: errno)
+    }
+  }
+
+  /// Replaces the file atomically: temp file, fsync, rename, fsync of the folder.
+  ///
+  /// The temp file is uniquely named in the same folder. An existing file keeps its mode and,
+  /// where the process may set it, its owner; a new file gets 0666 less the umask.
+  public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(FileSystemError) {
+    let writer = try AtomicFileWriter(path: path)
+    try writer.write(bytes)
+    try writer.commit()
+  }
+
+  static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(FileSystemError) {
+    var offset = 0
+    while offset < bytes.count {
+      let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw FileSystemError(path: path, operation: "write", code: errno)
+      }
+      offset += n
+    }
+  }
+
+  public static func syncDirectory(_ folder: String) throws(FileSystemError) {
+    let fd = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if fd < 0 { throw FileSystemError(path: folder, operation: "open folder", code: errno) }
+    defer { close(fd) }
+    if fsync(fd) != 0 && errno != EINVAL {
+      throw FileSystemError(path: folder, operation: "sync folder", code: errno)
+    }
+  }
+
+  /// Renames a file, replacing the target.
+  public static func move(_ from: String, to: String) throws(FileSystemError) {
+    if rename(from, to) != 0 { throw FileSystemError(path: from, operation: "rename", code: errno) }
+  }
+
+  /// Copies a file's bytes to a new file atomically (used to keep `.bak` copies).
+  public static func copy(_ from: String, to: String) throws(FileSystemError) {
+    guard let bytes = try read(from) else { throw FileSystemError(path: from, operation: "read", code: ENOENT) }
+    try writeAtomically(bytes, to: to)
+  }
+
+  /// Writes bytes to standard output or standard error without buffering surprises.
+  public static func writeStandard(_ bytes: [UInt8], error: Bool = false) {
+    try? writeAll(error ? 2 : 1, bytes, path: error ? "standard error" : "standard output")
+  }
+
+  /// The absolute, symlink-free form of an existing path, or nil.
+  public static func realPath(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
+  }
+
+  public static func currentDirectory() -> String {
+    guard let cwd = getcwd(nil, 0) else { return "/" }
+    defer { free(cwd) }
+    return String(cString: cwd)
+  }
+
+  public static func environment(_ name: String) -> String? {
+    guard let value = getenv(name) else { return nil }
+    return String(cString: value)
+  }
+
+  public static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+
+  /// The terminal's width in columns, or nil when standard output is not a terminal.
+  public static func terminalWidth() -> Int? {
+    if let columns = environment("COLUMNS").flatMap(Int.init), columns > 0 { return columns }
+    var size = winsize()
+    guard isatty(1) == 1, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+    return Int(size.ws_col)
+  }
+
+  /// Milliseconds since 1970 from the real-time clock.
+  public static func nowMilliseconds() -> Int64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_REALTIME, &ts)
+    return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+  }
+
+  /// Seconds on a clock that never goes back, for measuring durations.
+  public static func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+  }
+
+  public static func sleep(milliseconds: Int) {
+    var ts = timespec(tv_sec: milliseconds / 1000, tv_nsec: (milliseconds % 1000) * 1_000_000)
+    var remaining = timespec()
+    while nanosleep(&ts, &remaining) != 0 && errno == EINTR { ts = remaining }
+  }
+
+  public static func randomHex(_ byteCount: Int) -> String {
+    var generator = SystemRandomNumberGenerator()
+    var text = ""
+    for _ in 0..<byteCount {
+      let byte = UInt8.random(in: 0...255, using: &generator)
+      text += String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16)
+    }
+    return text
+  }
+
+  public static func processID() -> Int32 { getpid() }
+}
+
+/// An exclusive advisory lock (`flock`) on a sidecar lock file, held until `unlock()`.
+///
+/// The data file is replaced on every write, so it cannot carry the lock itself. The lock file
+/// stays in place: it holds no data, and the kernel releases the lock when its holder dies.
+public final class FileLock {
+  let fd: Int32
+  public let path: String
+
+  /// Waits up to `timeout` seconds for the lock; fails with a clear error after that.
+  public init(path: String, timeout: Double) throws(FileSystemError) {
+    self.path = path
+    self.fd = try Self.acquire(path: path, timeout: timeout)
+  }
+
+  static func acquire(path: String, timeout: Double) throws(FileSystemError) -> Int32 {
+    let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
+    if fd < 0 { throw FileSystemError(path: path, operation: "open lock file", code: errno) }
+    let deadline = FileSystem.monotonicSeconds() + timeout
+    var pause = 1
+    while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+      let code = errno
+      guard code == EWOULDBLOCK || code == EINTR else {
+        close(fd)
+        throw FileSystemError(path: path, operation: "lock", code: code)
+      }
+      if FileSystem.monotonicSeconds() >= deadline {
+        close(fd)
+        throw FileSystemError(path: path, operation: "lock (still held by another process after \(Int(timeout)) s)", code: EWOULDBLOCK)
+      }
+      FileSystem.sleep(milliseconds: pause)
+      pause = min(pause * 2, 50)
+    }
+    return fd
+  }
+
+  deinit { close(fd) }
+}
+
+/// Writes a file in pieces to a uniquely named temp file beside it, then puts it in place
+/// atomically with `commit()`: fsync, rename over the target, fsync of the folder. Dropped
+/// without a commit, it removes the temp file and the target stays as it was.
+public final class AtomicFileWriter {
+  public let path: String
+  let temp: String
+  let fd: Int32
+  var finished = false
+  var buffer: [UInt8] = []
+
+  public init(path: String) throws(FileSystemError) {
+    self.path = path
+    let folder = Path.directory(of: path)
+    temp = Path.join(folder, ".\(Path.lastComponent(of: path)).\(getpid()).\(FileSystem.randomHex(6)).tmp")
+    var existing = stat()
+    let hadFile = stat(path, &existing) == 0
+    fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+    if fd < 0 { throw FileSystemError(path: temp, operation: "create", code: errno) }
+    if hadFile {
+      _ = fchmod(fd, existing.st_mode & 0o7777)
+      if existing.st_uid != geteuid() || existing.st_gid != getegid() {
+        _ = fchown(fd, existing.st_uid, existing.st_gid)
+      }
+    }
+  }
+
+  /// Appends bytes; they reach the disk in large pieces.
+  public func write(_ bytes: [UInt8]) throws(FileSystemError) {
+    buffer.append(contentsOf: bytes)
+    if buffer.count >= 1 << 20 { try flush() }
+  }
+
+  func flush() throws(FileSystemError) {
+    try FileSystem.writeAll(fd, buffer, path: temp)
+    buffer.removeAll(keepingCapacity: true)
+  }
+
+  public func commit() throws(FileSystemError) {
+    try flush()
+    if fsync(fd) != 0 { throw FileSystemError(path: temp, operation: "sync", code: errno) }
+    finished = true
+    if close(fd) != 0 {
+      unlink(temp)
+      throw FileSystemError(path: temp, operation: "close", code: errno)
+    }
+    if rename(temp, path) != 0 {
+      let code = errno
+      unlink(temp)
+      throw FileSystemError(path: path, operation: "replace", code: code)
+    }
+    try FileSystem.syncDirectory(Path.directory(of: path))
+  }
+
+  deinit {
+    if !finished {
+      close(fd)
+      unlink(temp)
+    }
+  }
+}
+
+/// Reads a file or standard input line by line in fixed-size chunks, so that memory does not
+/// grow with the size of the input.
+public final class LineReader {
+  let fd: Int32
+  let ownsDescriptor: Bool
+  public let name: String
+  var buffer: [UInt8] = []
+  var start = 0
+  var atEnd = false
+  public private(set) var lineNumber = 0
+
+  /// Opens a file, or standard input for "-".
+  public init(path: String) throws(FileSystemError) {
+    if path == "-" {
+      fd = 0
+      ownsDescriptor = false
+      name = "standard input"
+    } else {
+      fd = open(path, O_RDONLY | O_CLOEXEC)
+      if fd < 0 { throw FileSystemError(path: path, operation: "open", code: errno) }
+      var info = stat()
+      if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+        close(fd)
+        throw FileSystemError(path: path, operation: "read", code: EISDIR)
+      }
+      ownsDescriptor = true
+      name = Path.display(path)
+    }
+  }
+
+  /// Lines of bytes already in memory.
+  public init(bytes: [UInt8], name: String) {
+    fd = -1
+    ownsDescriptor = false
+    self.name = name
+    buffer = bytes
+    atEnd = true
+  }
+
+  deinit { if ownsDescriptor { close(fd) } }
+
+  /// The next line without its line break, or nil at the end.
+  public func nextLine() throws(FileSystemError) -> ArraySlice<UInt8>? {
+    while true {
+      if let newline = buffer[start...].firstIndex(of: 0x0A) {
+        let line = buffer[start..<newline]
+        start = newline + 1
+        lineNumber += 1
+        return line.last == 0x0D ? line.dropLast() : line
+      }
+      if atEnd {
+        guard start < buffer.count else { return nil }
+        let line = buffer[start...]
+        start = buffer.count
+        lineNumber += 1
+        return line.last == 0x0D ? line.dropLast() : line
+      }
+      if start > 0 {
+        buffer.removeFirst(start)
+        start = 0
+      }
+      try fill()
+    }
+  }
+
+  /// Everything left, for formats that are read whole.
+  public func readAll() throws(FileSystemError) -> [UInt8] {
+    while !atEnd { try fill() }
+    defer { buffer = []; start = 0 }
+    return Array(buffer[start...])
+  }
+
+  func fill() throws(FileSystemError) {
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+      let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw FileSystemError(path: name, operation: "read", code: errno)
+      }
+      if n == 0 { atEnd = true } else { buffer.append(contentsOf: chunk[0..<n]) }
+      return
+    }
+  }
+}

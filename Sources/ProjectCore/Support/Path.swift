@@ -1,0 +1,48 @@
+/// Lexical path arithmetic on POSIX path strings.
+public enum Path {
+  public static func isAbsolute(_ path: String) -> Bool { path.hasPrefix("/") }
+
+  public static func join(_ base: String, _ relative: String) -> String {
+    if isAbsolute(relative) || base.isEmpty { return relative }
+    return base.hasSuffix("/") ? base + relative : base + "/" + relative
+  }
+
+  /// Removes `.` and empty components and folds `..` into its parent where it can.
+  public static func normalize(_ path: String) -> String {
+    var parts: [Substring] = []
+    for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+      if part == "." { continue }
+      if part == "..", let last = parts.last, last != ".." {
+        parts.removeLast()
+        continue
+      }
+      if part == ".." && isAbsolute(path) { continue }
+      parts.append(part)
+    }
+    let joined = parts.joined(separator: "/")
+    return isAbsolute(path) ? "/" + joined : (joined.isEmpty ? "." : joined)
+  }
+
+  public static func directory(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    if slash == path.startIndex { return "/" }
+    return String(path[..<slash])
+  }
+
+  public static func lastComponent(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return path }
+    return String(path[path.index(after: slash)...])
+  }
+
+  /// Whether `path` is `folder` or lies inside it (both normalized, absolute).
+  public static func isInside(_ path: String, _ folder: String) -> Bool {
+    path == folder || path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
+  }
+
+  /// `path` relative to the current folder when it lies inside it, for shorter messages.
+  public static func display(_ path: String) -> String {
+    let cwd = FileSystem.currentDirectory()
+    if isInside(path, cwd) && path != cwd { return String(path.dropFirst(cwd.count + (cwd == "/" ? 0 : 1))) }
+    return path
+  }
+}

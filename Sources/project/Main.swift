@@ -1,0 +1,62 @@
+import ArgumentParser
+import ProjectCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs the command and turns every error into one sentence on stderr and the documented
+/// exit code: 1 for failures, 2 for usage and manifest errors.
+@main
+enum Main {
+  static func main() {
+    let arguments = GlobalArguments.extract(Array(CommandLine.arguments.dropFirst()))
+    do {
+      var command = try ProjectCommand.parseAsRoot(arguments)
+      try command.run()
+    } catch {
+      exit(report(error))
+    }
+  }
+
+  static func report(_ error: Error) -> Int32 {
+    let (message, code) = describe(error)
+    if code == 0 {
+      if !message.isEmpty { print(message) }
+      return 0
+    }
+    let lines = message.split(separator: "\n", omittingEmptySubsequences: true)
+    let text = lines.map { "project: \($0)" }.joined(separator: "\n") + "\n"
+    FileSystem.writeStandard(Array(text.utf8), error: true)
+    return code
+  }
+
+  static func describe(_ error: Error) -> (String, Int32) {
+    switch error {
+    case let failure as CommandFailure: return (failure.message, failure.exitCode)
+    case let error as ManifestError: return (error.description, 2)
+    case let error as QueryError: return (error.description, 2)
+    case let error as StoreError: return (error.description, 1)
+    case let error as RecordService.InvalidRecords: return (error.description, 1)
+    case let error as ValidationIssue: return (error.description, 1)
+    case let error as FileSystemError: return (error.description, 1)
+    case let error as TransferError: return (error.description, 1)
+    default:
+      let code = ProjectCommand.exitCode(for: error)
+      if code == .success { return (ProjectCommand.fullMessage(for: error), 0) }
+      var message = ProjectCommand.message(for: error)
+      if message.hasPrefix("Error: ") { message = String(message.dropFirst(7)) }
+      message = message.split(separator: "\n").first.map(String.init) ?? message
+      return (message + "; see 'project --help'", 2)
+    }
+  }
+}
+
+/// A failure the command reports itself, with its exit code.
+struct CommandFailure: Error {
+  var message: String
+  var exitCode: Int32
+
+  static func usage(_ message: String) -> CommandFailure { CommandFailure(message: message, exitCode: 2) }
+  static func failure(_ message: String) -> CommandFailure { CommandFailure(message: message, exitCode: 1) }
+}

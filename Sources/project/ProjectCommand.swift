@@ -1,0 +1,59 @@
+import ArgumentParser
+import ProjectCore
+
+/// The `project` command tree. Record commands live under `svc`, whose options come from the
+/// manifest at run time and are parsed by `ServiceCommandLine`.
+struct ProjectCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "project",
+    abstract: "Records for the services a project.yaml declares, in JSON files and SQLite.",
+    discussion: """
+      The manifest is --manifest PATH, else $PROJECT_MANIFEST, else the nearest project.yaml in \
+      this folder or above. Exit codes: 0 success, 1 failure (validation, conflict, I/O, not \
+      found), 2 usage or manifest error.
+      """,
+    version: Version.text,
+    subcommands: [ServicesCommand.self, CheckCommand.self, InitCommand.self, SvcCommand.self]
+  )
+}
+
+/// `--manifest PATH`, accepted by every command that reads the manifest.
+struct ManifestOptions: ParsableArguments {
+  @Option(name: .long, help: ArgumentHelp("The manifest to read.", valueName: "path"))
+  var manifest: String?
+
+  func load() throws -> Manifest { try Self.load(explicit: manifest) }
+
+  static func load(explicit: String?) throws -> Manifest {
+    try ManifestLoader.load(path: ManifestLoader.locate(explicit: explicit ?? GlobalArguments.manifest))
+  }
+}
+
+/// Options given before the subcommand, such as `project --manifest m.yaml svc ...`.
+enum GlobalArguments {
+  nonisolated(unsafe) static var manifest: String?
+
+  /// Takes leading `--manifest PATH` and `--manifest=PATH` out of the arguments.
+  static func extract(_ arguments: [String]) -> [String] {
+    var rest = arguments
+    while let first = rest.first {
+      if first == "--manifest", rest.count >= 2 {
+        manifest = rest[1]
+        rest.removeFirst(2)
+      } else if first.hasPrefix("--manifest=") {
+        manifest = String(first.dropFirst("--manifest=".count))
+        rest.removeFirst()
+      } else {
+        break
+      }
+    }
+    return rest
+  }
+}
+
+enum Version {
+  static let number = "0.1.0"
+  static var text: String {
+    "project \(number) (SQLite \(SQLiteDatabase.libraryVersion), libyaml \(YAMLReader.libraryVersion))"
+  }
+}

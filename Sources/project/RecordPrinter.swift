@@ -1,0 +1,191 @@
+import ProjectCore
+
+/// The output formats of `get` and `list`.
+enum OutputFormat: String, CaseIterable {
+  case table, json, ndjson, yaml, csv
+}
+
+/// Renders records as a table, JSON, NDJSON, YAML or CSV. `get` and `list` share it.
+struct RecordPrinter {
+  let schema: ObjectSchema
+  /// The fields to show; nil for whole records.
+  let fields: [FieldPath]?
+  let terminalWidth: Int?
+
+  /// The logical record, or only the chosen fields, nested as in the record.
+  func object(_ record: Record) -> JSONObject {
+    let full = record.json
+    guard let fields else { return ordered(full) }
+    var object = JSONObject()
+    for path in fields {
+      if let value = record.value(at: path) { _ = object.set(value, at: path) }
+    }
+    return object
+  }
+
+  /// Keys in schema order: id, the declared fields, any others, then the timestamps.
+  func ordered(_ object: JSONObject) -> JSONObject {
+    var result = JSONObject()
+    result["id"] = object["id"]
+    for name in schema.fieldNames { if let v = object[name] { result[name] = v } }
+    for (key, value) in object where result[key] == nil && key != "created_at" && key != "updated_at" { result[key] = value }
+    result["created_at"] = object["created_at"]
+    result["updated_at"] = object["updated_at"]
+    return result
+  }
+
+  var columns: [FieldPath] {
+    fields ?? ([FieldPath(["id"])] + schema.fieldNames.map { FieldPath([$0]) } + [FieldPath(["created_at"]), FieldPath(["updated_at"])])
+  }
+
+  func render(_ records: [Record], as format: OutputFormat) -> [UInt8] {
+    var out: [UInt8] = []
+    switch format {
+    case .json:
+      let array = JSONValue.array(records.map { .object(object($0)) })
+      JSONWriter.write(array, to: &out, style: .pretty, indent: 0)
+      out.append(0x0A)
+    case .ndjson:
+      for record in records {
+        JSONWriter.write(.object(object(record)), to: &out, style: .compact, indent: 0)
+        out.append(0x0A)
+      }
+    case .yaml:
+      if records.isEmpty { out.append(contentsOf: "[]\n".utf8) }
+      for record in records {
+        out.append(contentsOf: YAMLText.item(.object(object(record))).utf8)
+      }
+    case .csv:
+      let columns = self.columns
+      out.append(contentsOf: (columns.map { CSVText.field($0.description) }.joined(separator: ",") + "\r\n").utf8)
+      for record in records {
+        let row = columns.map { CSVText.field(cellText(record.value(at: $0))) }
+        out.append(contentsOf: (row.joined(separator: ",") + "\r\n").utf8)
+      }
+    case .table:
+      out.append(contentsOf: table(records).utf8)
+    }
+    return out
+  }
+
+  /// A value as one cell: strings as they are, nested values as compact JSON, null as empty.
+  func cellText(_ value: JSONValue?) -> String {
+    switch value {
+    case nil, .null?: ""
+    case .string(let s)?: s
+    case let other?: JSONWriter.string(other)
+    }
+  }
+
+  func table(_ records: [Record]) -> String {
+    var columns = self.columns
+    if fields == nil { columns.removeAll { $0.description == "updated_at" } }
+    let header = columns.map { $0.description.uppercased() }
+    let rows = records.map { record in
+      columns.map { path in
+        String(cellText(record.value(at: path)).map { $0 == "\n" || $0 == "\t" || $0 == "\r" ? " " : $0 })
+      }
+    }
+    var widths = header.map(\.count)
+    for row in rows {
+      for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
+    }
+    if let terminalWidth {
+      let available = terminalWidth - 2 * (columns.count - 1)
+      while widths.reduce(0, +) > available, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 8 {
+        widths[widest] -= 1
+      }
+    }
+    func line(_ cells: [String]) -> String {
+      var parts: [String] = []
+      for (i, cell) in cells.enumerated() {
+        var text = cell
+        if text.count > widths[i] { text = String(text.prefix(max(0, widths[i] - 1))) + "…" }
+        if i < cells.count - 1 { text += String(repeating: " ", count: widths[i] - text.count) }
+        parts.append(text)
+      }
+      return parts.joined(separator: "  ")
+    }
+    var lines = [line(header)]
+    lines.append(contentsOf: rows.map(line))
+    return lines.joined(separator: "\n") + "\n"
+  }
+}
+
+/// CSV text by RFC 4180: fields with commas, quotes or line breaks are quoted, quotes doubled.
+enum CSVText {
+  static func field(_ text: String) -> String {
+    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || text.hasPrefix(" ") || text.hasSuffix(" ") else {
+      return text
+    }
+    return "\"" + text.replacingQuotes + "\""
+  }
+}
+
+extension String {
+  var replacingQuotes: String {
+    var out = ""
+    for character in self {
+      if character == "\"" { out += "\"\"" } else { out.append(character) }
+    }
+    return out
+  }
+}
+
+/// YAML text for JSON values: block style, strings quoted (as JSON strings, which YAML reads)
+/// whenever the plain form would read back as something else.
+enum YAMLText {
+  static func item(_ value: JSONValue) -> String {
+    render(value, indent: 0, inSequence: true)
+  }
+
+  static func render(_ value: JSONValue, indent: Int, inSequence: Bool) -> String {
+    let pad = String(repeating: "  ", count: indent)
+    switch value {
+    case .object(let object) where !object.isEmpty:
+      var text = ""
+      for (i, (key, child)) in object.enumerated() {
+        let prefix = inSequence ? (i == 0 ? pad + "- " : pad + "  ") : pad
+        text += prefix + scalar(.string(key)) + ":" + nested(child, indent: indent + (inSequence ? 2 : 1))
+      }
+      return text
+    case .array(let items) where !items.isEmpty:
+      if inSequence {
+        return pad + "- " + String(render(value, indent: indent + 1, inSequence: false).drop { $0 == " " })
+      }
+      return items.map { item -> String in
+        switch item {
+        case .object(let o) where !o.isEmpty: return render(item, indent: indent, inSequence: true)
+        default: return pad + "-" + nested(item, indent: indent + 1)
+        }
+      }.joined()
+    default:
+      return (inSequence ? pad + "- " : pad) + scalar(value) + "\n"
+    }
+  }
+
+  static func nested(_ value: JSONValue, indent: Int) -> String {
+    switch value {
+    case .object(let o) where !o.isEmpty: return "\n" + render(value, indent: indent, inSequence: false)
+    case .array(let a) where !a.isEmpty: return "\n" + render(value, indent: indent, inSequence: false)
+    default: return " " + scalar(value) + "\n"
+    }
+  }
+
+  static func scalar(_ value: JSONValue) -> String {
+    switch value {
+    case .string(let s):
+      let plainSafe = !s.isEmpty && s.allSatisfy { $0.isLetter || $0.isNumber || "_-./@".contains($0) }
+        && !(s.first.map { "-.@".contains($0) } ?? false)
+      if plainSafe, case .string = YAMLNode.scalar(s, plain: true, SourceMark(line: 1, column: 1)).jsonValue,
+        !["yes", "no", "on", "off", "y", "n"].contains(s.lowercased())
+      {
+        return s
+      }
+      return JSONWriter.string(value)
+    case .object: return "{}"
+    case .array: return "[]"
+    default: return JSONWriter.string(value)
+    }
+  }
+}
