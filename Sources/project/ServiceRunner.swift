@@ -73,7 +73,7 @@ struct ServiceRunner {
     var assignments: [(FieldPath, JSONValue)] = []
     var arrays: [String: Int] = [:]
     for (name, spec, text) in arguments.fieldValues {
-      let value = try FieldValueParser.parse(text, spec: spec, path: FieldPath([name]))
+      let value = try FieldValueParser.parse(text, spec: spec, path: FieldPath([service.name, name]))
       if case .array(let items) = value, let i = arrays[name], case .array(let earlier) = assignments[i].1 {
         assignments[i].1 = .array(earlier + items)
         continue
@@ -92,7 +92,7 @@ struct ServiceRunner {
         if let near = Suggestion.nearest(to: path.description, in: service.schema.fieldNames) { message += "; did you mean '\(near)'?" }
         throw CommandFailure.failure(message)
       }
-      assignments.append((path, try FieldValueParser.parse(valueText, spec: spec, path: path)))
+      assignments.append((path, try FieldValueParser.parse(valueText, spec: spec, path: FieldPath([service.name] + path.components))))
     }
     return assignments
   }
@@ -148,7 +148,7 @@ struct ServiceRunner {
     guard !arguments.positionals.isEmpty else { throw usage("missing record id") }
     let format = try output()
     let found = try records.store(try backend()).get(ids: arguments.positionals)
-    printRecords(found, format: format)
+    if !found.isEmpty { printRecords(found, format: format) }
     let foundIDs = Set(found.map(\.id))
     let missing = arguments.positionals.filter { !foundIDs.contains($0) }
     if !missing.isEmpty {

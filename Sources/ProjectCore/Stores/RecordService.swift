@@ -17,10 +17,12 @@ public final class RecordService {
   }
 
   /// Failed validation of one or more records, each issue with its record and field path.
+  ///
+  /// A new record's issues read `example.count: ...`; a stored one's `record 'ID': count: ...`.
   public struct InvalidRecords: Error, CustomStringConvertible {
     public var issues: [(record: String, issue: ValidationIssue)]
     public var description: String {
-      issues.map { ($0.record.isEmpty ? "" : "\($0.record): ") + $0.issue.description }.joined(separator: "\n")
+      issues.map { "\($0.record)\($0.record.hasPrefix("record ") ? ": " : ".")\($0.issue)" }.joined(separator: "\n")
     }
   }
 
@@ -81,20 +83,20 @@ public final class RecordService {
       var fields = record.fields
       for path in changes.unset {
         if path.components.count == 1, let spec = definition.schema.spec(for: path.components[0]), spec.required {
-          throw InvalidRecords(issues: [(id, ValidationIssue(path: path, message: "is required and cannot be unset"))])
+          throw InvalidRecords(issues: [("record '\(id)'", ValidationIssue(path: path, message: "is required and cannot be unset"))])
         }
         _ = fields.set(nil, at: path)
       }
       for (path, value) in changes.assignments {
         if case .field(let name) = definition.idStrategy, path == FieldPath([name]) {
-          throw InvalidRecords(issues: [(id, ValidationIssue(path: path, message: "is the record's id and cannot be changed; add a new record instead"))])
+          throw InvalidRecords(issues: [("record '\(id)'", ValidationIssue(path: path, message: "is the record's id and cannot be changed; add a new record instead"))])
         }
         guard fields.set(value, at: path) else {
-          throw InvalidRecords(issues: [(id, ValidationIssue(path: path, message: "cannot be set: a part of the path is not an object"))])
+          throw InvalidRecords(issues: [("record '\(id)'", ValidationIssue(path: path, message: "cannot be set: a part of the path is not an object"))])
         }
       }
       let (validated, issues) = validator.validate(fields, applyDefaults: false)
-      if !issues.isEmpty { throw InvalidRecords(issues: issues.map { (id, $0) }) }
+      if !issues.isEmpty { throw InvalidRecords(issues: issues.map { ("record '\(id)'", $0) }) }
       record.fields = validated
       record.updatedAt = now
     }

@@ -78,14 +78,15 @@ public final class SQLiteStore: RecordStore {
 
   /// `CREATE INDEX` statements for the manifest's `indexes:` and `unique: true` fields.
   public func indexStatements() -> [String] {
-    var statements: [String] = []
+    // The default order of list: created_at, then id.
+    var statements = ["CREATE INDEX IF NOT EXISTS \"\(service.table)_created_idx\" ON \(table) (created_at, id)"]
     for path in service.indexes {
       let name = "\(service.table)_\(path.components.joined(separator: "_"))_idx"
       statements.append("CREATE INDEX IF NOT EXISTS \"\(name)\" ON \(table) (\(SQLQueryCompiler.expression(path)))")
     }
     for field in service.uniqueFields {
       let name = "\(service.table)_\(field)_unique"
-      statements.append("CREATE UNIQUE INDEX IF NOT EXISTS \"\(name)\" ON \(table) (\(SQLQueryCompiler.expression(FieldPath([field])))))")
+      statements.append("CREATE UNIQUE INDEX IF NOT EXISTS \"\(name)\" ON \(table) (\(SQLQueryCompiler.expression(FieldPath([field]))))")
     }
     return statements
   }
