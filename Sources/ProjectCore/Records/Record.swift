@@ -74,7 +74,7 @@ public struct Record: Hashable, Sendable {
     var stamps: [String] = []
     for name in ["created_at", "updated_at"] {
       switch object[name] {
-      case .string(let s)? where Timestamp.parseDateTime(s) != nil: stamps.append(s)
+      case .string(let s)? where Timestamp.parseRecordTimestamp(s) != nil: stamps.append(s)
       case nil, .null?: stamps.append(stamps.first ?? defaultTimestamp)
       case let other?: throw .badTimestamp(field: name, found: ValueText.preview(other))
       }

@@ -44,6 +44,12 @@ public enum Timestamp {
     return era * 146097 + doe - 719468
   }
 
+  /// Parses a record timestamp: RFC 3339, or an ISO 8601 date-time without an offset (as
+  /// Python's `datetime.isoformat()` writes it), read as UTC.
+  public static func parseRecordTimestamp(_ text: String) -> Int64? {
+    parseDateTime(text) ?? parseDateTime(text + "Z")
+  }
+
   /// Parses an RFC 3339 date-time into milliseconds since 1970 (UTC); nil when it is not one.
   public static func parseDateTime(_ text: String) -> Int64? {
     let b = Array(text.utf8)

@@ -61,7 +61,7 @@ public final class RecordService {
         issues.append(ValidationIssue(path: FieldPath([name]), message: "is the record's id, so it must equal the id '\(record.id)'"))
       }
     }
-    for (name, stamp) in [("created_at", record.createdAt), ("updated_at", record.updatedAt)] where Timestamp.parseDateTime(stamp) == nil {
+    for (name, stamp) in [("created_at", record.createdAt), ("updated_at", record.updatedAt)] where Timestamp.parseRecordTimestamp(stamp) == nil {
       issues.append(ValidationIssue(path: FieldPath([name]), message: "expected an RFC 3339 date-time, found \"\(stamp)\""))
     }
     var result = record

@@ -1,0 +1,125 @@
+import Testing
+@testable import ProjectCore
+
+@Suite struct JSONReaderTests {
+  @Test func integersAndDoublesStayApart() throws {
+    let value = try JSONReader.parse(#"{"i": 3, "d": 3.0, "e": 1e2, "n": -0, "big": 9223372036854775807}"#)
+    let object = try #require(value.objectValue)
+    #expect(object["i"] == .integer(3))
+    #expect(object["d"] == .double(3.0))
+    #expect(object["e"] == .double(100))
+    #expect(object["n"] == .integer(0))
+    #expect(object["big"] == .integer(Int64.max))
+  }
+
+  @Test func objectKeyOrderIsKept() throws {
+    let value = try JSONReader.parse(#"{"z": 1, "a": 2, "m": 3}"#)
+    #expect(value.objectValue?.keys == ["z", "a", "m"])
+  }
+
+  @Test func syntaxErrorsNameLineAndColumn() {
+    #expect(throws: JSONSyntaxError(line: 3, column: 8, message: "unexpected '}'; expected a JSON value")) {
+      try JSONReader.parse("{\n  \"a\": 1,\n  \"b\": }")
+    }
+    #expect(throws: JSONSyntaxError(line: 1, column: 8, message: "unexpected ']'; expected a string key")) {
+      try JSONReader.parse(#"{"a":1,]"#)
+    }
+    #expect(throws: JSONSyntaxError(line: 2, column: 1, message: "unexpected end of text inside an object")) {
+      try JSONReader.parse("{\"a\": 1\n")
+    }
+  }
+
+  @Test func columnsCountCharactersNotBytes() {
+    #expect(throws: JSONSyntaxError(line: 1, column: 9, message: "unexpected 'x' after the JSON value")) {
+      try JSONReader.parse("\"éééé\"  x")
+    }
+  }
+
+  @Test func escapesAndSurrogatePairsDecode() throws {
+    #expect(try JSONReader.parse(#""a\"b\\c\/\n\u00e9\ud83d\ude00""#) == .string("a\"b\\c/\né😀"))
+  }
+
+  @Test func loneSurrogatesAreRejected() {
+    #expect(throws: JSONSyntaxError(line: 1, column: 2, message: "high surrogate not followed by a low surrogate")) {
+      try JSONReader.parse(#""\ud83d""#)
+    }
+  }
+
+  @Test func invalidUTF8IsRejected() {
+    #expect(throws: JSONSyntaxError.self) { try JSONReader.parse([0x22, 0xC3, 0x28, 0x22]) }
+  }
+
+  @Test func outOfRangeNumbersAreErrorsNotSilentChanges() {
+    #expect(throws: JSONSyntaxError(line: 1, column: 1, message: "integer out of the 64-bit range")) {
+      try JSONReader.parse("9223372036854775808")
+    }
+    #expect(throws: JSONSyntaxError(line: 1, column: 1, message: "number out of range")) {
+      try JSONReader.parse("1e999")
+    }
+  }
+
+  @Test func smallestIntegerFits() throws {
+    #expect(try JSONReader.parse("-9223372036854775808") == .integer(Int64.min))
+  }
+
+  @Test func deepNestingIsAnErrorNotACrash() {
+    let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+    #expect(throws: JSONSyntaxError(line: 1, column: 513, message: "nesting deeper than 512 levels")) {
+      try JSONReader.parse(deep)
+    }
+  }
+
+  @Test func controlCharactersAndNULInStringsAreRejected() {
+    #expect(throws: JSONSyntaxError(line: 1, column: 3, message: "unescaped control character NUL byte in a string")) {
+      try JSONReader.parse([0x22, 0x61, 0x00, 0x22])
+    }
+  }
+
+  @Test func trailingCommasCommentsAndNaNAreRejected() {
+    for text in ["[1,]", "{\"a\":1,}", "// x\n1", "NaN", "[01]", "[1.]", "'a'"] {
+      #expect(throws: JSONSyntaxError.self, "\(text)") { try JSONReader.parse(text) }
+    }
+  }
+
+  @Test func byteOrderMarkIsSkipped() throws {
+    #expect(try JSONReader.parse([0xEF, 0xBB, 0xBF] + Array("{}".utf8)) == .object(JSONObject()))
+  }
+
+  @Test func ndjsonErrorsNameTheirLine() {
+    #expect(throws: JSONSyntaxError(line: 3, column: 6, message: "unexpected end of text; expected a JSON value")) {
+      try JSONReader.parseLines(Array("{\"a\":1}\n\n{\"b\":".utf8)) { _, _ in }
+    }
+  }
+}
+
+@Suite struct JSONWriterTests {
+  @Test func prettyOutputUsesTwoSpacesAndKeepsOrder() {
+    let value = JSONValue.object(JSONObject([("b", .integer(1)), ("a", .array([.bool(true), .null])), ("e", .object(JSONObject()))]))
+    #expect(JSONWriter.string(value, style: .pretty) == "{\n  \"b\": 1,\n  \"a\": [\n    true,\n    null\n  ],\n  \"e\": {}\n}")
+  }
+
+  @Test func doublesAlwaysReadBackAsDoubles() throws {
+    for d in [1.0, 0.1, -2.5, 1e20, 1e-7, 123456789.125, Double.greatestFiniteMagnitude, 5e-324] {
+      let text = JSONWriter.string(.double(d))
+      #expect(try JSONReader.parse(text) == .double(d), "\(text)")
+    }
+    #expect(JSONWriter.string(.double(1.0)) == "1.0")
+  }
+
+  @Test func stringsEscapeOnlyWhatJSONNeeds() {
+    #expect(JSONWriter.string(.string("é\"\\\n\u{01}/")) == #""é\"\\\n\u0001/""#)
+  }
+
+  @Test func writeThenReadIsIdentity() throws {
+    let value = JSONValue.object(JSONObject([
+      ("s", .string("ünï \u{1F600} \t")), ("i", .integer(-42)), ("d", .double(2.5)),
+      ("n", .null), ("a", .array([.integer(1), .double(1.0), .string("x")])),
+      ("o", .object(JSONObject([("z", .bool(false)), ("y", .integer(Int64.min))]))),
+    ]))
+    for style in [JSONWriter.Style.pretty, .compact] {
+      let back = try JSONReader.parse(JSONWriter.bytes(value, style: style))
+      #expect(back == value)
+      #expect(back.objectValue?.keys == value.objectValue?.keys)
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import Testing
+@testable import ProjectCore
+
+@Suite struct SchemaValidatorTests {
+  let validator: SchemaValidator
+
+  init() throws {
+    validator = SchemaValidator(schema: try Fixtures.service(in: TemporaryFolder()).schema)
+  }
+
+  func issues(_ json: String, defaults: Bool = true) throws -> [String] {
+    let object = try #require(try JSONReader.parse(json).objectValue)
+    return validator.validate(object, applyDefaults: defaults).1.map(\.description)
+  }
+
+  @Test func validRecordGetsDefaultsInSchemaOrder() throws {
+    let object = try #require(try JSONReader.parse(#"{"tags": ["x"], "name": "a"}"#).objectValue)
+    let (result, problems) = validator.validate(object, applyDefaults: true)
+    #expect(problems.isEmpty)
+    #expect(result.keys == ["name", "count", "status", "tags"])
+    #expect(result["count"] == .integer(0))
+  }
+
+  @Test func everyTypeMismatchNamesPathAndValue() throws {
+    #expect(try issues(#"{"name": "a", "count": "ten"}"#) == [#"count: expected integer, found "ten""#])
+    #expect(try issues(#"{"name": "a", "count": 1.5}"#) == ["count: expected integer, found 1.5"])
+    #expect(try issues(#"{"name": "a", "score": "x"}"#) == [#"score: expected number, found "x""#])
+    #expect(try issues(#"{"name": "a", "ok": 1}"#) == ["ok: expected boolean, found 1"])
+    #expect(try issues(#"{"name": "a", "when": "2026-11-30"}"#) == [#"when: expected an RFC 3339 date-time such as 2026-11-30T16:04:45Z, found "2026-11-30""#])
+    #expect(try issues(#"{"name": "a", "day": "2026-02-30"}"#) == [#"day: expected a date such as 2026-11-30, found "2026-02-30""#])
+    #expect(try issues(#"{"name": "a", "status": "actve"}"#) == [#"status: expected one of active, archived, found "actve"; did you mean 'active'?"#])
+    #expect(try issues(#"{"name": "a", "tags": ["x", 2]}"#) == ["tags[1]: expected string, found 2"])
+    #expect(try issues(#"{"name": "a", "meta": []}"#) == ["meta: expected object, found []"])
+    #expect(try issues(#"{"name": "a", "owner": {"size": "big"}}"#) == ["owner.team: is required", #"owner.size: expected integer, found "big""#])
+  }
+
+  @Test func constraintsAreChecked() throws {
+    #expect(try issues(#"{"name": ""}"#) == ["name: has 0 characters, fewer than the minimum 1"])
+    #expect(try issues(#"{"name": "a", "count": -1}"#) == ["count: -1 is less than the minimum 0"])
+    #expect(try issues(#"{}"#) == ["name: is required"])
+    #expect(try issues(#"{"name": null}"#) == ["name: is required, found null"])
+  }
+
+  @Test func numbersAcceptIntegersAndAnyAcceptsAnything() throws {
+    #expect(try issues(#"{"name": "a", "score": 3, "extra": [1, {"x": null}]}"#).isEmpty)
+  }
+
+  @Test func unknownFieldsAreRejectedWithASuggestion() throws {
+    #expect(try issues(#"{"name": "a", "cuont": 1}"#) == ["cuont: unknown field; did you mean 'count'?"])
+    #expect(try issues(#"{"name": "a", "owner": {"team": "x", "colour": 1}}"#) == ["owner.colour: unknown field"])
+    #expect(try issues(#"{"name": "a", "meta": {"anything": {"goes": 1}}}"#).isEmpty)
+  }
+
+  @Test func patternsAreSearched() throws {
+    var spec = FieldSpec(type: .string)
+    spec.pattern = "^[a-z]+$"
+    #expect(validator.validate(.string("abc"), spec: spec, path: FieldPath(["h"])).isEmpty)
+    #expect(validator.validate(.string("aBc"), spec: spec, path: FieldPath(["h"])).map(\.description) == [#"h: "aBc" does not match the pattern '^[a-z]+$'"#])
+  }
+
+  @Test func commandLineValuesAreTypedByTheField() throws {
+    let schema = validator.schema
+    func parse(_ text: String, _ field: String) throws -> JSONValue {
+      try FieldValueParser.parse(text, spec: schema.spec(for: field), path: FieldPath([field]))
+    }
+    #expect(try parse("3", "count") == .integer(3))
+    #expect(try parse("2.5", "score") == .double(2.5))
+    #expect(try parse("4", "score") == .integer(4))
+    #expect(try parse("yes", "ok") == .bool(true))
+    #expect(try parse("a,b", "tags") == .array([.string("a"), .string("b")]))
+    #expect(try parse(#"["a,b"]"#, "tags") == .array([.string("a,b")]))
+    #expect(try parse(#"{"k":1}"#, "meta") == .object(JSONObject([("k", .integer(1))])))
+    #expect(try parse("plain", "extra") == .string("plain"))
+    #expect(try parse("12", "extra") == .integer(12))
+    #expect(throws: ValidationIssue(path: FieldPath(["count"]), message: "expected an integer, found 'ten'")) { try parse("ten", "count") }
+  }
+}

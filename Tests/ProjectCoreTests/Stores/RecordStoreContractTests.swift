@@ -1,0 +1,198 @@
+import Foundation
+import Testing
+@testable import ProjectCore
+
+/// One contract, run against every store.
+@Suite struct RecordStoreContractTests {
+  let folder = TemporaryFolder()
+  let service: RecordService
+
+  init() throws {
+    service = RecordService(definition: try Fixtures.service(in: folder))
+  }
+
+  func record(_ json: String, at stamp: String = Timestamp.now()) throws -> Record {
+    try service.newRecord(fields: try #require(try JSONReader.parse(json).objectValue), now: stamp)
+  }
+
+  @Test(arguments: Backend.allCases)
+  func addedRecordIsReadBack(backend: Backend) throws {
+    let store = service.store(backend)
+    let added = try record(#"{"name": "a", "score": 1.0, "meta": {"z": 1, "a": [true, null]}}"#)
+    #expect(try store.insert([added], onConflict: .fail) == WriteSummary(added: 1))
+    let back = try #require(try store.get(ids: [added.id]).first)
+    #expect(back == added)
+    #expect(back.fields["score"] == .double(1.0))
+    #expect(back.fields["count"] == .integer(0))
+    #expect(back.fields["meta"]?.objectValue?.keys == ["z", "a"])
+    #expect(try store.count(.all) == 1)
+  }
+
+  @Test(arguments: Backend.allCases)
+  func readingAnEmptyStoreCreatesNothing(backend: Backend) throws {
+    let store = service.store(backend)
+    #expect(try store.list(.all).isEmpty)
+    #expect(try store.count(.all) == 0)
+    #expect(!FileManager.default.fileExists(atPath: folder.file("data")))
+  }
+
+  @Test(arguments: Backend.allCases)
+  func writingOneBackendNeverTouchesTheOther(backend: Backend) throws {
+    _ = try service.store(backend).insert([try record(#"{"name": "a"}"#)], onConflict: .fail)
+    let other: Backend = backend == .json ? .sqlite : .json
+    #expect(try service.store(other).count(.all) == 0)
+    let otherFile = other == .json ? service.definition.jsonPath : service.definition.sqlitePath
+    #expect(!FileManager.default.fileExists(atPath: otherFile))
+  }
+
+  @Test(arguments: Backend.allCases)
+  func duplicateIDsFailAndWriteNothing(backend: Backend) throws {
+    let store = service.store(backend)
+    let first = try record(#"{"name": "a"}"#)
+    _ = try store.insert([first], onConflict: .fail)
+    var clash = try record(#"{"name": "b"}"#)
+    clash.id = first.id
+    let fresh = try record(#"{"name": "c"}"#)
+    #expect(throws: StoreError.duplicateID(id: first.id, location: store.location)) {
+      try store.insert([fresh, clash], onConflict: .fail)
+    }
+    #expect(try store.count(.all) == 1)
+    #expect(try store.insert([clash, fresh], onConflict: .skip) == WriteSummary(added: 1, skipped: 1))
+    #expect(try store.get(ids: [first.id]).first?.fields["name"] == .string("a"))
+    #expect(try store.insert([clash], onConflict: .overwrite) == WriteSummary(updated: 1))
+    #expect(try store.get(ids: [first.id]).first?.fields["name"] == .string("b"))
+  }
+
+  @Test(arguments: Backend.allCases)
+  func uniqueFieldsAreEnforced(backend: Backend) throws {
+    let store = service.store(backend)
+    let first = try record(#"{"name": "a", "email": "x@example.com"}"#)
+    _ = try store.insert([first], onConflict: .fail)
+    #expect(throws: StoreError.uniqueViolation(field: "email", value: #""x@example.com""#, existingID: first.id, location: store.location)) {
+      try store.insert([try record(#"{"name": "b", "email": "x@example.com"}"#)], onConflict: .fail)
+    }
+    _ = try store.insert([try record(#"{"name": "c"}"#), try record(#"{"name": "d"}"#)], onConflict: .fail)
+    #expect(try store.count(.all) == 3)
+  }
+
+  @Test(arguments: Backend.allCases)
+  func updateChangesFieldsAndKeepsCreatedAt(backend: Backend) throws {
+    let store = service.store(backend)
+    let added = try record(#"{"name": "a", "tags": ["x"]}"#, at: "2026-01-01T00:00:00.000Z")
+    _ = try store.insert([added], onConflict: .fail)
+    var changes = RecordService.Changes()
+    changes.assignments = [(FieldPath(["count"]), .integer(5)), (FieldPath(["meta", "owner"]), .string("ops"))]
+    changes.unset = [FieldPath(["tags"])]
+    let updated = try service.update(id: added.id, changes: changes, in: store, now: "2026-02-02T00:00:00.000Z")
+    #expect(updated.createdAt == "2026-01-01T00:00:00.000Z")
+    #expect(updated.updatedAt == "2026-02-02T00:00:00.000Z")
+    let back = try #require(try store.get(ids: [added.id]).first)
+    #expect(back == updated)
+    #expect(back.fields["count"] == .integer(5))
+    #expect(back.fields["tags"] == nil)
+    #expect(back.fields["meta"] == .object(JSONObject([("owner", .string("ops"))])))
+  }
+
+  @Test(arguments: Backend.allCases)
+  func invalidUpdateWritesNothing(backend: Backend) throws {
+    let store = service.store(backend)
+    let added = try record(#"{"name": "a"}"#)
+    _ = try store.insert([added], onConflict: .fail)
+    var changes = RecordService.Changes()
+    changes.assignments = [(FieldPath(["count"]), .integer(-3))]
+    #expect(throws: RecordService.InvalidRecords.self) { try service.update(id: added.id, changes: changes, in: store) }
+    #expect(try store.get(ids: [added.id]).first == added)
+    #expect(throws: StoreError.notFound(ids: ["nope"], location: store.location)) { try service.update(id: "nope", changes: changes, in: store) }
+  }
+
+  @Test(arguments: Backend.allCases)
+  func deleteIsAllOrNothing(backend: Backend) throws {
+    let store = service.store(backend)
+    let a = try record(#"{"name": "a"}"#), b = try record(#"{"name": "b"}"#)
+    _ = try store.insert([a, b], onConflict: .fail)
+    #expect(throws: StoreError.notFound(ids: ["missing"], location: store.location)) { try store.delete(ids: [a.id, "missing"]) }
+    #expect(try store.count(.all) == 2)
+    #expect(try store.delete(ids: [a.id]) == 1)
+    #expect(try store.list(.all).map(\.id) == [b.id])
+  }
+
+  @Test(arguments: Backend.allCases)
+  func deleteMatchingRemovesOnlyMatches(backend: Backend) throws {
+    let store = service.store(backend)
+    _ = try store.insert(try ["active", "archived", "archived"].map { try record(#"{"name": "n", "status": "\#($0)"}"#) }, onConflict: .fail)
+    let query = RecordQuery(filters: [try FilterParser(schema: service.definition.schema).parseFilter("status=archived")])
+    #expect(try store.delete(matching: query) == 2)
+    #expect(try store.count(.all) == 1)
+  }
+
+  @Test(arguments: Backend.allCases)
+  func defaultOrderIsCreatedAtThenID(backend: Backend) throws {
+    let store = service.store(backend)
+    var records: [Record] = []
+    for (i, stamp) in ["2026-01-03T00:00:00.000Z", "2026-01-01T00:00:00.000Z", "2026-01-02T00:00:00.000Z", "2026-01-01T00:00:00.000Z"].enumerated() {
+      var r = try record(#"{"name": "n\#(i)"}"#, at: stamp)
+      r.id = "id-\(3 - i)"
+      records.append(r)
+    }
+    _ = try store.insert(records, onConflict: .fail)
+    #expect(try store.list(.all).map(\.id) == ["id-0", "id-2", "id-1", "id-3"])
+  }
+}
+
+@Suite struct JSONFileStoreTests {
+  let folder = TemporaryFolder()
+
+  func store() throws -> JSONFileStore { JSONFileStore(service: try Fixtures.service(in: folder)) }
+
+  @Test func fileHasTheDocumentedShape() throws {
+    let store = try store()
+    let record = Record(id: "r1", fields: JSONObject([("tags", .array([])), ("name", .string("a")), ("count", .integer(2))]), createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z")
+    _ = try store.insert([record], onConflict: .fail)
+    #expect(folder.read("data/json/example_items.json") == """
+      {
+        "r1": {
+          "id": "r1",
+          "name": "a",
+          "count": 2,
+          "tags": [],
+          "created_at": "2026-01-01T00:00:00.000Z",
+          "updated_at": "2026-01-01T00:00:00.000Z"
+        }
+      }
+
+      """)
+  }
+
+  @Test func filesFromOtherToolsAreReadAsTheyAre() throws {
+    try folder.write("""
+      {"0f8fad5bd9cb469fa16570867728950e": {"updated_at": "2024-05-01T10:00:00.123456", "name": "py", "created_at": "2024-05-01T10:00:00.123456+00:00", "id": "0f8fad5bd9cb469fa16570867728950e", "count": 1}}
+      """, to: "data/json/example_items.json")
+    let records = try store().list(.all)
+    #expect(records.count == 1)
+    #expect(records.first?.id == "0f8fad5bd9cb469fa16570867728950e")
+    #expect(records.first?.fields["name"] == .string("py"))
+  }
+
+  @Test func brokenFileIsReportedAndNeverOverwritten() throws {
+    let broken = "{\n  \"a\": {\"id\": \"a\", \"name\": \"x\",}\n}\n"
+    try folder.write(broken, to: "data/json/example_items.json")
+    let store = try store()
+    let expected = StoreError.corruptFile(path: store.path, line: 2, column: 32, message: "unexpected '}'; expected a string key")
+    #expect(throws: expected) { try store.list(.all) }
+    let record = Record(id: "b", fields: JSONObject([("name", .string("y"))]), createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z")
+    #expect(throws: expected) { try store.insert([record], onConflict: .fail) }
+    #expect(folder.read("data/json/example_items.json") == broken)
+  }
+
+  @Test func rewriteKeepsTheFileModeAndLeavesNoTempFiles() throws {
+    let store = try store()
+    let record = Record(id: "a", fields: JSONObject([("name", .string("x"))]), createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z")
+    _ = try store.insert([record], onConflict: .fail)
+    try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: store.path)
+    _ = try store.delete(ids: ["a"])
+    let attributes = try FileManager.default.attributesOfItem(atPath: store.path)
+    #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o640)
+    let names = try FileManager.default.contentsOfDirectory(atPath: folder.file("data/json")).sorted()
+    #expect(names == ["example_items.json", "example_items.json.lock"])
+  }
+}
