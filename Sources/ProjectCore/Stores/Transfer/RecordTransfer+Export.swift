@@ -137,14 +137,16 @@ extension RecordTransfer {
     return result
   }
 
-  /// One CSV row: text fields as they are, other values as JSON text, missing values empty.
+  /// One CSV row: text fields as they are, other values as JSON text, a missing value as an
+  /// empty cell, null as an unquoted `null` (a string "null" is quoted), "" as `""`.
   static func csvRow(_ record: Record, schema: ObjectSchema) -> String {
     var cells = [CSVCodec.encode(record.id)]
     for (name, spec) in schema.fields {
       switch (record.fields[name], spec.type) {
-      case (nil, _), (.null?, _): cells.append("")
+      case (nil, _): cells.append("")
+      case (.null?, _): cells.append("null")
       case (.string(let s)?, .string), (.string(let s)?, .enumeration), (.string(let s)?, .date), (.string(let s)?, .datetime):
-        cells.append(CSVCodec.encode(s))
+        cells.append(CSVCodec.encode(s, alwaysQuote: s == "null"))
       case (let value?, _): cells.append(CSVCodec.encode(JSONWriter.string(value)))
       }
     }

@@ -96,6 +96,10 @@ public struct RecordTransfer {
       var object = JSONObject()
       for (column, cell) in zip(columns, row) {
         if cell.text.isEmpty && !cell.quoted { continue }
+        if cell.text == "null" && !cell.quoted {
+          object[column] = .null
+          continue
+        }
         let spec = definition.schema.spec(for: column)
         object[column] = try csvValue(cell.text, spec: spec, column: column, where: "\(reader.name):\(line)")
       }

@@ -1,0 +1,183 @@
+import Testing
+@testable import ProjectCore
+
+/// A small deterministic generator, so that every run sees the same cases.
+struct SplitMix64: RandomNumberGenerator {
+  var state: UInt64
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
+
+/// The same query on the same records gives the same records in the same order on both stores.
+@Suite struct QueryEquivalenceTests {
+  static let names = ["alpha", "Alpha", "beta", "ünïcode", "é", "e\u{301}", "日本", "a b", "", "zeta", "a%b_c", "quo\"te", "O'Brien", "😀"]
+
+  static func randomRecords(_ rng: inout SplitMix64, count: Int) -> [Record] {
+    let stamps = ["2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.001Z", "2026-06-15T12:30:00.000Z", "2025-12-31T23:59:59.999Z"]
+    func maybe(_ value: @autoclosure () -> JSONValue) -> JSONValue? {
+      Int.random(in: 0..<5, using: &rng) == 0 ? nil : value()
+    }
+    var records: [Record] = []
+    for i in 0..<count {
+      var fields = JSONObject()
+      fields["name"] = .string(names.randomElement(using: &rng)!)
+      fields["count"] = maybe(.integer(Int64.random(in: -3...5, using: &rng)))
+      fields["score"] = maybe(Bool.random(using: &rng) ? .double([0.5, 1.0, 2.25, -1.5, 3.0].randomElement(using: &rng)!) : .integer(Int64.random(in: -1...3, using: &rng)))
+      fields["ok"] = maybe(.bool(Bool.random(using: &rng)))
+      fields["when"] = maybe(.string(stamps.randomElement(using: &rng)!))
+      fields["day"] = maybe(.string(["2026-01-01", "2026-02-28", "2025-12-31"].randomElement(using: &rng)!))
+      fields["status"] = maybe(.string(["active", "archived"].randomElement(using: &rng)!))
+      fields["tags"] = maybe(.array((0..<Int.random(in: 0...3, using: &rng)).map { _ in .string(["x", "y", "z", "ü"].randomElement(using: &rng)!) }))
+      if Bool.random(using: &rng) {
+        fields["meta"] = .object(JSONObject([("owner", [JSONValue.string("ops"), .string("dev"), .integer(1), .null].randomElement(using: &rng)!)]))
+      }
+      fields["owner"] = maybe(.object(JSONObject([("team", .string(["red", "blue", "Red"].randomElement(using: &rng)!)), ("size", .integer(Int64.random(in: 1...4, using: &rng)))])))
+      fields["extra"] = maybe([JSONValue.integer(2), .double(2.0), .string("2"), .string("x"), .bool(true), .null, .array([.integer(1)]), .object(JSONObject([("k", .integer(1))]))].randomElement(using: &rng)!)
+      let stamp = stamps.randomElement(using: &rng)!
+      records.append(Record(id: "r\(String(i, radix: 36))-\(Int.random(in: 0...9, using: &rng))", fields: fields, createdAt: stamp, updatedAt: stamp))
+    }
+    return records
+  }
+
+  static let filterTemplates: [[String]] = [
+    ["name=%s", "name!=%s", "name<%s", "name>=%s", "name~%p", "name!~%p", "name in (%s,%s)", "not name in (%s)"],
+    ["count=%i", "count!=%i", "count<%i", "count>=%i", "count in (%i,%i)", "count exists", "count not exists"],
+    ["score=%n", "score>%n", "score<=%n", "score!=%n", "score exists"],
+    ["ok=true", "ok=false", "ok!=true", "ok exists", "not ok=false"],
+    ["when>%d", "when<=%d", "when=2026-01-01T00:00:00.000Z", "when exists"],
+    ["day>=2026-01-01", "day=2025-12-31", "day<2026-02-28"],
+    ["status=active", "status!=archived", "status in (active)", "status not exists"],
+    ["tags=x", "tags!=y", "tags in (z,ü)", "tags~ü", "tags exists", "tags not exists", "tags>x"],
+    ["meta.owner=ops", "meta.owner=1", "meta.owner exists", "meta.owner!=dev", "meta exists", "meta.owner>a"],
+    ["owner.team=red", "owner.team~e", "owner.size>=2", "owner.size in (1,3)", "owner exists"],
+    ["extra=2", "extra=x", "extra!=2", "extra>1", "extra~\"", "extra exists", "extra=true"],
+    ["created_at>2026-01-01", "created_at<=2026-01-01T00:00:00.001Z", "id>r5", "id~-1", "updated_at exists"],
+  ]
+
+  static func randomFilter(_ rng: inout SplitMix64) -> String {
+    var text = filterTemplates.randomElement(using: &rng)!.randomElement(using: &rng)!
+    func fill(_ token: String, _ make: () -> String) {
+      while let range = text.range(of: token) { text.replaceSubrange(range, with: make()) }
+    }
+    fill("%s") { names.filter { !$0.contains(",") && !$0.contains("\"") && !$0.isEmpty }.randomElement(using: &rng)! }
+    fill("%p") { ["a", "é", "b", "ü", "%", "_", "'", "日"].randomElement(using: &rng)! }
+    fill("%i") { String(Int.random(in: -2...4, using: &rng)) }
+    fill("%n") { ["1", "1.0", "2.25", "-1.5", "0"].randomElement(using: &rng)! }
+    fill("%d") { ["2026-01-01", "2026-01-01T00:00:00Z", "2025-12-31T23:59:59.999Z"].randomElement(using: &rng)! }
+    return text
+  }
+
+  static let sortable = ["name", "count", "score", "ok", "when", "day", "status", "tags", "meta.owner", "owner.team", "owner.size", "extra", "created_at", "id", "updated_at"]
+
+  @Test func randomQueriesAgreeOnBothBackends() throws {
+    let folder = TemporaryFolder()
+    let definition = try Fixtures.service(in: folder)
+    var rng = SplitMix64(state: 20261130)
+    let records = Self.randomRecords(&rng, count: 300)
+    let json = JSONFileStore(service: definition)
+    let sqlite = SQLiteStore(service: definition)
+    _ = try json.insert(records, onConflict: .fail)
+    _ = try sqlite.insert(records, onConflict: .fail)
+    let parser = FilterParser(schema: definition.schema)
+    var nonEmpty = 0
+    for caseNumber in 0..<600 {
+      var query = RecordQuery()
+      for _ in 0..<Int.random(in: 0...2, using: &rng) {
+        query.filters.append(try parser.parseFilter(Self.randomFilter(&rng)))
+      }
+      for _ in 0..<Int.random(in: 0...2, using: &rng) {
+        query.sort.append(SortKey(path: FieldPath(parsing: Self.sortable.randomElement(using: &rng)!)!, descending: Bool.random(using: &rng)))
+      }
+      if Int.random(in: 0..<3, using: &rng) == 0 {
+        query.limit = Int.random(in: 0...20, using: &rng)
+        query.offset = Int.random(in: 0...10, using: &rng)
+      }
+      let fromJSON = try json.list(query).map(\.id)
+      let fromSQLite = try sqlite.list(query).map(\.id)
+      #expect(fromJSON == fromSQLite, "case \(caseNumber): \(SQLQueryCompiler.compile(query).whereClause) \(SQLQueryCompiler.compile(query).orderClause)")
+      #expect(try json.count(query) == sqlite.count(query), "case \(caseNumber)")
+      if !fromJSON.isEmpty && fromJSON.count < records.count { nonEmpty += 1 }
+    }
+    // The cases must discriminate: most select some records but not all.
+    #expect(nonEmpty > 300)
+  }
+
+  @Test func everyOperatorSelectsTheExpectedRecords() throws {
+    let folder = TemporaryFolder()
+    let definition = try Fixtures.service(in: folder)
+    let service = RecordService(definition: definition)
+    let parser = FilterParser(schema: definition.schema)
+    func make(_ id: String, _ json: String) throws -> Record {
+      var r = try service.newRecord(fields: try #require(try JSONReader.parse(json).objectValue), now: "2026-01-01T00:00:00.000Z")
+      r.id = id
+      return r
+    }
+    let records = [
+      try make("a", #"{"name": "apple", "count": 1, "tags": ["x", "y"], "meta": {"owner": "ops"}}"#),
+      try make("b", #"{"name": "banana", "count": 5, "score": 2.5, "tags": ["y"]}"#),
+      try make("c", #"{"name": "cherry", "count": 3, "score": 3, "status": "archived"}"#),
+    ]
+    for backend in Backend.allCases {
+      let store = service.store(backend)
+      _ = try store.insert(records, onConflict: .fail)
+      func ids(_ filters: String...) throws -> [String] {
+        try store.list(RecordQuery(filters: filters.map { text throws(QueryError) in try parser.parseFilter(text) })).map(\.id)
+      }
+      #expect(try ids("name=apple") == ["a"], "\(backend)")
+      #expect(try ids("name!=apple") == ["b", "c"], "\(backend)")
+      #expect(try ids("count<3") == ["a"], "\(backend)")
+      #expect(try ids("count<=3") == ["a", "c"], "\(backend)")
+      #expect(try ids("count>3") == ["b"], "\(backend)")
+      #expect(try ids("count>=3") == ["b", "c"], "\(backend)")
+      #expect(try ids("name~an") == ["b"], "\(backend)")
+      #expect(try ids("name!~an") == ["a", "c"], "\(backend)")
+      #expect(try ids("name in (apple, cherry)") == ["a", "c"], "\(backend)")
+      #expect(try ids("name not in (apple)") == ["b", "c"], "\(backend)")
+      #expect(try ids("score exists") == ["b", "c"], "\(backend)")
+      #expect(try ids("score not exists") == ["a"], "\(backend)")
+      #expect(try ids("score>=2.5", "score<3") == ["b"], "\(backend)")
+      #expect(try ids("score=3.0") == ["c"], "\(backend)")
+      #expect(try ids("tags=y") == ["a", "b"], "\(backend)")
+      #expect(try ids("tags!=x") == ["b", "c"], "\(backend)")
+      #expect(try ids("meta.owner=ops") == ["a"], "\(backend)")
+      #expect(try ids("status=archived") == ["c"], "\(backend)")
+      #expect(try ids("not status=archived") == ["a", "b"], "\(backend)")
+      #expect(try store.list(RecordQuery(sort: [try parser.parseSort("count:desc")], limit: 2)).map(\.id) == ["b", "c"], "\(backend)")
+      #expect(try store.list(RecordQuery(sort: [try parser.parseSort("score")], offset: 1)).map(\.id) == ["b", "c"], "\(backend)")
+    }
+  }
+
+  @Test func badFiltersAreClearErrors() {
+    let parser = FilterParser(schema: try! Fixtures.service(in: TemporaryFolder()).schema)
+    func message(_ text: String) -> String {
+      do {
+        _ = try parser.parseFilter(text)
+        return "no error"
+      } catch {
+        return error.message
+      }
+    }
+    #expect(message("count>=x") == "--where 'count>=x': 'x' is not an integer")
+    #expect(message("cuont=1") == "--where 'cuont=1': unknown field 'cuont'; did you mean 'count'?")
+    #expect(message("status=actve") == "--where 'status=actve': 'actve' is not one of active, archived; did you mean 'active'?")
+    #expect(message("when>yesterday") == "--where 'when>yesterday': 'yesterday' is not a date-time such as 2026-11-30T16:04:45Z or a date such as 2026-11-30")
+    #expect(message("count") == "--where 'count': expected an operator after 'count': =, !=, <, <=, >, >=, ~, !~, in (...), exists")
+    #expect(message("count~1") == "--where 'count~1': '~' needs a text field, and this one is integer")
+    #expect(message("owner=x") == "--where 'owner=x': 'owner' is an object; compare one of its fields (owner.NAME) or test 'owner exists'")
+    #expect(message("na'me=x").hasPrefix("--where 'na'me=x': expected an operator after 'na'"))
+    #expect(message("ok<true") == "--where 'ok<true': a boolean field takes =, !=, in or exists")
+  }
+
+  @Test func valuesWithQuotesAndWildcardsAreBoundNotSpliced() throws {
+    let definition = try Fixtures.service(in: TemporaryFolder())
+    let filter = try FilterParser(schema: definition.schema).parseFilter("name='; DROP TABLE example_items; --%_")
+    let compiled = SQLQueryCompiler.compile(RecordQuery(filters: [filter]))
+    #expect(compiled.whereClause == "WHERE json_extract(data, '$.name') = ?")
+    #expect(compiled.bindings == [.text("'; DROP TABLE example_items; --%_")])
+  }
+}

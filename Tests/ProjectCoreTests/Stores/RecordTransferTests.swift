@@ -1,0 +1,209 @@
+import Foundation
+import Testing
+@testable import ProjectCore
+
+@Suite struct RecordTransferTests {
+  let folder = TemporaryFolder()
+  let service: RecordService
+  let transfer: RecordTransfer
+
+  init() throws {
+    service = RecordService(definition: try Fixtures.service(in: folder))
+    transfer = RecordTransfer(service: service)
+  }
+
+  /// Valid records of every field type, with unicode, nested key order and mixed numbers.
+  func generatedRecords(_ count: Int) -> [Record] {
+    var rng = SplitMix64(state: 42)
+    return (0..<count).map { i in
+      var fields = JSONObject()
+      fields["name"] = .string(["ünï 😀", "a,b", "quote \"x\"", "line\nbreak", " padded ", "plain"][i % 6])
+      fields["count"] = .integer(Int64(i))
+      fields["score"] = i % 2 == 0 ? .double(Double(i) + 0.5) : .double(1.0)
+      fields["ok"] = .bool(i % 3 == 0)
+      fields["when"] = .string("2026-11-30T16:04:45.\(100 + i % 900)Z")
+      fields["day"] = .string("2026-02-28")
+      fields["status"] = .string(i % 2 == 0 ? "active" : "archived")
+      fields["tags"] = .array(i % 4 == 0 ? [] : [.string("t\(i)"), .string("é")])
+      fields["meta"] = .object(JSONObject([("z", .integer(Int64(rng.next() % 100))), ("a", .array([.double(2.0), .null, .bool(false)])), ("nested", .object(JSONObject([("k", .string("v"))])))]))
+      fields["owner"] = .object(JSONObject([("team", .string("ops")), ("size", .integer(3))]))
+      fields["extra"] = [JSONValue.integer(1), .double(1.0), .string("1"), .null, .object(JSONObject([("b", .integer(1)), ("a", .integer(2))]))][i % 5]
+      if i % 5 == 0 { fields["email"] = .string("u\(i)@example.com") }
+      if i % 7 == 0 { fields["name"] = .string("") ; fields["name"] = .string("x\(i)") }
+      return Record(id: "id-\(i)", fields: fields, createdAt: Timestamp.format(milliseconds: 1_796_000_000_000 + Int64(i)), updatedAt: "2026-11-30T18:00:00.000Z")
+    }
+  }
+
+  func assertIdentical(_ a: [Record], _ b: [Record]) {
+    #expect(a.count == b.count)
+    for (x, y) in zip(a, b) {
+      #expect(x == y)
+      #expect(JSONWriter.string(.object(x.fields)) == JSONWriter.string(.object(y.fields)), "key order or number types differ for \(x.id)")
+    }
+  }
+
+  @Test(arguments: [RecordFileFormat.json, .ndjson, .csv])
+  func exportThenImportIsLossless(format: RecordFileFormat) throws {
+    let records = generatedRecords(60).map { record in
+      var r = record
+      // CSV carries schema fields; objects and arrays go as JSON text, so key order survives.
+      r.fields = service.validated(r).0.fields
+      return r
+    }
+    let sqlite = SQLiteStore(service: service.definition)
+    _ = try sqlite.insert(records, onConflict: .fail)
+    let path = folder.file("out.\(format.rawValue)")
+    if format == .json {
+      _ = try transfer.exportJSON(from: sqlite, to: path, mode: .safe, dryRun: false)
+    } else {
+      _ = try transfer.exportStream(from: sqlite, format: format, to: path, replace: false)
+    }
+    var copy = service.definition
+    copy.sqlitePath = folder.file("copy.db")
+    let target = SQLiteStore(service: copy)
+    let result = try transfer.importRecords(from: path, format: nil, into: target, onConflict: .fail, dryRun: false)
+    #expect(result.summary == WriteSummary(added: 60))
+    assertIdentical(try target.list(.all), try sqlite.list(.all))
+    // And back out again: byte-identical files.
+    let again = folder.file("again.\(format.rawValue)")
+    if format == .json {
+      _ = try transfer.exportJSON(from: target, to: again, mode: .safe, dryRun: false)
+    } else {
+      _ = try transfer.exportStream(from: target, format: format, to: again, replace: false)
+    }
+    #expect(folder.read("out.\(format.rawValue)") == folder.read("again.\(format.rawValue)"))
+  }
+
+  @Test func importIntoTheJSONStoreThenExportRoundTrips() throws {
+    let records = generatedRecords(30).map { var r = $0; r.fields = service.validated(r).0.fields; return r }
+    let sqlite = SQLiteStore(service: service.definition)
+    _ = try sqlite.insert(records, onConflict: .fail)
+    let path = folder.file("x.ndjson")
+    _ = try transfer.exportStream(from: sqlite, format: .ndjson, to: path, replace: false)
+    let json = JSONFileStore(service: service.definition)
+    _ = try transfer.importRecords(from: path, format: nil, into: json, onConflict: .fail, dryRun: false)
+    assertIdentical(try json.list(.all), try sqlite.list(.all))
+  }
+
+  @Test func oneBadRecordMeansNothingIsWrittenAndEveryErrorIsListed() throws {
+    try folder.write("""
+      {"id": "a", "name": "ok"}
+      {"id": "b", "name": "", "count": "ten"}
+      {"id": "c", "name": "fine"}
+      {"id": "d", "count": -1, "name": "x", "owner": {"size": 1}}
+
+      """, to: "in.ndjson")
+    for backend in Backend.allCases {
+      let store = service.store(backend)
+      #expect {
+        try transfer.importRecords(from: folder.file("in.ndjson"), format: nil, into: store, onConflict: .fail, dryRun: false)
+      } throws: { error in
+        "\(error)" == """
+          line 2 (id 'b'): name: has 0 characters, fewer than the minimum 1
+          line 2 (id 'b'): count: expected integer, found "ten"
+          line 4 (id 'd'): count: -1 is less than the minimum 0
+          line 4 (id 'd'): owner.team: is required
+          nothing imported: 2 of 4 records are invalid
+          """
+      }
+      #expect(try store.count(.all) == 0)
+    }
+    #expect(!FileManager.default.fileExists(atPath: service.definition.jsonPath))
+  }
+
+  @Test func syntaxErrorsInImportFilesNameLineAndColumn() throws {
+    try folder.write("{\"id\": \"a\", \"name\": \"ok\"}\n{\"id\": \"b\" \"name\": 1}\n", to: "bad.ndjson")
+    #expect {
+      try transfer.importRecords(from: folder.file("bad.ndjson"), format: nil, into: service.store(.sqlite), onConflict: .fail, dryRun: false)
+    } throws: { error in
+      "\(error)" == "\(Path.display(folder.file("bad.ndjson"))):2:12: unexpected '\"'; expected ',' or '}'"
+    }
+    #expect(try service.store(.sqlite).count(.all) == 0)
+  }
+
+  @Test func conflictPoliciesDecideWhatHappensToExistingIDs() throws {
+    let store = service.store(.sqlite)
+    _ = try store.insert([Record(id: "a", fields: JSONObject([("name", .string("old"))]), createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z")], onConflict: .fail)
+    try folder.write(#"[{"id": "a", "name": "new"}, {"id": "b", "name": "b"}]"#, to: "in.json")
+    let path = folder.file("in.json")
+    #expect(throws: StoreError.duplicateID(id: "a", location: store.location)) {
+      try transfer.importRecords(from: path, format: nil, into: store, onConflict: .fail, dryRun: false)
+    }
+    #expect(try store.count(.all) == 1)
+    let dry = try transfer.importRecords(from: path, format: nil, into: store, onConflict: .overwrite, dryRun: true)
+    #expect(dry.summary == WriteSummary(added: 1, updated: 1))
+    #expect(try store.get(ids: ["a"]).first?.fields["name"] == .string("old"))
+    #expect(try transfer.importRecords(from: path, format: nil, into: store, onConflict: .skip, dryRun: false).summary == WriteSummary(added: 1, skipped: 1))
+    #expect(try store.get(ids: ["a"]).first?.fields["name"] == .string("old"))
+    #expect(try transfer.importRecords(from: path, format: nil, into: store, onConflict: .overwrite, dryRun: false).summary == WriteSummary(updated: 2))
+    #expect(try store.get(ids: ["a"]).first?.fields["name"] == .string("new"))
+  }
+
+  @Test func pythonTemplateFilesImportAndExportCleanly() throws {
+    try folder.write("""
+      {
+        "0f8fad5bd9cb469fa16570867728950e": {
+          "name": "from python",
+          "count": 2,
+          "id": "0f8fad5bd9cb469fa16570867728950e",
+          "created_at": "2024-05-01T10:00:00.123456",
+          "updated_at": "2024-05-01T10:00:00.123456",
+          "tags": ["a"]
+        }
+      }
+      """, to: "data/json/example_items.json")
+    let sqlite = SQLiteStore(service: service.definition)
+    let result = try transfer.importRecords(from: service.definition.jsonPath, format: nil, into: sqlite, onConflict: .fail, dryRun: false)
+    #expect(result.summary == WriteSummary(added: 1))
+    let record = try #require(try sqlite.get(ids: ["0f8fad5bd9cb469fa16570867728950e"]).first)
+    #expect(record.createdAt == "2024-05-01T10:00:00.123456")
+    #expect(record.fields["count"] == .integer(2))
+    // The store file holds the same record in other key order: the export changes nothing.
+    let export = try transfer.exportJSON(from: sqlite, to: service.definition.jsonPath, mode: .safe, dryRun: false)
+    #expect(export.plan?.unchanged == ["0f8fad5bd9cb469fa16570867728950e"])
+  }
+
+  @Test func exportRefusesToDropOrChangeRecordsUnlessToldHow() throws {
+    let sqlite = SQLiteStore(service: service.definition)
+    let json = JSONFileStore(service: service.definition)
+    func record(_ id: String, _ name: String) -> Record {
+      Record(id: id, fields: JSONObject([("name", .string(name))]), createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z")
+    }
+    _ = try sqlite.insert([record("a", "a"), record("b", "b2")], onConflict: .fail)
+    _ = try json.insert([record("b", "b1"), record("only-json", "j")], onConflict: .fail)
+    let before = folder.read("data/json/example_items.json")
+    #expect {
+      try transfer.exportJSON(from: sqlite, to: json.path, mode: .safe, dryRun: false)
+    } throws: { error in
+      "\(error)" == "export refused: it would drop 1 records that are only in the file ('only-json') and change 1 records ('b') in \(Path.display(json.path)); nothing written; use --merge to keep them (SQLite wins on the same id), --replace to overwrite (the old file is kept as .bak), or --dry-run to see the plan"
+    }
+    #expect(folder.read("data/json/example_items.json") == before)
+    let dry = try transfer.exportJSON(from: sqlite, to: json.path, mode: .safe, dryRun: true)
+    var expected = RecordTransfer.ExportPlan()
+    expected.added = ["a"]
+    expected.changed = ["b"]
+    expected.dropped = ["only-json"]
+    #expect(dry.plan == expected)
+    #expect(folder.read("data/json/example_items.json") == before)
+
+    _ = try transfer.exportJSON(from: sqlite, to: json.path, mode: .merge, dryRun: false)
+    #expect(try json.list(.all).map { "\($0.id)=\($0.fields["name"]?.stringValue ?? "")" }.sorted() == ["a=a", "b=b2", "only-json=j"])
+
+    _ = try transfer.exportJSON(from: sqlite, to: json.path, mode: .replace, dryRun: false)
+    #expect(try json.list(.all).map(\.id) == ["a", "b"])
+    #expect(folder.read("data/json/example_items.json.bak")?.contains("only-json") == true)
+  }
+
+  @Test func csvImportTypesCellsByTheSchema() throws {
+    try folder.write("id,name,count,score,ok,tags,meta,extra\r\nx,\"a, \"\"b\"\"\",3,2.5,true,\"[\"\"t\"\"]\",\"{\"\"k\"\":1}\",\"\"\"s\"\"\"\r\ny,\"\",,,,,,\n", to: "in.csv")
+    var issues: [String] = []
+    var values: [JSONValue] = []
+    try transfer.readRecords(path: folder.file("in.csv"), format: nil) { label, _, value in
+      values.append(value)
+      issues.append(label)
+    }
+    #expect(issues == ["line 2", "line 3"])
+    #expect(values[0] == .object(JSONObject([("id", .string("x")), ("name", .string("a, \"b\"")), ("count", .integer(3)), ("score", .double(2.5)), ("ok", .bool(true)), ("tags", .array([.string("t")])), ("meta", .object(JSONObject([("k", .integer(1))]))), ("extra", .string("s"))])))
+    #expect(values[1] == .object(JSONObject([("id", .string("y")), ("name", .string(""))])))
+  }
+}
