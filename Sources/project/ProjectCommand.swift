@@ -13,7 +13,7 @@ struct ProjectCommand: ParsableCommand {
       found), 2 usage or manifest error.
       """,
     version: Version.text,
-    subcommands: [ServicesCommand.self, CheckCommand.self, InitCommand.self, SvcCommand.self]
+    subcommands: [ServicesCommand.self, CheckCommand.self, InitCommand.self, SvcCommand.self, CompletionsCommand.self, CompleteCommand.self]
   )
 }
 
