@@ -57,12 +57,12 @@ extension ServiceRunner {
     if format != .json {
       if arguments.flag("dry-run") {
         let total = try source.count(.all)
-        print("would export \(total) records to \(Path.display(to ?? "")) as \(format.rawValue)" + (FileSystem.exists(to ?? "") ? ", replacing the file" : ""))
+        print("would export \(Plural.records(total)) to \(Path.display(to ?? "")) as \(format.rawValue)" + (FileSystem.exists(to ?? "") ? ", replacing the file" : ""))
         return
       }
       let result = try transfer.exportStream(from: source, format: format, to: to, replace: arguments.flag("replace"))
       progress.finish()
-      report("exported \(result.exported) records from \(source.location) to \(Path.display(to ?? "")) in \(Self.seconds(start))")
+      report("exported \(Plural.records(result.exported)) from \(source.location) to \(Path.display(to ?? "")) in \(Self.seconds(start))")
       return
     }
     let target = to ?? service.jsonPath
@@ -72,14 +72,14 @@ extension ServiceRunner {
     let plan = result.plan ?? RecordTransfer.ExportPlan()
     let counts = "\(plan.added.count) added, \(plan.changed.count) changed, \(plan.unchanged.count) unchanged, \(plan.dropped.count) \(mode == .merge ? "kept" : "dropped")"
     if arguments.flag("dry-run") {
-      var lines = ["dry run: exporting \(result.exported) records to \(Path.display(target)) would give \(counts); nothing written"]
+      var lines = ["dry run: exporting \(Plural.records(result.exported)) to \(Path.display(target)) would give \(counts); nothing written"]
       for (label, ids) in [("added", plan.added), ("changed", plan.changed), ("dropped", plan.dropped)] where !ids.isEmpty {
         lines.append("  \(label): " + ids.prefix(10).joined(separator: ", ") + (ids.count > 10 ? ", ... (\(ids.count))" : ""))
       }
       print(lines.joined(separator: "\n"))
       return
     }
-    report("exported \(result.exported) records from \(source.location) to \(Path.display(target)): \(counts)" + (mode == .replace ? " (old file kept as .bak)" : "") + " in \(Self.seconds(start))")
+    report("exported \(Plural.records(result.exported)) from \(source.location) to \(Path.display(target)): \(counts)" + (mode == .replace ? " (old file kept as .bak)" : "") + " in \(Self.seconds(start))")
   }
 
   func report(_ line: String) {
@@ -127,10 +127,10 @@ extension ServiceRunner {
       if !result.issues.isEmpty {
         throw CommandFailure.failure(RecordTransfer.ImportFailed(result: result).describe(conclusion: "dry run"))
       }
-      print("dry run: importing \(result.read) records from \(source) into \(store.location) would add \(s.added), update \(s.updated), skip \(s.skipped); nothing written")
+      print("dry run: importing \(Plural.records(result.read)) from \(source) into \(store.location) would add \(s.added), update \(s.updated), skip \(s.skipped); nothing written")
       return
     }
-    report("imported \(result.read) records from \(source) into \(store.location): \(s.added) added, \(s.updated) updated, \(s.skipped) skipped in \(Self.seconds(start))")
+    report("imported \(Plural.records(result.read)) from \(source) into \(store.location): \(s.added) added, \(s.updated) updated, \(s.skipped) skipped in \(Self.seconds(start))")
   }
 }
 

@@ -226,14 +226,14 @@ struct ServiceRunner {
       let query = RecordQuery(filters: filters)
       guard arguments.flag("yes") else {
         let matches = try store.count(query)
-        throw CommandFailure.failure("refusing to delete \(matches) record\(matches == 1 ? "" : "s") matching --where without --yes; nothing deleted")
+        throw CommandFailure.failure("refusing to delete \(Plural.records(matches)) matching --where without --yes; nothing deleted")
       }
       let deleted = try store.delete(matching: query)
-      print("deleted \(deleted) record\(deleted == 1 ? "" : "s")")
+      print("deleted \(Plural.records(deleted))")
       return
     }
     guard !arguments.positionals.isEmpty else { throw usage("give the ids to delete, or --where EXPR --yes") }
     let deleted = try store.delete(ids: arguments.positionals)
-    print("deleted \(deleted) record\(deleted == 1 ? "" : "s")")
+    print("deleted \(Plural.records(deleted))")
   }
 }

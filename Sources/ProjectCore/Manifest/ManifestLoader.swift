@@ -59,6 +59,13 @@ public struct ManifestLoader {
 
   let file: String
   let manifestPath: String
+  /// Where each service's store settings stand, for errors that compare services.
+  var storeMarks: [String: (service: SourceMark, json: SourceMark?, table: SourceMark?)] = [:]
+
+  init(file: String, manifestPath: String) {
+    self.file = file
+    self.manifestPath = manifestPath
+  }
 
   func error(_ node: YAMLNode?, _ path: String, _ message: String) -> ManifestError {
     ManifestError(file: file, mark: node?.mark, path: path, message: message)
@@ -181,7 +188,7 @@ public struct ManifestLoader {
     } else {
       throw error(root, "services", "missing 'services:'; declare at least one service")
     }
-    try checkSharedStores(services, servicesNode)
+    try checkSharedStores(services)
     return Manifest(path: manifestPath, app: app, dataDirectory: dataDirectory, defaultBackend: backend, services: services)
   }
 
@@ -208,6 +215,7 @@ public struct ManifestLoader {
     var sqlitePath = "db/\(app).db"
     var sqliteNode: YAMLNode?
     var table = "\(name)_items"
+    var tableNode: YAMLNode?
     for (key, _, value) in pairs {
       let keyPath = "\(path).\(key)"
       switch key {
@@ -248,6 +256,7 @@ public struct ManifestLoader {
                 sqliteNode = v
               } else {
                 table = try identifier(try string(v, "\(storePath).table"), v, "\(storePath).table", what: "table name")
+                tableNode = v
               }
             }
           }
@@ -284,6 +293,7 @@ public struct ManifestLoader {
       }
       indexes.append(fieldPath)
     }
+    storeMarks[name] = (node.mark, jsonNode?.mark, tableNode?.mark)
     return ServiceDefinition(
       name: name, description: description, schema: schema, idStrategy: idStrategy, indexes: indexes,
       jsonPath: try storePath(jsonPath, jsonNode, "\(path).stores.json.path", dataDirectory: dataDirectory),
@@ -307,17 +317,20 @@ public struct ManifestLoader {
     return resolved
   }
 
-  func checkSharedStores(_ services: [ServiceDefinition], _ node: YAMLNode?) throws(ManifestError) {
+  /// Two services may share a database file but not a JSON file or a table. The error points
+  /// at the second service's setting (or the service, when it relies on a default).
+  func checkSharedStores(_ services: [ServiceDefinition]) throws(ManifestError) {
     var jsonOwners: [String: String] = [:]
     var tableOwners: [String: String] = [:]
     for service in services {
+      let marks = storeMarks[service.name]
       if let other = jsonOwners[service.jsonPath] {
-        throw error(node, "services.\(service.name).stores.json.path", "services '\(other)' and '\(service.name)' share the JSON file \(Path.display(service.jsonPath)); give each its own")
+        throw ManifestError(file: file, mark: marks?.json ?? marks?.service, path: "services.\(service.name).stores.json.path", message: "services '\(other)' and '\(service.name)' share the JSON file \(Path.display(service.jsonPath)); give each its own")
       }
       jsonOwners[service.jsonPath] = service.name
       let tableKey = service.sqlitePath + "\u{0}" + service.table.lowercased()
       if let other = tableOwners[tableKey] {
-        throw error(node, "services.\(service.name).stores.sqlite.table", "services '\(other)' and '\(service.name)' share the table '\(service.table)' in \(Path.display(service.sqlitePath)); give each its own")
+        throw ManifestError(file: file, mark: marks?.table ?? marks?.service, path: "services.\(service.name).stores.sqlite.table", message: "services '\(other)' and '\(service.name)' share the table '\(service.table)' in \(Path.display(service.sqlitePath)); give each its own")
       }
       tableOwners[tableKey] = service.name
     }

@@ -3,20 +3,20 @@
 public enum FieldValueParser {
   public static func parse(_ text: String, spec: FieldSpec?, path: FieldPath) throws(ValidationIssue) -> JSONValue {
     func bad(_ expected: String) -> ValidationIssue {
-      ValidationIssue(path: path, message: "expected \(expected), found '\(text)'")
+      ValidationIssue(path: path, message: "expected \(expected), found \(ValueText.preview(.string(text)))")
     }
     guard let spec else { return freeForm(text) }
     switch spec.type {
     case .string, .datetime, .date, .enumeration:
       return .string(text)
     case .integer:
-      guard let i = Int64(text) else { throw bad("an integer") }
+      guard let i = Int64(text) else { throw bad("integer") }
       return .integer(i)
     case .number:
       switch try? JSONReader.parse(text) {
       case .integer(let i)?: return .integer(i)
       case .double(let d)?: return .double(d)
-      default: throw bad("a number")
+      default: throw bad("number")
       }
     case .boolean:
       switch text.lowercased() {

@@ -98,3 +98,8 @@ enum UniqueCheck {
     return nil
   }
 }
+
+/// "1 record", "2 records".
+public enum Plural {
+  public static func records(_ count: Int) -> String { count == 1 ? "1 record" : "\(count) records" }
+}

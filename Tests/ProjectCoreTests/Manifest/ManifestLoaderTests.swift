@@ -116,7 +116,7 @@ import Testing
         b:
           fields: { name: string }
           stores: { json: { path: json/same.json } }
-      """) == "/srv/app/project.yaml:3:3: services.b.stores.json.path: services 'a' and 'b' share the JSON file /srv/app/data/json/same.json; give each its own")
+      """) == "/srv/app/project.yaml:8:29: services.b.stores.json.path: services 'a' and 'b' share the JSON file /srv/app/data/json/same.json; give each its own")
     #expect(error("""
       version: 1
       services:

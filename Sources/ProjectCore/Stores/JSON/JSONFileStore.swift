@@ -179,7 +179,8 @@ public final class JSONFileStore: RecordStore {
   }
 
   public func update(id: String, _ change: (inout Record) throws -> Void) throws -> Record {
-    try modify { records in
+    guard FileSystem.exists(path) else { throw StoreError.notFound(ids: [id], location: location) }
+    return try modify { records in
       guard let i = records.firstIndex(where: { $0.id == id }) else {
         throw StoreError.notFound(ids: [id], location: location)
       }

@@ -168,8 +168,11 @@ public final class SQLiteStore: RecordStore {
     return records
   }
 
+  /// The database file's time, or the write-ahead log's when it holds writes not yet
+  /// checkpointed. An empty log is only a sign that some connection is open.
   public func lastModified() throws -> Int64? {
-    [service.sqlitePath, service.sqlitePath + "-wal"].compactMap(FileSystem.modificationTime).max()
+    let log = FileSystem.size(service.sqlitePath + "-wal") ?? 0 > 0 ? FileSystem.modificationTime(service.sqlitePath + "-wal") : nil
+    return [FileSystem.modificationTime(service.sqlitePath), log].compactMap { $0 }.max()
   }
 
   // MARK: Writing

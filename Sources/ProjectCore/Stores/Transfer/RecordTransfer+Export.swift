@@ -66,8 +66,8 @@ extension RecordTransfer {
       case .safe:
         if !plan.dropped.isEmpty || !plan.changed.isEmpty {
           var parts: [String] = []
-          if !plan.dropped.isEmpty { parts.append("drop \(plan.dropped.count) records that are only in the file (\(Self.idList(plan.dropped)))") }
-          if !plan.changed.isEmpty { parts.append("change \(plan.changed.count) records (\(Self.idList(plan.changed)))") }
+          if !plan.dropped.isEmpty { parts.append("drop \(Plural.records(plan.dropped.count)) found only in the file (\(Self.idList(plan.dropped)))") }
+          if !plan.changed.isEmpty { parts.append("change \(Plural.records(plan.changed.count)) (\(Self.idList(plan.changed)))") }
           throw TransferError("export refused: it would \(parts.joined(separator: " and ")) in \(Path.display(path)); nothing written; use --merge to keep them (SQLite wins on the same id), --replace to overwrite (the old file is kept as .bak), or --dry-run to see the plan")
         }
         records = exported

@@ -243,7 +243,7 @@ public struct RecordTransfer {
       var lines = shown
       if result.issues.count > shown.count { lines.append("... and \(result.issues.count - shown.count) more problems") }
       let bad = Set(result.issues.map(\.label)).count
-      lines.append("\(conclusion): \(bad) of \(result.read) records are invalid")
+      lines.append("\(conclusion): \(bad) of \(Plural.records(result.read)) \(bad == 1 ? "is" : "are") invalid")
       return lines.joined(separator: "\n")
     }
   }
