@@ -124,15 +124,24 @@ enum CompletionScripts {
         _project() {
           local -a candidates
           candidates=("${(@f)$(project __complete "${(@)words[2,CURRENT]}" 2>/dev/null)}")
-          compadd -a candidates
+          if (( ${#candidates[@]} )) && [[ -n "${candidates[1]}" ]]; then
+            compadd -a candidates
+          else
+            _files
+          fi
         }
-        compdef _project project
+        # Autoloaded from fpath, this file is the body of _project: complete now. Sourced, register.
+        if [[ "${funcstack[1]}" == "_project" ]]; then
+          _project "$@"
+        else
+          compdef _project project
+        fi
 
         """
     case "fish":
       return """
         # fish completion for project: candidates come from the binary and the current manifest.
-        complete -c project -f -a '(project __complete (commandline -opc)[2..-1] (commandline -ct) 2>/dev/null)'
+        complete -c project -a '(project __complete (commandline -opc)[2..-1] (commandline -ct) 2>/dev/null)'
 
         """
     default:

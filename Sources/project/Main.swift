@@ -10,6 +10,8 @@ import Glibc
 @main
 enum Main {
   static func main() {
+    // A file size limit (ulimit -f) must fail the write with a clear error, not kill the process.
+    signal(SIGXFSZ, SIG_IGN)
     let arguments = GlobalArguments.extract(Array(CommandLine.arguments.dropFirst()))
     do {
       var command = try ProjectCommand.parseAsRoot(arguments)
@@ -47,6 +49,7 @@ enum Main {
       var message = ProjectCommand.message(for: error)
       if message.hasPrefix("Error: ") { message = String(message.dropFirst(7)) }
       message = message.split(separator: "\n").first.map(String.init) ?? message
+      if let first = message.first, first.isUppercase { message = first.lowercased() + message.dropFirst() }
       return (message + "; see 'project --help'", 2)
     }
   }

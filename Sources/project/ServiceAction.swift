@@ -23,11 +23,11 @@ enum ServiceAction: String, CaseIterable {
 
   var usage: String {
     switch self {
-    case .add: "add [--<field> <value> ...] [--set <path>=<value> ...] [--json <object>|@<file>|-] [--backend <backend>]"
+    case .add: "add [--<field> <value> ...] [--set <path>=<value> ...] [--json <object>|@<file>|-] [-o <format>] [--backend <backend>]"
     case .get: "get <id> ... [-o <format>] [--backend <backend>]"
     case .list: "list [--where <expr> ...] [--sort <field>[:desc] ...] [--limit <n>] [--offset <n>] [--fields <a,b>] [-o <format>] [--explain] [--backend <backend>]"
     case .count: "count [--where <expr> ...] [--backend <backend>]"
-    case .update: "update <id> [--<field> <value> ...] [--set <path>=<value> ...] [--unset <field> ...] [--backend <backend>]"
+    case .update: "update <id> [--<field> <value> ...] [--set <path>=<value> ...] [--unset <field> ...] [-o <format>] [--backend <backend>]"
     case .delete: "delete <id> ... | --where <expr> ... --yes [--backend <backend>]"
     case .export: "export [--to <path>|-] [--format json|ndjson|csv] [--replace|--merge] [--dry-run]"
     case .import: "import [--from <path>|-] [--format auto|json|ndjson|csv] --target sqlite|json [--on-conflict fail|skip|overwrite] [--dry-run]"

@@ -93,7 +93,7 @@ import Testing
     let result = try project.run(["svc", "example", "list"])
     let cwd = project.directory.resolvingSymlinksInPath().path
     expectFailure(result, exitCode: 2,
-                  stderr: "project: project.yaml: no manifest found in \(cwd) or any folder above it; pass --manifest PATH, set PROJECT_MANIFEST, or run 'project init'")
+                  stderr: "project: project.yaml: no manifest found in \(cwd), any folder above it, or /etc/project/project.yaml; pass --manifest PATH, set PROJECT_MANIFEST, or run 'project init'")
   }
 
   @Test func missingExplicitManifestIsAManifestError() throws {

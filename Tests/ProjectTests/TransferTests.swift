@@ -163,3 +163,17 @@ import Testing
     #expect(isRecordTimestamp(records[1]["created_at"]?.string))
   }
 }
+
+extension TransferTests {
+  @Test func exportToAPathOutsideDataDirWritesThere() throws {
+    let project = try ProjectRunner()
+    let id = try project.add(["--name", "out"], backend: "sqlite")
+    let outside = project.root.appendingPathComponent("elsewhere/dump.json").path
+    try FileManager.default.createDirectory(atPath: (outside as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    try project.succeed(["svc", "example", "export", "--to", outside])
+    let text = try String(contentsOfFile: outside, encoding: .utf8)
+    #expect(text.contains("\"\(id)\": {"))
+    try project.succeed(["svc", "example", "export", "--to", project.root.appendingPathComponent("elsewhere/dump.ndjson").path, "--format", "ndjson"])
+    #expect(FileManager.default.fileExists(atPath: project.root.appendingPathComponent("elsewhere/dump.ndjson").path))
+  }
+}

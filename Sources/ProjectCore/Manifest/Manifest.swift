@@ -31,6 +31,11 @@ public struct ServiceDefinition: Sendable {
   /// Absolute path of the SQLite database file.
   public var sqlitePath: String
   public var table: String
+  /// The folder the JSON store file must stay inside after symlinks are followed: the data
+  /// folder for a relative `stores.json.path`, nil for an absolute one.
+  public var jsonConfinement: String?
+  /// The same for the SQLite database file.
+  public var sqliteConfinement: String?
 
   /// Top-level fields whose values must be unique across the store.
   public var uniqueFields: [String] {

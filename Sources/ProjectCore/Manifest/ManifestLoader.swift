@@ -2,9 +2,11 @@
 /// the YAML path of whatever is wrong.
 public struct ManifestLoader {
   public static let fileName = "project.yaml"
+  /// Where a server keeps its manifest; the last place `locate` looks.
+  public static let systemPath = "/etc/project/project.yaml"
 
   /// Finds the manifest: `explicit`, else `$PROJECT_MANIFEST`, else the nearest `project.yaml`
-  /// in `directory` or above it.
+  /// in `directory` or above it, else `/etc/project/project.yaml`.
   public static func locate(explicit: String?, directory: String = FileSystem.currentDirectory()) throws(ManifestError) -> String {
     let cwd = FileSystem.currentDirectory()
     if let explicit, !explicit.isEmpty {
@@ -20,9 +22,10 @@ public struct ManifestLoader {
       if folder == "/" { break }
       folder = Path.directory(of: folder)
     }
+    if FileSystem.exists(systemPath) { return systemPath }
     throw ManifestError(
       file: fileName, mark: nil, path: "",
-      message: "no manifest found in \(cwd) or any folder above it; pass --manifest PATH, set PROJECT_MANIFEST, or run 'project init'")
+      message: "no manifest found in \(cwd), any folder above it, or \(systemPath); pass --manifest PATH, set PROJECT_MANIFEST, or run 'project init'")
   }
 
   public static func load(path: String) throws(ManifestError) -> Manifest {
@@ -294,11 +297,14 @@ public struct ManifestLoader {
       indexes.append(fieldPath)
     }
     storeMarks[name] = (node.mark, jsonNode?.mark, tableNode?.mark)
-    return ServiceDefinition(
+    var definition = ServiceDefinition(
       name: name, description: description, schema: schema, idStrategy: idStrategy, indexes: indexes,
       jsonPath: try storePath(jsonPath, jsonNode, "\(path).stores.json.path", dataDirectory: dataDirectory),
       sqlitePath: try storePath(sqlitePath, sqliteNode, "\(path).stores.sqlite.path", dataDirectory: dataDirectory),
       table: table)
+    definition.jsonConfinement = Path.isAbsolute(jsonPath) ? nil : dataDirectory
+    definition.sqliteConfinement = Path.isAbsolute(sqlitePath) ? nil : dataDirectory
+    return definition
   }
 
   func suggestion(_ word: String, _ candidates: [String]) -> String {

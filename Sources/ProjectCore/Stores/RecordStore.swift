@@ -50,6 +50,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
   case corruptFile(path: String, line: Int, column: Int, message: String)
   case invalidStoredRecord(location: String, id: String, message: String)
   case io(FileSystemError)
+  /// A symlink takes the store outside the data folder.
+  case outsideDataDirectory(path: String, resolved: String, dataDirectory: String)
   case database(message: String, sql: String?, location: String)
 
   public var description: String {
@@ -67,6 +69,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
       return "\(location): record '\(id)': \(message)"
     case .io(let error):
       return error.description
+    case .outsideDataDirectory(let path, let resolved, let dataDirectory):
+      return "\(Path.display(path)) leads to \(resolved), outside data_dir (\(Path.display(dataDirectory))), through a symlink; refusing to use it"
     case .database(let message, let sql, let location):
       return "\(location): \(message)" + (sql.map { " (in: \($0))" } ?? "")
     }
@@ -102,4 +106,16 @@ enum UniqueCheck {
 /// "1 record", "2 records".
 public enum Plural {
   public static func records(_ count: Int) -> String { count == 1 ? "1 record" : "\(count) records" }
+}
+
+extension StoreError {
+  /// Fails when symlinks take `path` outside `folder` (when there is a folder to stay in).
+  static func checkConfinement(_ path: String, in folder: String?) throws(StoreError) {
+    guard let folder else { return }
+    let resolved = Path.resolved(path)
+    let root = Path.resolved(folder)
+    if !Path.isInside(resolved, root) {
+      throw StoreError.outsideDataDirectory(path: path, resolved: resolved, dataDirectory: folder)
+    }
+  }
 }

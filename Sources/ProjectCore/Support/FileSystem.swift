@@ -108,6 +108,37 @@ public enum FileSystem {
     }
   }
 
+  /// The names in a folder, without `.` and `..`; empty when it cannot be read.
+  public static func contents(ofDirectory path: String) -> [String] {
+    guard let dir = opendir(path) else { return [] }
+    defer { closedir(dir) }
+    var names: [String] = []
+    while let entry = readdir(dir) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+      }
+      if name != "." && name != ".." { names.append(name) }
+    }
+    return names
+  }
+
+  /// Removes temp files that `AtomicFileWriter` left beside `path` when its process was killed
+  /// before it could clean up. Files of processes still running are left alone.
+  public static func removeStaleTempFiles(besides path: String) {
+    let folder = Path.directory(of: path)
+    let prefix = ".\(Path.lastComponent(of: path))."
+    for name in contents(ofDirectory: folder) where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
+      let middle = name.dropFirst(prefix.count).dropLast(4)
+      guard let pidText = middle.split(separator: ".").first, let pid = Int32(pidText) else { continue }
+      if pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH {
+        unlink(Path.join(folder, name))
+      }
+    }
+  }
+
+  /// Removes a file; quietly does nothing when it is not there.
+  public static func remove(_ path: String) { unlink(path) }
+
   /// Renames a file, replacing the target.
   public static func move(_ from: String, to: String) throws(FileSystemError) {
     if rename(from, to) != 0 { throw FileSystemError(path: from, operation: "rename", code: errno) }

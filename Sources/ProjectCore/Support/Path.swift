@@ -39,10 +39,23 @@ public enum Path {
     path == folder || path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
   }
 
+  /// Where a path leads once symlinks are followed, for the part of it that exists; the rest is
+  /// appended as written.
+  public static func resolved(_ path: String) -> String {
+    var existing = normalize(path)
+    var rest: [String] = []
+    while !FileSystem.exists(existing) && existing != "/" && existing != "." {
+      rest.insert(lastComponent(of: existing), at: 0)
+      existing = directory(of: existing)
+    }
+    let real = FileSystem.realPath(existing) ?? existing
+    return rest.isEmpty ? real : normalize(join(real, rest.joined(separator: "/")))
+  }
+
   /// `path` relative to the current folder when it lies inside it, for shorter messages.
   public static func display(_ path: String) -> String {
     let cwd = FileSystem.currentDirectory()
-    if isInside(path, cwd) && path != cwd { return String(path.dropFirst(cwd.count + (cwd == "/" ? 0 : 1))) }
+    if cwd != "/" && isInside(path, cwd) && path != cwd { return String(path.dropFirst(cwd.count + 1)) }
     return path
   }
 }

@@ -59,7 +59,7 @@ import Testing
       _ = try transfer.exportStream(from: sqlite, format: format, to: path, replace: false)
     }
     var copy = service.definition
-    copy.sqlitePath = folder.file("copy.db")
+    copy.sqlitePath = folder.file("data/copy.db")
     let target = SQLiteStore(service: copy)
     let result = try transfer.importRecords(from: path, format: nil, into: target, onConflict: .fail, dryRun: false)
     #expect(result.summary == WriteSummary(added: 60))

@@ -133,11 +133,11 @@ final class ProjectRunner {
   }
 
   /// Runs any program (such as `/usr/bin/sqlite3`) in the work folder.
-  func tool(_ executable: String, _ arguments: [String]) throws -> RunResult {
-    try launch(executable, arguments, in: nil, stdin: nil, environment: [:])
+  func tool(_ executable: String, _ arguments: [String], timeout: Double = ProjectRunner.timeoutSeconds) throws -> RunResult {
+    try launch(executable, arguments, in: nil, stdin: nil, environment: [:], timeout: timeout)
   }
 
-  private func launch(_ executable: String, _ arguments: [String], in subfolder: String?, stdin: String?, environment: [String: String]) throws -> RunResult {
+  private func launch(_ executable: String, _ arguments: [String], in subfolder: String?, stdin: String?, environment: [String: String], timeout: Double = ProjectRunner.timeoutSeconds) throws -> RunResult {
     let fm = FileManager.default
     guard fm.isExecutableFile(atPath: executable) else {
       throw RunnerError("no executable at \(executable); build first: swift build --scratch-path .build-e2e")
@@ -177,10 +177,10 @@ final class ProjectRunner {
     let finished = DispatchSemaphore(value: 0)
     process.terminationHandler = { _ in finished.signal() }
     try process.run()
-    if finished.wait(timeout: .now() + Self.timeoutSeconds) == .timedOut {
+    if finished.wait(timeout: .now() + timeout) == .timedOut {
       process.terminate()
       _ = finished.wait(timeout: .now() + 5)
-      throw RunnerError("`\(executable) \(arguments.joined(separator: " "))` did not finish within \(Int(Self.timeoutSeconds)) s")
+      throw RunnerError("`\(executable) \(arguments.joined(separator: " "))` did not finish within \(Int(timeout)) s")
     }
     process.waitUntilExit()
     let result = RunResult(

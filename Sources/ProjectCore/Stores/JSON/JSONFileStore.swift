@@ -20,6 +20,7 @@ public final class JSONFileStore: RecordStore {
 
   /// The records in file order; empty when the file does not exist.
   public func load() throws -> [Record] {
+    try StoreError.checkConfinement(path, in: service.jsonConfinement)
     let bytes: [UInt8]?
     do { bytes = try FileSystem.read(path) } catch { throw StoreError.io(error) }
     guard let bytes else { return [] }
@@ -84,6 +85,7 @@ public final class JSONFileStore: RecordStore {
   /// Runs a read-modify-write under the lock; `change` returns the new records and a result,
   /// or nil records to leave the file untouched.
   public func modify<T>(_ change: (inout [Record]) throws -> T) throws -> T {
+    try StoreError.checkConfinement(path, in: service.jsonConfinement)
     let lock: FileLock
     do throws(FileSystemError) {
       try FileSystem.createDirectories(Path.directory(of: path))
@@ -92,6 +94,7 @@ public final class JSONFileStore: RecordStore {
       throw StoreError.io(error)
     }
     defer { withExtendedLifetime(lock) {} }
+    FileSystem.removeStaleTempFiles(besides: path)
     var records = try load()
     let before = records
     let result = try change(&records)

@@ -9,6 +9,21 @@ public struct SQLiteError: Error, Equatable, CustomStringConvertible {
   public var description: String { message + (sql.map { " (in: \($0))" } ?? "") }
 
   public var isBusy: Bool { code & 0xFF == SQLITE_BUSY || code & 0xFF == SQLITE_LOCKED }
+
+  /// A sentence an operator can act on, for the failures that come from the machine rather
+  /// than from the SQL; nil for the others.
+  public func plainMessage(busyTimeoutSeconds: Int) -> String? {
+    switch code & 0xFF {
+    case SQLITE_BUSY, SQLITE_LOCKED: "the database stayed locked by another process for more than \(busyTimeoutSeconds) s"
+    case SQLITE_READONLY: "the database is read-only here (\(message))"
+    case SQLITE_FULL: "the disk is full (\(message)); nothing was written"
+    case SQLITE_CANTOPEN: "cannot open the database file (\(message))"
+    case SQLITE_PERM, SQLITE_AUTH: "permission denied (\(message))"
+    case SQLITE_CORRUPT, SQLITE_NOTADB: "the database file is damaged or is not a SQLite database (\(message))"
+    case SQLITE_IOERR: "an I/O error on the database file (\(message))"
+    default: nil
+    }
+  }
   public var isPrimaryKeyViolation: Bool { code == SQLITE_CONSTRAINT | (6 << 8) }
   public var isUniqueViolation: Bool { code == SQLITE_CONSTRAINT | (8 << 8) }
 }

@@ -24,17 +24,17 @@ public final class SQLiteStore: RecordStore {
     do {
       return try body()
     } catch let error as SQLiteError {
-      var message = error.message
-      if error.isBusy {
-        message = "the database stayed locked by another process for more than \(busyTimeoutMilliseconds / 1000) s"
+      if let plain = error.plainMessage(busyTimeoutSeconds: Int(busyTimeoutMilliseconds / 1000)) {
+        throw StoreError.database(message: plain, sql: nil, location: location)
       }
-      throw StoreError.database(message: message, sql: error.isBusy ? nil : error.sql, location: location)
+      throw StoreError.database(message: error.message, sql: error.sql, location: location)
     }
   }
 
   /// The connection for writing, creating the file, table and indexes as needed.
   func writer() throws -> SQLiteDatabase {
     if let connection, schemaReady { return connection }
+    try StoreError.checkConfinement(service.sqlitePath, in: service.sqliteConfinement)
     do throws(FileSystemError) {
       try FileSystem.createDirectories(Path.directory(of: service.sqlitePath))
     } catch {
@@ -58,6 +58,7 @@ public final class SQLiteStore: RecordStore {
   func reader() throws -> SQLiteDatabase? {
     if let connection { return connection }
     guard FileSystem.exists(service.sqlitePath) else { return nil }
+    try StoreError.checkConfinement(service.sqlitePath, in: service.sqliteConfinement)
     return try wrap {
       let db = try SQLiteDatabase(path: service.sqlitePath, create: false, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
       try configure(db)
@@ -168,11 +169,13 @@ public final class SQLiteStore: RecordStore {
     return records
   }
 
-  /// The database file's time, or the write-ahead log's when it holds writes not yet
-  /// checkpointed. An empty log is only a sign that some connection is open.
+  /// The newest `updated_at` in the table: tables share one database file, so the file's
+  /// time says nothing about one of them. Deletions do not show here.
   public func lastModified() throws -> Int64? {
-    let log = FileSystem.size(service.sqlitePath + "-wal") ?? 0 > 0 ? FileSystem.modificationTime(service.sqlitePath + "-wal") : nil
-    return [FileSystem.modificationTime(service.sqlitePath), log].compactMap { $0 }.max()
+    guard let db = try reader() else { return nil }
+    return try wrap {
+      try db.scalarText("SELECT max(updated_at) FROM \(table)").flatMap(Timestamp.parseRecordTimestamp)
+    }
   }
 
   // MARK: Writing

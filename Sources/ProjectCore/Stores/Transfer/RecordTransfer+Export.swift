@@ -50,7 +50,11 @@ extension RecordTransfer {
   /// by default the service's own JSON store file, under its lock.
   public func exportJSON(from source: RecordStore, to path: String, mode: ExportMode, dryRun: Bool) throws -> ExportResult {
     var destination = definition
-    destination.jsonPath = path
+    if path != definition.jsonPath {
+      // A file named on the command line is where the user wants it, inside data_dir or not.
+      destination.jsonPath = path
+      destination.jsonConfinement = nil
+    }
     let file = JSONFileStore(service: destination)
     let exported = try source.list(.all)
     progress?(exported.count)

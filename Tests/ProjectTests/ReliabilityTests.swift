@@ -1,0 +1,206 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Nothing is lost under concurrent writers, kills mid-write, full disks and read-only folders.
+@Suite struct ReliabilityTests {
+  static let backends = ["json", "sqlite"]
+
+  func bash(_ project: ProjectRunner, _ script: String, timeout: Double = 600) throws -> RunResult {
+    try project.tool("/bin/bash", ["-c", "set -u\nP='\(ProjectRunner.binary)'\n" + script], timeout: timeout)
+  }
+
+  func lines(_ project: ProjectRunner, _ file: String) -> [String] {
+    (project.read(file) ?? "").split(separator: "\n").map(String.init)
+  }
+
+  /// Parses a JSON store file with Foundation's parser: another reader's view of it.
+  func storedIDs(_ project: ProjectRunner) throws -> Set<String> {
+    guard let data = project.bytes("data/json/example_items.json") else { return [] }
+    let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    return Set(object.keys)
+  }
+
+  @Test(arguments: backends)
+  func eightConcurrentWritersLoseNothing(backend: String) throws {
+    let project = try ProjectRunner()
+    let result = try bash(project, """
+      for w in 1 2 3 4 5 6 7 8; do
+        ( for i in $(seq 200); do
+            "$P" svc example add --name "w$w-$i" --backend \(backend) >> acked.$w 2>> errors.$w || echo "w$w-$i" >> failed
+          done ) &
+      done
+      wait
+      """)
+    #expect(result.status == 0, "\(result)")
+    #expect(project.read("failed") == nil, "failed adds: \(project.read("failed") ?? "")")
+    var acknowledged: Set<String> = []
+    for w in 1...8 {
+      acknowledged.formUnion(lines(project, "acked.\(w)"))
+      #expect((project.read("errors.\(w)") ?? "").isEmpty, "writer \(w): \(project.read("errors.\(w)") ?? "")")
+    }
+    #expect(acknowledged.count == 1600)
+    let stored = Set(try project.list(backend).compactMap { $0["id"]?.string })
+    #expect(stored == acknowledged)
+    if backend == "json" { #expect(try storedIDs(project) == acknowledged) }
+  }
+
+  @Test(arguments: backends)
+  func concurrentUpdatesOfOneRecordKeepEveryField(backend: String) throws {
+    let project = try ProjectRunner()
+    let id = try project.add(["--name", "shared"], backend: backend)
+    let result = try bash(project, """
+      for w in 1 2 3 4 5 6 7 8; do
+        ( for i in $(seq 25); do
+            "$P" svc example update \(id) --set meta.k$w=$i --backend \(backend) > /dev/null || echo "w$w-$i" >> failed
+          done ) &
+      done
+      wait
+      """)
+    #expect(result.status == 0, "\(result)")
+    #expect(project.read("failed") == nil)
+    let record = try #require(try project.list(backend).first)
+    for w in 1...8 {
+      #expect(record["meta"]?["k\(w)"]?.int == 25, "meta.k\(w) in \(record)")
+    }
+  }
+
+  /// Kills writers with SIGKILL at random moments. After every kill the store reads back whole
+  /// and holds every record whose add had been acknowledged; the next write is never blocked.
+  @Test(arguments: backends)
+  func killedWritersNeverCorruptOrLoseAcknowledgedRecords(backend: String) throws {
+    let project = try ProjectRunner()
+    // Start from a store big enough that a write takes a while, so kills land mid-write.
+    var seed = ""
+    for i in 0..<3000 { seed += #"{"id": "seed-\#(i)", "name": "seed \#(i) \#(String(repeating: "x", count: 40))", "tags": ["a", "b"]}"# + "\n" }
+    try project.write(seed, to: "seed.ndjson")
+    try project.succeed(["svc", "example", "import", "--from", "seed.ndjson", "--target", backend])
+    var acknowledged: Set<String> = ["seed-0", "seed-2999"]
+    var generator = SystemRandomNumberGenerator()
+    var killed = 0
+    for round in 0..<150 {
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: ProjectRunner.binary)
+      process.arguments = ["svc", "example", "add", "--name", "round \(round)", "--backend", backend]
+      process.currentDirectoryURL = project.directory
+      let output = Pipe()
+      process.standardOutput = output
+      process.standardError = FileHandle.nullDevice
+      try process.run()
+      usleep(UInt32.random(in: 0...40_000, using: &generator))
+      if process.isRunning {
+        kill(process.processIdentifier, SIGKILL)
+        killed += 1
+      }
+      process.waitUntilExit()
+      let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      if process.terminationReason == .exit && process.terminationStatus == 0 {
+        acknowledged.insert(printed.trimmingCharacters(in: .whitespacesAndNewlines))
+      }
+      if backend == "json" {
+        let stored = try storedIDs(project)
+        #expect(acknowledged.isSubset(of: stored), "round \(round): lost \(acknowledged.subtracting(stored))")
+      }
+    }
+    #expect(killed > 20, "too few kills landed: \(killed)")
+    // The next write goes through, and the store holds every acknowledged record.
+    acknowledged.insert(try project.add(["--name", "after"], backend: backend))
+    let ids = try project.list(backend).compactMap { $0["id"]?.string }
+    #expect(Set(ids).isSuperset(of: acknowledged))
+    #expect(Set(ids).count == ids.count)
+    if backend == "json" {
+      let leftovers = (try FileManager.default.contentsOfDirectory(atPath: project.path("data/json"))).filter { $0.hasSuffix(".tmp") }
+      #expect(leftovers.isEmpty, "temp files left: \(leftovers)")
+    }
+    if backend == "sqlite", FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3") {
+      let check = try project.tool("/usr/bin/sqlite3", [project.path("data/db/myapp.db"), "PRAGMA integrity_check;"])
+      #expect(check.stdout == "ok\n", "\(check)")
+    }
+  }
+
+  /// A file size limit makes the write fail: a clear error, and the file as it was.
+  @Test(arguments: backends)
+  func aFailedWriteLeavesTheStoreAsItWas(backend: String) throws {
+    let project = try ProjectRunner()
+    for i in 0..<20 { _ = try project.add(["--name", "n\(i)", "--tags", String(repeating: "t,", count: 20) + "t"], backend: backend) }
+    let file = backend == "json" ? "data/json/example_items.json" : "data/db/myapp.db"
+    let before = project.bytes(file)
+    let result = try bash(project, "ulimit -f 4; \"$P\" svc example add --name big --tags \(String(repeating: "x,", count: 400))x --backend \(backend)")
+    #expect(result.status == 1, "\(result)")
+    #expect(!result.showsCrash)
+    #expect(result.stderrLines.count == 1, "\(result)")
+    #expect(result.stderr.hasPrefix("project: "))
+    #expect(result.stderr.contains("File too large") || result.stderr.contains("disk"), "\(result)")
+    #expect(project.bytes(file) == before)
+    #expect(try project.count(backend) == 20)
+  }
+
+  static var canMount: Bool { getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/bin/mount") }
+
+  /// A small tmpfs as the data folder: fill it up, then make it read-only.
+  @Test(.enabled(if: canMount, "needs root to mount a small tmpfs"), arguments: backends)
+  func fullDiskAndReadOnlyFolderFailCleanly(backend: String) throws {
+    let project = try ProjectRunner()
+    let data = project.path("data")
+    try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+    let mount = try project.tool("/bin/mount", ["-t", "tmpfs", "-o", "size=96k", "tmpfs", data])
+    try #require(mount.status == 0, "\(mount)")
+    defer { _ = try? project.tool("/bin/umount", ["-l", data]) }
+    let file = backend == "json" ? "data/json/example_items.json" : "data/db/myapp.db"
+    var failure: RunResult?
+    var added = 0
+    for i in 0..<400 {
+      let result = try project.run(["svc", "example", "add", "--name", "record \(i) " + String(repeating: "y", count: 300), "--backend", backend])
+      if result.status != 0 {
+        failure = result
+        break
+      }
+      added += 1
+    }
+    let full = try #require(failure, "the tmpfs never filled up")
+    #expect(full.status == 1, "\(full)")
+    #expect(full.stderrLines.count == 1 && full.stderr.hasPrefix("project: "), "\(full)")
+    #expect(full.stderr.contains("No space left on device") || full.stderr.contains("disk is full") || full.stderr.contains("database or disk is full"), "\(full)")
+    #expect(!full.showsCrash)
+    #expect(try project.count(backend) == added)
+    let before = project.bytes(file)
+    let again = try project.run(["svc", "example", "add", "--name", String(repeating: "z", count: 4000), "--backend", backend])
+    #expect(again.status == 1)
+    #expect(project.bytes(file) == before)
+
+    let remount = try project.tool("/bin/mount", ["-o", "remount,ro", data])
+    try #require(remount.status == 0, "\(remount)")
+    let readOnly = try project.run(["svc", "example", "add", "--name", "x", "--backend", backend])
+    #expect(readOnly.status == 1, "\(readOnly)")
+    #expect(readOnly.stderrLines.count == 1 && readOnly.stderr.hasPrefix("project: "), "\(readOnly)")
+    #expect(readOnly.stderr.localizedCaseInsensitiveContains("read-only"), "\(readOnly)")
+    #expect(project.bytes(file) == before)
+    #expect(try project.count(backend) == added)
+  }
+
+  @Test func newFilesFollowTheUmaskAndRewritesKeepTheMode() throws {
+    let project = try ProjectRunner()
+    let result = try bash(project, "umask 027; \"$P\" svc example add --name a --backend json >/dev/null && stat -c %a data/json/example_items.json")
+    #expect(result.stdout == "640\n", "\(result)")
+    _ = try bash(project, "chmod 604 data/json/example_items.json")
+    _ = try project.add(["--name", "b"], backend: "json")
+    let mode = try bash(project, "stat -c %a data/json/example_items.json")
+    #expect(mode.stdout == "604\n")
+  }
+
+  @Test func symlinksOutOfTheDataFolderAreRefused() throws {
+    let project = try ProjectRunner()
+    let outside = project.root.appendingPathComponent("outside").path
+    try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: project.path("data"), withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(atPath: project.path("data/json"), withDestinationPath: outside)
+    let result = try project.run(["svc", "example", "add", "--name", "x", "--backend", "json"])
+    #expect(result.status == 1, "\(result)")
+    let resolved = URL(fileURLWithPath: outside).resolvingSymlinksInPath().path
+    #expect(result.stderrLines == ["project: data/json/example_items.json leads to \(resolved)/example_items.json, outside data_dir (data), through a symlink; refusing to use it"])
+    #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty)
+  }
+}
