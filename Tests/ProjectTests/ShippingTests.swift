@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+/// What a user who ships the binary to servers relies on: version, completions, init, services.
+@Suite struct ShippingTests {
+  @Test func versionNamesTheBuiltInLibraries() throws {
+    let project = try ProjectRunner(manifest: nil)
+    let output = try project.succeed(["--version"])
+    let pattern = #/^project \d+\.\d+\.\d+ \(SQLite 3\.\d+\.\d+, libyaml 0\.\d+\.\d+\)\n$/#
+    #expect(output.wholeMatch(of: pattern) != nil, "\(output)")
+  }
+
+  @Test func completionsKnowTheManifest() throws {
+    let project = try ProjectRunner(manifest: Manifests.withHosts)
+    func complete(_ words: String...) throws -> [String] {
+      try project.succeed(["__complete"] + words).split(separator: "\n").map(String.init)
+    }
+    #expect(try complete("svc", "") == ["example", "hosts"])
+    #expect(try complete("svc", "ex") == ["example"])
+    #expect(try complete("svc", "example", "") == ["add", "get", "list", "count", "update", "delete", "export", "import"])
+    let addFlags = try complete("svc", "example", "add", "--")
+    for flag in ["--name", "--count", "--status", "--tags", "--meta", "--set", "--json", "--backend"] {
+      #expect(addFlags.contains(flag), "\(flag) in \(addFlags)")
+    }
+    #expect(try complete("svc", "example", "add", "--status", "") == ["active", "archived"])
+    #expect(try complete("svc", "example", "list", "--backend", "") == ["json", "sqlite"])
+    #expect(try complete("svc", "example", "list", "-o", "") == ["table", "json", "ndjson", "yaml", "csv"])
+    #expect(try complete("svc", "example", "list", "--where", "st") == ["status"])
+    #expect(try complete("") .contains("svc"))
+  }
+
+  @Test(arguments: ["bash", "zsh", "fish"])
+  func completionScriptsCallBackIntoTheBinary(shell: String) throws {
+    let project = try ProjectRunner(manifest: nil)
+    let script = try project.succeed(["completions", shell])
+    #expect(script.contains("project __complete"))
+    let unknown = try project.run(["completions", "tcsh"])
+    #expect(unknown.status == 2)
+    #expect(unknown.stderrLines == ["project: unknown shell 'tcsh'; expected bash, zsh or fish; see 'project --help'"], "\(unknown)")
+  }
+
+  @Test func bashCompletionWorksInARealShell() throws {
+    guard FileManager.default.isExecutableFile(atPath: "/bin/bash") else { return }
+    let project = try ProjectRunner()
+    let folder = (ProjectRunner.binary as NSString).deletingLastPathComponent
+    let result = try project.tool("/bin/bash", ["-c", """
+      export PATH="\(folder):$PATH"
+      source <(project completions bash)
+      COMP_WORDS=(project svc example add --status ""); COMP_CWORD=5
+      _project
+      printf '%s\\n' "${COMPREPLY[@]}"
+      """])
+    #expect(result.stdout == "active\narchived\n", "\(result)")
+  }
+
+  @Test func initIntoAFolderCreatesItAndTheDataFolders() throws {
+    let project = try ProjectRunner(manifest: nil)
+    let result = try project.run(["init", "srv/app"])
+    #expect(result.status == 0, "\(result)")
+    #expect(project.exists("srv/app/project.yaml") && project.exists("srv/app/data/json") && project.exists("srv/app/data/db"))
+    let check = try project.run(["check"], in: "srv/app")
+    #expect(check.stdout == "project.yaml: ok, 1 service\n", "\(check)")
+  }
+
+  @Test func servicesAsJSONGivesPathsCountsAndLastWrites() throws {
+    let project = try ProjectRunner()
+    _ = try project.add(["--name", "a"], backend: "json")
+    _ = try project.add(["--name", "b"], backend: "sqlite")
+    _ = try project.add(["--name", "c"], backend: "sqlite")
+    let services = try project.json(["services", "-o", "json"])
+    let example = try #require(services.array?.first)
+    #expect(example["name"]?.string == "example")
+    #expect(example["json"]?["records"]?.int == 1)
+    #expect(example["sqlite"]?["records"]?.int == 2)
+    #expect(example["sqlite"]?["table"]?.string == "example_items")
+    #expect(example["json"]?["path"]?.string == project.path("data/json/example_items.json"))
+    #expect(isRecordTimestamp(example["json"]?["last_written"]?.string))
+    #expect(isRecordTimestamp(example["sqlite"]?["last_written"]?.string))
+  }
+
+  @Test func aServerLayoutWorksFromAnyFolder() throws {
+    // Manifest in one place, data_dir an absolute path elsewhere, run from a third folder.
+    let project = try ProjectRunner(manifest: nil)
+    let varLib = project.root.appendingPathComponent("var/lib/project").path
+    try project.write(Manifests.example.replacingOccurrences(of: "data_dir: data", with: "data_dir: \(varLib)"), to: "etc/project/project.yaml")
+    try FileManager.default.createDirectory(atPath: project.path("elsewhere"), withIntermediateDirectories: true)
+    let environment = ["PROJECT_MANIFEST": project.path("etc/project/project.yaml")]
+    let add = try project.run(["svc", "example", "add", "--name", "srv"], in: "elsewhere", environment: environment)
+    #expect(add.status == 0, "\(add)")
+    #expect(FileManager.default.fileExists(atPath: varLib + "/db/myapp.db"))
+    #expect(!project.exists("elsewhere/data"))
+  }
+}
