@@ -39,5 +39,10 @@ let package = Package(
       name: "ProjectTests",
       dependencies: ["project"]
     ),
+    // libFuzzer targets: scripts/fuzz.sh builds them with -DFUZZING -sanitize=fuzzer,address;
+    // a plain build makes each one replay the input files named on its command line.
+    .executableTarget(name: "FuzzJSONReader", dependencies: ["ProjectCore"], path: "Fuzz/FuzzJSONReader"),
+    .executableTarget(name: "FuzzManifestLoader", dependencies: ["ProjectCore"], path: "Fuzz/FuzzManifestLoader"),
+    .executableTarget(name: "FuzzWhereParser", dependencies: ["ProjectCore"], path: "Fuzz/FuzzWhereParser"),
   ]
 )

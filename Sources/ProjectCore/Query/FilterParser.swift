@@ -190,21 +190,14 @@ public struct FilterParser {
         throw QueryError(message)
       }
       return .string(text)
-    case .integer:
-      guard let i = Int64(text) else { throw bad("an integer") }
-      return .integer(i)
-    case .number:
-      switch try? JSONReader.parse(text) {
-      case .integer(let i)?: return .integer(i)
-      case .double(let d)?: return .double(d)
-      default: throw bad("a number")
+    case .integer, .number, .boolean:
+      if case .boolean = spec.type, op != .equal && op != .oneOf {
+        throw QueryError("\(context): a boolean field takes =, !=, in or exists")
       }
-    case .boolean:
-      if op != .equal && op != .oneOf { throw QueryError("\(context): a boolean field takes =, !=, in or exists") }
-      switch text {
-      case "true": return .bool(true)
-      case "false": return .bool(false)
-      default: throw bad("true or false")
+      do {
+        return try FieldValueParser.parse(text, spec: spec, path: FieldPath([]))
+      } catch {
+        throw QueryError("\(context): '\(text)' is not \(spec.type == .boolean ? "true or false" : "a\(spec.type == .integer ? "n" : "") \(spec.type.name)")")
       }
     case .datetime:
       if let ms = Timestamp.parseDateTime(text) { return .string(Timestamp.format(milliseconds: ms)) }

@@ -29,18 +29,23 @@ public enum FileSystem {
     guard fstat(fd, &info) == 0 else { throw FileSystemError(path: path, operation: "stat", code: errno) }
     if (info.st_mode & S_IFMT) == S_IFDIR { throw FileSystemError(path: path, operation: "read", code: EISDIR) }
     var result: [UInt8] = []
-    result.reserveCapacity(Int(info.st_size) + 1)
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-      let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw FileSystemError(path: path, operation: "read", code: errno)
-      }
-      if n == 0 { break }
-      result.append(contentsOf: chunk[0..<n])
-    }
+    result.reserveCapacity(Int(info.st_size) + (1 << 16))
+    while try readChunk(fd, path: path, into: &result) {}
     return result
+  }
+
+  /// Appends what one `read` gives (up to 64 KiB) to `buffer`; false at the end of the file.
+  static func readChunk(_ fd: Int32, path: String, into buffer: inout [UInt8]) throws(FileSystemError) -> Bool {
+    let chunk = 1 << 16
+    let start = buffer.count
+    buffer.append(contentsOf: repeatElement(0, count: chunk))
+    while true {
+      let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + start, chunk) }
+      if n < 0 && errno == EINTR { continue }
+      buffer.removeLast(chunk - max(n, 0))
+      if n < 0 { throw FileSystemError(path: path, operation: "read", code: errno) }
+      return n > 0
+    }
   }
 
   public static func exists(_ path: String) -> Bool {
@@ -388,15 +393,6 @@ public final class LineReader {
   }
 
   func fill() throws(FileSystemError) {
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-      let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw FileSystemError(path: name, operation: "read", code: errno)
-      }
-      if n == 0 { atEnd = true } else { buffer.append(contentsOf: chunk[0..<n]) }
-      return
-    }
+    if try !FileSystem.readChunk(fd, path: name, into: &buffer) { atEnd = true }
   }
 }
