@@ -14,6 +14,14 @@ enum Main {
     signal(SIGXFSZ, SIG_IGN)
     let arguments = GlobalArguments.extract(Array(CommandLine.arguments.dropFirst()))
     do {
+      // The record commands parse their own arguments; skipping the command-tree parser for
+      // them saves most of a cold start.
+      if arguments.first == "svc" {
+        var command = SvcCommand()
+        command.arguments = Array(arguments.dropFirst())
+        try command.run()
+        return
+      }
       var command = try ProjectCommand.parseAsRoot(arguments)
       try command.run()
     } catch {

@@ -17,8 +17,13 @@ public struct JSONReader {
 
   /// Parses one JSON document that must fill the whole text (surrounding white space aside).
   public static func parse(_ bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> JSONValue {
-    let array = Array(bytes)
     var result: Result<JSONValue, JSONSyntaxError> = .success(.null)
+    let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+      var parser = JSONParser(buffer)
+      do throws(JSONSyntaxError) { result = .success(try parser.parseDocument()) } catch { result = .failure(error) }
+    }
+    if done != nil { return try result.get() }
+    let array = Array(bytes)
     array.withUnsafeBufferPointer { buffer in
       var parser = JSONParser(buffer)
       do throws(JSONSyntaxError) { result = .success(try parser.parseDocument()) } catch { result = .failure(error) }
@@ -158,12 +163,16 @@ struct JSONParser {
   mutating func parseObject() throws(JSONSyntaxError) -> JSONValue {
     try enter()
     index += 1
-    var object = JSONObject()
+    var pairs: [JSONObject.Pair] = []
+    pairs.reserveCapacity(8)
+    // Duplicate keys: the last value wins, in the first key's place. Small objects are
+    // searched; large ones (a store file's map of records) get an index.
+    var positions: [String: Int]?
     skipWhitespace()
     if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
       index += 1
       depth -= 1
-      return .object(object)
+      return .object(JSONObject())
     }
     while true {
       skipWhitespace()
@@ -179,7 +188,12 @@ struct JSONParser {
       }
       index += 1
       skipWhitespace()
-      object[key] = try parseValue()
+      let value = try parseValue()
+      if let existing = Self.position(of: key, in: pairs, index: &positions) {
+        pairs[existing].value = value
+      } else {
+        pairs.append((key, value))
+      }
       skipWhitespace()
       guard index < bytes.count else { throw error("unexpected end of text inside an object") }
       switch bytes[index] {
@@ -187,10 +201,28 @@ struct JSONParser {
       case UInt8(ascii: "}"):
         index += 1
         depth -= 1
-        return .object(object)
+        return .object(JSONObject(distinctPairs: pairs))
       default: throw error("unexpected \(describe(bytes[index])); expected ',' or '}'")
       }
     }
+  }
+
+  /// Where `key` already stands among `pairs`; past 16 pairs, through an index kept in
+  /// `positions` (which also records the new key when it is not there).
+  static func position(of key: String, in pairs: [JSONObject.Pair], index positions: inout [String: Int]?) -> Int? {
+    if positions == nil {
+      if pairs.count < 16 {
+        for i in pairs.indices where pairs[i].key == key { return i }
+        return nil
+      }
+      var built: [String: Int] = [:]
+      built.reserveCapacity(pairs.count * 2)
+      for (i, pair) in pairs.enumerated() { built[pair.key] = i }
+      positions = built
+    }
+    if let existing = positions?[key] { return existing }
+    positions?[key] = pairs.count
+    return nil
   }
 
   mutating func parseArray() throws(JSONSyntaxError) -> JSONValue {
@@ -229,7 +261,7 @@ struct JSONParser {
       if byte == UInt8(ascii: "\"") {
         let slice = UnsafeBufferPointer(rebasing: bytes[contentStart..<index])
         index += 1
-        guard let string = String(validating: slice, as: UTF8.self) else {
+        guard let string = UTF8Text.string(slice) else {
           throw error("invalid UTF-8 in a string", at: invalidUTF8Offset(contentStart, index - 1))
         }
         return string
@@ -245,7 +277,7 @@ struct JSONParser {
       switch byte {
       case UInt8(ascii: "\""):
         index += 1
-        guard let string = String(validating: scratch, as: UTF8.self) else {
+        guard let string = scratch.withUnsafeBufferPointer(UTF8Text.string) else {
           throw error("invalid UTF-8 in a string", at: start)
         }
         return string
@@ -290,9 +322,7 @@ struct JSONParser {
       case 0xF0...0xF4: length = 4
       default: return i
       }
-      guard i + length <= to,
-        String(validating: UnsafeBufferPointer(rebasing: bytes[i..<(i + length)]), as: UTF8.self) != nil
-      else { return i }
+      guard i + length <= to, UTF8Text.isValid(UnsafeBufferPointer(rebasing: bytes[i..<(i + length)])) else { return i }
       i += length
     }
     return from
@@ -406,4 +436,49 @@ struct JSONParser {
 
   @inline(__always)
   func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+}
+
+/// UTF-8 checks without the generic machinery of `String(validating:)`, which dominated the
+/// cost of reading records.
+public enum UTF8Text {
+  /// A String of the bytes, or nil when they are not valid UTF-8.
+  @inline(__always)
+  public static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+    guard isValid(bytes) else { return nil }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// Whether the bytes are well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF).
+  public static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var i = 0
+    let n = bytes.count
+    while i < n {
+      let b0 = bytes[i]
+      if b0 < 0x80 {
+        i += 1
+        continue
+      }
+      if b0 >= 0xC2 && b0 <= 0xDF {
+        guard i + 1 < n, bytes[i + 1] & 0xC0 == 0x80 else { return false }
+        i += 2
+      } else if b0 >= 0xE0 && b0 <= 0xEF {
+        guard i + 2 < n else { return false }
+        let b1 = bytes[i + 1], b2 = bytes[i + 2]
+        guard b1 & 0xC0 == 0x80, b2 & 0xC0 == 0x80 else { return false }
+        if b0 == 0xE0 && b1 < 0xA0 { return false }
+        if b0 == 0xED && b1 > 0x9F { return false }
+        i += 3
+      } else if b0 >= 0xF0 && b0 <= 0xF4 {
+        guard i + 3 < n else { return false }
+        let b1 = bytes[i + 1], b2 = bytes[i + 2], b3 = bytes[i + 3]
+        guard b1 & 0xC0 == 0x80, b2 & 0xC0 == 0x80, b3 & 0xC0 == 0x80 else { return false }
+        if b0 == 0xF0 && b1 < 0x90 { return false }
+        if b0 == 0xF4 && b1 > 0x8F { return false }
+        i += 4
+      } else {
+        return false
+      }
+    }
+    return true
+  }
 }

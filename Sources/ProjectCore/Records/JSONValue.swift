@@ -53,9 +53,13 @@ public enum JSONValue: Hashable, Sendable {
 }
 
 /// A JSON object that remembers the order in which its keys were first set.
+///
+/// Stored as an array of pairs: records have a handful of keys, and a linear scan over them
+/// beats hashing every key. Objects with many keys (a store file's map of records) are built
+/// once by the reader and then iterated, not looked up.
 public struct JSONObject: Hashable, Sendable, Sequence {
-  public private(set) var keys: [String] = []
-  private var storage: [String: JSONValue] = [:]
+  public typealias Pair = (key: String, value: JSONValue)
+  public private(set) var pairs: [Pair] = []
 
   public init() {}
 
@@ -63,42 +67,62 @@ public struct JSONObject: Hashable, Sendable, Sequence {
     for (key, value) in pairs { self[key] = value }
   }
 
-  public var count: Int { keys.count }
-  public var isEmpty: Bool { keys.isEmpty }
+  /// Takes pairs whose keys are known to be distinct, without checking them.
+  init(distinctPairs: [Pair]) { pairs = distinctPairs }
+
+  public var count: Int { pairs.count }
+  public var isEmpty: Bool { pairs.isEmpty }
+  public var keys: [String] { pairs.map(\.key) }
+
+  @inline(__always)
+  func index(of key: String) -> Int? {
+    for i in pairs.indices where pairs[i].key == key { return i }
+    return nil
+  }
 
   public subscript(key: String) -> JSONValue? {
-    get { storage[key] }
+    get { index(of: key).map { pairs[$0].value } }
     set {
-      if let newValue {
-        if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-      } else if storage.removeValue(forKey: key) != nil {
-        keys.removeAll { $0 == key }
+      if let i = index(of: key) {
+        if let newValue { pairs[i].value = newValue } else { pairs.remove(at: i) }
+      } else if let newValue {
+        pairs.append((key, newValue))
       }
     }
   }
 
-  public func makeIterator() -> AnyIterator<(key: String, value: JSONValue)> {
-    var index = 0
-    return AnyIterator {
-      guard index < keys.count else { return nil }
-      defer { index += 1 }
-      let key = keys[index]
-      return (key, storage[key] ?? .null)
-    }
-  }
+  public func makeIterator() -> IndexingIterator<[Pair]> { pairs.makeIterator() }
 
   /// Equality ignores key order, as JSON does.
   public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
-    lhs.storage == rhs.storage
+    guard lhs.pairs.count == rhs.pairs.count else { return false }
+    for (i, pair) in lhs.pairs.enumerated() {
+      // Same position first: objects compared are usually in the same order.
+      if i < rhs.pairs.count, rhs.pairs[i].key == pair.key {
+        if rhs.pairs[i].value != pair.value { return false }
+      } else if rhs[pair.key] != pair.value {
+        return false
+      }
+    }
+    return true
   }
 
+  /// Order-independent, to agree with `==`.
   public func hash(into hasher: inout Hasher) {
-    hasher.combine(storage)
+    var combined = 0
+    for pair in pairs {
+      var pairHasher = Hasher()
+      pairHasher.combine(pair.key)
+      pairHasher.combine(pair.value)
+      combined ^= pairHasher.finalize()
+    }
+    hasher.combine(pairs.count)
+    hasher.combine(combined)
   }
 
   /// The same keys and values in the same order: what a byte-for-byte comparison of the written text sees.
   public func isIdentical(to other: JSONObject) -> Bool {
-    keys == other.keys && storage == other.storage
+    pairs.count == other.pairs.count && zip(pairs, other.pairs).allSatisfy { $0.key == $1.key && $0.value == $1.value }
   }
 
   /// Sets the value at a dotted path, creating intermediate objects; fails when a step is not an object.

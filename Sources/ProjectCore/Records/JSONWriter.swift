@@ -21,7 +21,7 @@ public struct JSONWriter {
     switch value {
     case .null: out.append(contentsOf: "null".utf8)
     case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-    case .integer(let i): out.append(contentsOf: String(i).utf8)
+    case .integer(let i): writeInteger(i, to: &out)
     case .double(let d): out.append(contentsOf: formatDouble(d).utf8)
     case .string(let s): writeString(s, to: &out)
     case .array(let items):
@@ -75,14 +75,31 @@ public struct JSONWriter {
 
   /// The shortest text that reads back as the same double, always with a '.' or an exponent.
   public static func formatDouble(_ d: Double) -> String {
-    var text = d.description
-    if !text.contains(".") && !text.contains("e") && !text.contains("E") && d.isFinite {
-      text += ".0"
+    let text = d.description
+    if d.isFinite && !text.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
+      return text + ".0"
     }
     return text
   }
 
   static let hexDigits = Array("0123456789abcdef".utf8)
+
+  /// Decimal digits straight into the buffer, without making a String.
+  @inline(__always)
+  static func writeInteger(_ value: Int64, to out: inout [UInt8]) {
+    if value >= 0 && value < 10 {
+      out.append(UInt8(ascii: "0") + UInt8(value))
+      return
+    }
+    var magnitude = value.magnitude
+    if value < 0 { out.append(UInt8(ascii: "-")) }
+    let start = out.count
+    while magnitude > 0 {
+      out.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+      magnitude /= 10
+    }
+    out[start...].reverse()
+  }
 
   public static func writeString(_ s: String, to out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))

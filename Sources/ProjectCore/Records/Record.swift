@@ -59,9 +59,23 @@ public struct Record: Hashable, Sendable {
   ///   - key: the id the object is filed under (a JSON store's map key), if any.
   ///   - defaultTimestamp: used for a missing `created_at` or `updated_at`.
   public init(json value: JSONValue, key: String?, defaultTimestamp: String) throws(ShapeError) {
-    guard case .object(var object) = value else { throw .notAnObject(found: value.kindName) }
+    guard case .object(let object) = value else { throw .notAnObject(found: value.kindName) }
+    // One pass: take out the record's own keys, keep the rest in order.
+    var idValue: JSONValue?
+    var created: JSONValue?
+    var updated: JSONValue?
+    var fields: [JSONObject.Pair] = []
+    fields.reserveCapacity(object.count)
+    for pair in object {
+      switch pair.key {
+      case "id": idValue = pair.value
+      case "created_at": created = pair.value
+      case "updated_at": updated = pair.value
+      default: fields.append(pair)
+      }
+    }
     var id: String
-    switch object["id"] {
+    switch idValue {
     case .string(let s)? where !s.isEmpty: id = s
     case .integer(let i)?: id = String(i)
     case nil, .null?:
@@ -71,17 +85,16 @@ public struct Record: Hashable, Sendable {
     }
     if let key, key != id { throw .idMismatch(key: key, id: id) }
     id = key ?? id
-    var stamps: [String] = []
-    for name in ["created_at", "updated_at"] {
-      switch object[name] {
-      case .string(let s)? where Timestamp.parseRecordTimestamp(s) != nil: stamps.append(s)
-      case nil, .null?: stamps.append(stamps.first ?? defaultTimestamp)
+    func stamp(_ value: JSONValue?, _ name: String, fallback: String) throws(ShapeError) -> String {
+      switch value {
+      case .string(let s)? where Timestamp.parseRecordTimestamp(s) != nil: return s
+      case nil, .null?: return fallback
       case let other?: throw .badTimestamp(field: name, found: ValueText.preview(other))
       }
     }
-    object["id"] = nil
-    object["created_at"] = nil
-    object["updated_at"] = nil
-    self.init(id: id, fields: object, createdAt: stamps[0], updatedAt: stamps[1])
+    let createdAt = try stamp(created, "created_at", fallback: defaultTimestamp)
+    let updatedAt = try stamp(updated, "updated_at", fallback: createdAt)
+    self.init(id: id, fields: JSONObject(distinctPairs: fields), createdAt: createdAt, updatedAt: updatedAt)
   }
+
 }

@@ -52,7 +52,11 @@ public enum Timestamp {
 
   /// Parses an RFC 3339 date-time into milliseconds since 1970 (UTC); nil when it is not one.
   public static func parseDateTime(_ text: String) -> Int64? {
-    let b = Array(text.utf8)
+    var text = text
+    return text.withUTF8(parseDateTime(bytes:))
+  }
+
+  static func parseDateTime(bytes b: UnsafeBufferPointer<UInt8>) -> Int64? {
     guard b.count >= 20, let date = parseDateBytes(b), b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") || b[10] == 0x20,
       let hh = number(b, 11, 2), b[13] == UInt8(ascii: ":"), let mi = number(b, 14, 2),
       b[16] == UInt8(ascii: ":"), let ss = number(b, 17, 2),
@@ -90,22 +94,22 @@ public enum Timestamp {
 
   /// Whether the text is an RFC 3339 full-date (`2026-11-30`).
   public static func isDate(_ text: String) -> Bool {
-    let b = Array(text.utf8)
-    return b.count == 10 && parseDateBytes(b) != nil
+    var text = text
+    return text.withUTF8 { $0.count == 10 && parseDateBytes($0) != nil }
   }
 
   /// Days since 1970 for the `YYYY-MM-DD` at the start of the bytes.
-  static func parseDateBytes(_ b: [UInt8]) -> Int64? {
+  static func parseDateBytes(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
     guard b.count >= 10, let y = number(b, 0, 4), b[4] == UInt8(ascii: "-"), let m = number(b, 5, 2),
       b[7] == UInt8(ascii: "-"), let d = number(b, 8, 2), (1...12).contains(m), d >= 1
     else { return nil }
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-    let lengths: [Int64] = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-    guard d <= lengths[Int(m - 1)] else { return nil }
+    let length: Int64 = m == 2 ? (leap ? 29 : 28) : (m == 4 || m == 6 || m == 9 || m == 11 ? 30 : 31)
+    guard d <= length else { return nil }
     return daysFromCivil(y, m, d)
   }
 
-  static func number(_ b: [UInt8], _ start: Int, _ count: Int) -> Int64? {
+  static func number(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Int64? {
     guard start + count <= b.count else { return nil }
     var value: Int64 = 0
     for i in start..<(start + count) {

@@ -36,19 +36,112 @@ public indirect enum FieldType: Hashable, Sendable {
 }
 
 /// One field's type and constraints.
+///
+/// A value type whose fields live in one shared, copy-on-write box: validation walks the
+/// schema once per record, and copying a spec must cost one retain, not one per field.
 public struct FieldSpec: Hashable, Sendable {
-  public var type: FieldType
-  public var required = false
-  public var defaultValue: JSONValue?
-  public var minimum: Double?
-  public var maximum: Double?
-  public var minLength: Int?
-  public var maxLength: Int?
-  public var pattern: String?
-  public var unique = false
-  public var description: String?
+  final class Storage: @unchecked Sendable {
+    var type: FieldType
+    var required: Bool = false
+    var defaultValue: JSONValue? = nil
+    var minimum: Double? = nil
+    var maximum: Double? = nil
+    var minLength: Int? = nil
+    var maxLength: Int? = nil
+    var pattern: String? = nil
+    var unique: Bool = false
+    var description: String? = nil
+    init(type: FieldType) { self.type = type }
+    func copy() -> Storage {
+      let copy = Storage(type: type)
+      copy.required = required
+      copy.defaultValue = defaultValue
+      copy.minimum = minimum
+      copy.maximum = maximum
+      copy.minLength = minLength
+      copy.maxLength = maxLength
+      copy.pattern = pattern
+      copy.unique = unique
+      copy.description = description
+      return copy
+    }
+  }
 
-  public init(type: FieldType) { self.type = type }
+  var storage: Storage
+
+  public init(type: FieldType) { storage = Storage(type: type) }
+
+  mutating func makeUnique() {
+    if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+  }
+
+  public var type: FieldType {
+    get { storage.type }
+    set { makeUnique(); storage.type = newValue }
+  }
+  public var required: Bool {
+    get { storage.required }
+    set { makeUnique(); storage.required = newValue }
+  }
+  public var defaultValue: JSONValue? {
+    get { storage.defaultValue }
+    set { makeUnique(); storage.defaultValue = newValue }
+  }
+  public var minimum: Double? {
+    get { storage.minimum }
+    set { makeUnique(); storage.minimum = newValue }
+  }
+  public var maximum: Double? {
+    get { storage.maximum }
+    set { makeUnique(); storage.maximum = newValue }
+  }
+  public var minLength: Int? {
+    get { storage.minLength }
+    set { makeUnique(); storage.minLength = newValue }
+  }
+  public var maxLength: Int? {
+    get { storage.maxLength }
+    set { makeUnique(); storage.maxLength = newValue }
+  }
+  public var pattern: String? {
+    get { storage.pattern }
+    set { makeUnique(); storage.pattern = newValue }
+  }
+  public var unique: Bool {
+    get { storage.unique }
+    set { makeUnique(); storage.unique = newValue }
+  }
+  public var description: String? {
+    get { storage.description }
+    set { makeUnique(); storage.description = newValue }
+  }
+
+  public static func == (lhs: FieldSpec, rhs: FieldSpec) -> Bool {
+    if lhs.storage === rhs.storage { return true }
+    return lhs.type == rhs.type
+      && lhs.required == rhs.required
+      && lhs.defaultValue == rhs.defaultValue
+      && lhs.minimum == rhs.minimum
+      && lhs.maximum == rhs.maximum
+      && lhs.minLength == rhs.minLength
+      && lhs.maxLength == rhs.maxLength
+      && lhs.pattern == rhs.pattern
+      && lhs.unique == rhs.unique
+      && lhs.description == rhs.description
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(type)
+    hasher.combine(required)
+    hasher.combine(defaultValue)
+    hasher.combine(minimum)
+    hasher.combine(maximum)
+    hasher.combine(minLength)
+    hasher.combine(maxLength)
+    hasher.combine(pattern)
+    hasher.combine(unique)
+    hasher.combine(description)
+  }
 }
 
 /// The fields of a record or of a nested object, in declaration order.

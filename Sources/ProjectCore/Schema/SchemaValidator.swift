@@ -21,73 +21,90 @@ public final class SchemaValidator {
   /// Validates the fields; returns them in schema order (undeclared keys after) with defaults
   /// filled where `applyDefaults` is set, and every issue found.
   public func validate(_ fields: JSONObject, applyDefaults: Bool) -> (JSONObject, [ValidationIssue]) {
-    var issues: [ValidationIssue] = []
-    let result = validateObject(fields, schema: schema, path: FieldPath([]), applyDefaults: applyDefaults, issues: &issues)
-    return (result, issues)
+    var walk = Walk(applyDefaults: applyDefaults)
+    let result = validateObject(fields, schema: schema, path: { FieldPath([]) }, walk: &walk)
+    return (result, walk.issues)
   }
 
   /// Checks one value against a field spec, for values given on the command line.
   public func validate(_ value: JSONValue, spec: FieldSpec, path: FieldPath) -> [ValidationIssue] {
+    var walk = Walk(applyDefaults: false)
+    _ = validateValue(value, spec: spec, path: { path }, walk: &walk)
+    return walk.issues
+  }
+
+  /// What the validation found. Paths are passed down as closures that build a `FieldPath` only
+  /// when there is an issue to report, so that valid records cost no path allocations.
+  struct Walk {
+    let applyDefaults: Bool
     var issues: [ValidationIssue] = []
-    _ = validateValue(value, spec: spec, path: path, applyDefaults: false, issues: &issues)
-    return issues
+
+    mutating func fail(_ path: () -> FieldPath, _ message: String) {
+      issues.append(ValidationIssue(path: path(), message: message))
+    }
   }
 
-  func validateObject(
-    _ object: JSONObject, schema: ObjectSchema, path: FieldPath, applyDefaults: Bool,
-    issues: inout [ValidationIssue]
-  ) -> JSONObject {
-    var result = JSONObject()
-    for (name, spec) in schema.fields {
-      let fieldPath = path.appending(name)
-      if let value = object[name] {
+  func validateObject(_ object: JSONObject, schema: ObjectSchema, path: () -> FieldPath, walk: inout Walk) -> JSONObject {
+    var result: [JSONObject.Pair] = []
+    result.reserveCapacity(max(object.count, schema.fields.count))
+    var matched = 0
+    let pairs = object.pairs
+    for (position, field) in schema.fields.enumerated() {
+      let name = field.name
+      let fieldPath = { path().appending(name) }
+      // Records usually come in schema order: look where the field should be first.
+      var value: JSONValue?
+      if position < pairs.count && pairs[position].key == name {
+        value = pairs[position].value
+      } else {
+        value = object[name]
+      }
+      if let value {
+        matched += 1
         if value.isNull {
-          if spec.required { issues.append(ValidationIssue(path: fieldPath, message: "is required, found null")) }
-          result[name] = value
+          if field.spec.required { walk.fail(fieldPath, "is required, found null") }
+          result.append((name, value))
         } else {
-          result[name] = validateValue(value, spec: spec, path: fieldPath, applyDefaults: applyDefaults, issues: &issues)
+          result.append((name, validateValue(value, spec: field.spec, path: fieldPath, walk: &walk)))
         }
-      } else if applyDefaults, let value = spec.defaultValue {
-        result[name] = value
-      } else if spec.required {
-        issues.append(ValidationIssue(path: fieldPath, message: "is required"))
+      } else if walk.applyDefaults, let value = field.spec.defaultValue {
+        result.append((name, value))
+      } else if field.spec.required {
+        walk.fail(fieldPath, "is required")
       }
     }
-    for (key, value) in object where schema.spec(for: key) == nil {
-      if !schema.additional {
-        let known = schema.fieldNames
-        var message = "unknown field"
-        if let suggestion = Suggestion.nearest(to: key, in: known) { message += "; did you mean '\(suggestion)'?" }
-        issues.append(ValidationIssue(path: path.appending(key), message: message))
+    if matched < object.count {
+      for (key, value) in object where schema.spec(for: key) == nil {
+        if !schema.additional {
+          var message = "unknown field"
+          if let suggestion = Suggestion.nearest(to: key, in: schema.fieldNames) { message += "; did you mean '\(suggestion)'?" }
+          walk.fail({ path().appending(key) }, message)
+        }
+        result.append((key, value))
       }
-      result[key] = value
     }
-    return result
+    return JSONObject(distinctPairs: result)
   }
 
-  func validateValue(
-    _ value: JSONValue, spec: FieldSpec, path: FieldPath, applyDefaults: Bool,
-    issues: inout [ValidationIssue]
-  ) -> JSONValue {
-    func fail(_ message: String) { issues.append(ValidationIssue(path: path, message: message)) }
-    func mismatch(_ expected: String) { fail("expected \(expected), found \(ValueText.preview(value))") }
+  func validateValue(_ value: JSONValue, spec: FieldSpec, path: () -> FieldPath, walk: inout Walk) -> JSONValue {
+    func mismatch(_ expected: String) { walk.fail(path, "expected \(expected), found \(ValueText.preview(value))") }
 
     switch spec.type {
     case .any:
       return value
     case .string:
       guard case .string(let s) = value else { mismatch("string"); return value }
-      checkLength(s.count, spec: spec, unit: "characters", fail: fail)
+      if spec.minLength != nil || spec.maxLength != nil { checkLength(s.count, spec: spec, unit: "characters", path: path, walk: &walk) }
       if let pattern = spec.pattern, let regex = regex(pattern), (try? regex.firstMatch(in: s)) == nil {
-        fail("\(ValueText.preview(value)) does not match the pattern '\(pattern)'")
+        walk.fail(path, "\(ValueText.preview(value)) does not match the pattern '\(pattern)'")
       }
     case .integer:
       guard case .integer(let i) = value else { mismatch("integer"); return value }
-      checkRange(Double(i), spec: spec, fail: fail)
+      checkRange(Double(i), spec: spec, path: path, walk: &walk)
     case .number:
       switch value {
-      case .integer(let i): checkRange(Double(i), spec: spec, fail: fail)
-      case .double(let d): checkRange(d, spec: spec, fail: fail)
+      case .integer(let i): checkRange(Double(i), spec: spec, path: path, walk: &walk)
+      case .double(let d): checkRange(d, spec: spec, path: path, walk: &walk)
       default: mismatch("number")
       }
     case .boolean:
@@ -108,37 +125,38 @@ public final class SchemaValidator {
         if case .string(let s) = value, let near = Suggestion.nearest(to: s, in: values) {
           message += "; did you mean '\(near)'?"
         }
-        fail(message)
+        walk.fail(path, message)
         return value
       }
     case .array(let items):
-      guard case .array(let elements) = value else { mismatch("array"); return value }
-      checkLength(elements.count, spec: spec, unit: "items", fail: fail)
-      return .array(elements.enumerated().map { index, element in
-        validateValue(element, spec: items, path: path.appending(index: index), applyDefaults: applyDefaults, issues: &issues)
-      })
+      guard case .array(var elements) = value else { mismatch("array"); return value }
+      if spec.minLength != nil || spec.maxLength != nil { checkLength(elements.count, spec: spec, unit: "items", path: path, walk: &walk) }
+      for index in elements.indices {
+        elements[index] = validateValue(elements[index], spec: items, path: { path().appending(index: index) }, walk: &walk)
+      }
+      return .array(elements)
     case .object(let nested):
       guard case .object(let object) = value else { mismatch("object"); return value }
-      return .object(validateObject(object, schema: nested, path: path, applyDefaults: applyDefaults, issues: &issues))
+      return .object(validateObject(object, schema: nested, path: path, walk: &walk))
     }
     return value
   }
 
-  func checkRange(_ number: Double, spec: FieldSpec, fail: (String) -> Void) {
+  func checkRange(_ number: Double, spec: FieldSpec, path: () -> FieldPath, walk: inout Walk) {
     if let minimum = spec.minimum, number < minimum {
-      fail("\(ValueText.number(number)) is less than the minimum \(ValueText.number(minimum))")
+      walk.fail(path, "\(ValueText.number(number)) is less than the minimum \(ValueText.number(minimum))")
     }
     if let maximum = spec.maximum, number > maximum {
-      fail("\(ValueText.number(number)) is greater than the maximum \(ValueText.number(maximum))")
+      walk.fail(path, "\(ValueText.number(number)) is greater than the maximum \(ValueText.number(maximum))")
     }
   }
 
-  func checkLength(_ count: Int, spec: FieldSpec, unit: String, fail: (String) -> Void) {
+  func checkLength(_ count: Int, spec: FieldSpec, unit: String, path: () -> FieldPath, walk: inout Walk) {
     if let minLength = spec.minLength, count < minLength {
-      fail("has \(count) \(unit), fewer than the minimum \(minLength)")
+      walk.fail(path, "has \(count) \(unit), fewer than the minimum \(minLength)")
     }
     if let maxLength = spec.maxLength, count > maxLength {
-      fail("has \(count) \(unit), more than the maximum \(maxLength)")
+      walk.fail(path, "has \(count) \(unit), more than the maximum \(maxLength)")
     }
   }
 

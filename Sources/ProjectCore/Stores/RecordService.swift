@@ -48,7 +48,8 @@ public final class RecordService {
   }
 
   /// Checks a whole stored or imported record; returns it with keys in schema order.
-  public func validated(_ record: Record, applyDefaults: Bool = false) -> (Record, [ValidationIssue]) {
+  /// `checkTimestamps` is off for records whose timestamps `Record(json:)` already checked.
+  public func validated(_ record: Record, applyDefaults: Bool = false, checkTimestamps: Bool = true) -> (Record, [ValidationIssue]) {
     var (fields, issues) = validator.validate(record.fields, applyDefaults: applyDefaults)
     if case .field(let name) = definition.idStrategy, let value = fields[name] {
       var expected: String?
@@ -61,7 +62,7 @@ public final class RecordService {
         issues.append(ValidationIssue(path: FieldPath([name]), message: "is the record's id, so it must equal the id '\(record.id)'"))
       }
     }
-    for (name, stamp) in [("created_at", record.createdAt), ("updated_at", record.updatedAt)] where Timestamp.parseRecordTimestamp(stamp) == nil {
+    for (name, stamp) in [("created_at", record.createdAt), ("updated_at", record.updatedAt)] where checkTimestamps && Timestamp.parseRecordTimestamp(stamp) == nil {
       issues.append(ValidationIssue(path: FieldPath([name]), message: "expected an RFC 3339 date-time, found \"\(stamp)\""))
     }
     var result = record

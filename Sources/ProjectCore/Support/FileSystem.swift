@@ -364,7 +364,13 @@ public final class LineReader {
   /// The next line without its line break, or nil at the end.
   public func nextLine() throws(FileSystemError) -> ArraySlice<UInt8>? {
     while true {
-      if let newline = buffer[start...].firstIndex(of: 0x0A) {
+      let found = buffer.withUnsafeBufferPointer { all -> Int? in
+        guard start < all.count, let base = all.baseAddress,
+          let hit = memchr(base + start, 0x0A, all.count - start)
+        else { return nil }
+        return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+      }
+      if let newline = found {
         let line = buffer[start..<newline]
         start = newline + 1
         lineNumber += 1

@@ -74,7 +74,7 @@ public final class SQLiteStore: RecordStore {
     if try db.scalarText("PRAGMA journal_mode")?.lowercased() != "wal" {
       try db.execute("PRAGMA journal_mode = WAL")
     }
-    try db.execute("PRAGMA synchronous = FULL")
+    try db.execute("PRAGMA synchronous = FULL; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY")
   }
 
   /// `CREATE INDEX` statements for the manifest's `indexes:` and `unique: true` fields.
@@ -189,8 +189,19 @@ public final class SQLiteStore: RecordStore {
     }
   }
 
+  /// A record with its fields already written as the `data` column's JSON text.
+  public struct PreparedRecord: Sendable {
+    public var record: Record
+    public var data: [UInt8]
+
+    public init(_ record: Record) {
+      self.record = record
+      data = JSONWriter.bytes(.object(record.fields))
+    }
+  }
+
   /// A batch inserter for callers that stream records in one transaction (`import`).
-  public func withInsertTransaction<T>(onConflict: ConflictPolicy, _ body: (_ insert: ([Record]) throws -> WriteSummary) throws -> T) throws -> T {
+  public func withInsertTransaction<T>(onConflict: ConflictPolicy, _ body: (_ insert: ([PreparedRecord]) throws -> WriteSummary) throws -> T) throws -> T {
     let db = try writer()
     return try wrap {
       try db.writeTransaction {
@@ -200,6 +211,10 @@ public final class SQLiteStore: RecordStore {
   }
 
   func insertInTransaction(_ records: [Record], onConflict: ConflictPolicy, db: SQLiteDatabase) throws -> WriteSummary {
+    try insertInTransaction(records.map(PreparedRecord.init), onConflict: onConflict, db: db)
+  }
+
+  func insertInTransaction(_ records: [PreparedRecord], onConflict: ConflictPolicy, db: SQLiteDatabase) throws -> WriteSummary {
     var summary = WriteSummary()
     let exists = try db.prepare("SELECT 1 FROM \(table) WHERE id = ?")
     let conflict: String
@@ -209,7 +224,8 @@ public final class SQLiteStore: RecordStore {
     case .overwrite: conflict = " ON CONFLICT(id) DO UPDATE SET data = excluded.data, created_at = excluded.created_at, updated_at = excluded.updated_at"
     }
     let insert = try db.prepare("INSERT INTO \(table) (id, data, created_at, updated_at) VALUES (?, ?, ?, ?)" + conflict)
-    for record in records {
+    for prepared in records {
+      let record = prepared.record
       var existed = false
       if onConflict != .fail {
         exists.reset()
@@ -218,7 +234,7 @@ public final class SQLiteStore: RecordStore {
       }
       insert.reset()
       try insert.bind(.text(record.id), at: 1)
-      try insert.bind(bytes: JSONWriter.bytes(.object(record.fields)), at: 2)
+      try insert.bind(bytes: prepared.data, at: 2)
       try insert.bind(.text(record.createdAt), at: 3)
       try insert.bind(.text(record.updatedAt), at: 4)
       do {

@@ -92,7 +92,7 @@ public enum CSVCodec {
           i += 1
         }
       }
-      guard let text = String(validating: field, as: UTF8.self) else {
+      guard let text = field.withUnsafeBufferPointer(UTF8Text.string) else {
         throw TransferError("line \(line): invalid UTF-8 in a CSV field")
       }
       cells.append(Cell(text: text, quoted: quoted))

@@ -161,7 +161,7 @@ public struct RecordTransfer {
       issues.append(ImportIssue(label: label, message: error.description))
       return nil
     }
-    let (validated, problems) = service.validated(record)
+    let (validated, problems) = service.validated(record, checkTimestamps: false)
     let recordLabel = label.hasPrefix("record '") ? label : "\(label) (id '\(record.id)')"
     for problem in problems { issues.append(ImportIssue(label: recordLabel, message: problem.description)) }
     return problems.isEmpty ? validated : nil
@@ -197,28 +197,7 @@ public struct RecordTransfer {
       return result
     }
     if let sqlite = store as? SQLiteStore {
-      try sqlite.withInsertTransaction(onConflict: onConflict) { insert in
-        var batch: [Record] = []
-        func flush() throws {
-          guard result.issues.isEmpty, !batch.isEmpty else { return }
-          let s = try insert(batch)
-          result.summary.added += s.added
-          result.summary.updated += s.updated
-          result.summary.skipped += s.skipped
-          batch.removeAll(keepingCapacity: true)
-        }
-        try readRecords(path: path, format: format) { label, key, value in
-          result.read += 1
-          if let record = prepare(label, key, value, now: now, issues: &result.issues), result.issues.isEmpty {
-            batch.append(record)
-            if batch.count >= 1000 { try flush() }
-          }
-          if result.read % 1000 == 0 { progress?(result.read) }
-        }
-        try flush()
-        if !result.issues.isEmpty { throw ImportFailed(result: result) }
-      }
-      return result
+      return try importStreaming(from: path, format: format, into: sqlite, onConflict: onConflict, now: now)
     }
     var records: [Record] = []
     try readRecords(path: path, format: format) { label, key, value in
@@ -228,6 +207,65 @@ public struct RecordTransfer {
     }
     if !result.issues.isEmpty { throw ImportFailed(result: result) }
     result.summary = try store.insert(records, onConflict: onConflict)
+    return result
+  }
+
+  /// Streams records into SQLite in one transaction. A worker thread reads, checks and encodes
+  /// them in batches while this thread inserts; the queue between them is bounded, so memory
+  /// stays flat. When any record fails, the transaction rolls back and every issue is listed.
+  func importStreaming(from path: String, format: RecordFileFormat?, into sqlite: SQLiteStore, onConflict: ConflictPolicy, now: String) throws -> ImportResult {
+    final class Shared: @unchecked Sendable {
+      var read = 0
+      var issues: [ImportIssue] = []
+      var failure: Error?
+    }
+    let shared = Shared()
+    let queue = BoundedQueue<[SQLiteStore.PreparedRecord]>(capacity: 4)
+    let worker = WorkerThread {
+      defer { queue.finish() }
+      var batch: [SQLiteStore.PreparedRecord] = []
+      batch.reserveCapacity(1000)
+      do {
+        try self.readRecords(path: path, format: format) { label, key, value in
+          shared.read += 1
+          guard let record = self.prepare(label, key, value, now: now, issues: &shared.issues) else { return }
+          // After the first bad record, keep checking to list every issue, but stop encoding.
+          guard shared.issues.isEmpty else { return }
+          batch.append(SQLiteStore.PreparedRecord(record))
+          if batch.count >= 1000 {
+            guard queue.push(batch) else { throw CancellationError() }
+            batch.removeAll(keepingCapacity: true)
+          }
+        }
+        if !batch.isEmpty { queue.push(batch) }
+      } catch is CancellationError {
+      } catch {
+        shared.failure = error
+      }
+    }
+    var result = ImportResult()
+    do {
+      try sqlite.withInsertTransaction(onConflict: onConflict) { insert in
+        var inserted = 0
+        while let batch = queue.pop() {
+          let s = try insert(batch)
+          result.summary.added += s.added
+          result.summary.updated += s.updated
+          result.summary.skipped += s.skipped
+          inserted += batch.count
+          progress?(inserted)
+        }
+        worker.join()
+        if let failure = shared.failure { throw failure }
+        result.read = shared.read
+        result.issues = shared.issues
+        if !result.issues.isEmpty { throw ImportFailed(result: result) }
+      }
+    } catch {
+      queue.cancel()
+      worker.join()
+      throw error
+    }
     return result
   }
 
