@@ -11,11 +11,18 @@ struct RecordPrinter {
   /// The fields to show; nil for whole records.
   let fields: [FieldPath]?
   let terminalWidth: Int?
+  let fieldOrder: [String]
+
+  init(schema: ObjectSchema, fields: [FieldPath]?, terminalWidth: Int?) {
+    self.schema = schema
+    self.fields = fields
+    self.terminalWidth = terminalWidth
+    fieldOrder = schema.fieldNames
+  }
 
   /// The logical record, or only the chosen fields, nested as in the record.
   func object(_ record: Record) -> JSONObject {
-    let full = record.json
-    guard let fields else { return ordered(full) }
+    guard let fields else { return record.orderedJSON(fieldOrder: fieldOrder) }
     var object = JSONObject()
     for path in fields {
       if let value = record.value(at: path) { _ = object.set(value, at: path) }
@@ -23,16 +30,6 @@ struct RecordPrinter {
     return object
   }
 
-  /// Keys in schema order: id, the declared fields, any others, then the timestamps.
-  func ordered(_ object: JSONObject) -> JSONObject {
-    var result = JSONObject()
-    result["id"] = object["id"]
-    for name in schema.fieldNames { if let v = object[name] { result[name] = v } }
-    for (key, value) in object where result[key] == nil && key != "created_at" && key != "updated_at" { result[key] = value }
-    result["created_at"] = object["created_at"]
-    result["updated_at"] = object["updated_at"]
-    return result
-  }
 
   var columns: [FieldPath] {
     fields ?? ([FieldPath(["id"])] + schema.fieldNames.map { FieldPath([$0]) } + [FieldPath(["created_at"]), FieldPath(["updated_at"])])

@@ -59,9 +59,16 @@ public struct RecordMatcher {
 
   /// Filters, sorts and windows the records.
   public func apply(to records: [Record]) -> [Record] {
-    let matching = query.filters.isEmpty ? records : records.filter(matches)
+    select(records).map { records[$0] }
+  }
+
+  /// The positions of the records the query returns, in its order.
+  public func select(_ records: [Record]) -> [Int] {
     let keys = query.effectiveSort
-    var decorated = matching.map { record in (record, keys.map { SQLScalar(record.value(at: $0.path)) }) }
+    var decorated: [(Int, [SQLScalar])] = []
+    for (i, record) in records.enumerated() where query.filters.isEmpty || matches(record) {
+      decorated.append((i, keys.map { SQLScalar(record.value(at: $0.path)) }))
+    }
     decorated.sort { a, b in
       for (i, key) in keys.enumerated() {
         let c = SQLScalar.compare(a.1[i], b.1[i])

@@ -69,6 +69,8 @@ struct JSONParser {
   let bytes: UnsafeBufferPointer<UInt8>
   var index = 0
   var depth = 0
+  /// False while skipping: values are checked as strictly, but nothing is built.
+  var building = true
 
   init(_ bytes: UnsafeBufferPointer<UInt8>) {
     self.bytes = bytes
@@ -127,6 +129,14 @@ struct JSONParser {
     }
   }
 
+  /// Checks the next value as strictly as `parseValue` and moves past it without building it.
+  mutating func skipValue() throws(JSONSyntaxError) {
+    let saved = building
+    building = false
+    defer { building = saved }
+    _ = try parseValue()
+  }
+
   mutating func parseValue() throws(JSONSyntaxError) -> JSONValue {
     guard index < bytes.count else { throw error("unexpected end of text; expected a JSON value") }
     switch bytes[index] {
@@ -160,7 +170,9 @@ struct JSONParser {
     }
   }
 
-  mutating func parseObject() throws(JSONSyntaxError) -> JSONValue {
+  /// Parses an object; with `wanted`, only the keys listed (as bytes) are built and the other
+  /// values are skipped, checked just as strictly.
+  mutating func parseObject(keeping wanted: [[UInt8]]? = nil) throws(JSONSyntaxError) -> JSONValue {
     try enter()
     index += 1
     var pairs: [JSONObject.Pair] = []
@@ -180,7 +192,25 @@ struct JSONParser {
       guard bytes[index] == UInt8(ascii: "\"") else {
         throw error("unexpected \(describe(bytes[index])); expected a string key")
       }
-      let key = try parseString()
+      var key: String
+      var keep = true
+      if let wanted, building {
+        let keyStart = index + 1
+        building = false
+        defer { building = true }
+        _ = try parseString()
+        let raw = UnsafeBufferPointer(rebasing: bytes[keyStart..<(index - 1)])
+        if raw.contains(UInt8(ascii: "\\")) {
+          var again = JSONParser(UnsafeBufferPointer(rebasing: bytes[(keyStart - 1)...]))
+          key = (try? again.parseString()) ?? ""
+          keep = wanted.contains { $0.elementsEqual(key.utf8) }
+        } else {
+          keep = wanted.contains { Self.equal($0, raw) }
+          key = keep ? String(decoding: raw, as: UTF8.self) : ""
+        }
+      } else {
+        key = try parseString()
+      }
       skipWhitespace()
       guard index < bytes.count else { throw error("unexpected end of text inside an object") }
       guard bytes[index] == UInt8(ascii: ":") else {
@@ -188,8 +218,16 @@ struct JSONParser {
       }
       index += 1
       skipWhitespace()
-      let value = try parseValue()
-      if let existing = Self.position(of: key, in: pairs, index: &positions) {
+      let value: JSONValue
+      if keep {
+        value = try parseValue()
+      } else {
+        try skipValue()
+        value = .null
+      }
+      if !building || !keep {
+        // Skipping: nothing to keep.
+      } else if let existing = Self.position(of: key, in: pairs, index: &positions) {
         pairs[existing].value = value
       } else {
         pairs.append((key, value))
@@ -237,7 +275,8 @@ struct JSONParser {
     }
     while true {
       skipWhitespace()
-      array.append(try parseValue())
+      let value = try parseValue()
+      if building { array.append(value) }
       skipWhitespace()
       guard index < bytes.count else { throw error("unexpected end of text inside an array") }
       switch bytes[index] {
@@ -251,20 +290,29 @@ struct JSONParser {
     }
   }
 
+  @inline(__always)
+  static func equal(_ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard a.count == b.count else { return false }
+    for i in 0..<a.count where a[i] != b[i] { return false }
+    return true
+  }
+
   mutating func parseString() throws(JSONSyntaxError) -> String {
     let start = index
     index += 1
     let contentStart = index
-    // Fast path: no escapes.
+    // Fast path: no escapes. Pure ASCII needs no UTF-8 check.
+    var seen: UInt8 = 0
     while index < bytes.count {
       let byte = bytes[index]
+      seen |= byte
       if byte == UInt8(ascii: "\"") {
         let slice = UnsafeBufferPointer(rebasing: bytes[contentStart..<index])
         index += 1
-        guard let string = UTF8Text.string(slice) else {
+        guard seen < 0x80 || UTF8Text.isValid(slice) else {
           throw error("invalid UTF-8 in a string", at: invalidUTF8Offset(contentStart, index - 1))
         }
-        return string
+        return building ? String(decoding: slice, as: UTF8.self) : ""
       }
       if byte == UInt8(ascii: "\\") { break }
       if byte < 0x20 { throw error("unescaped control character \(describe(byte)) in a string") }

