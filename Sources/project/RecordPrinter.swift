@@ -74,31 +74,40 @@ struct RecordPrinter {
     }
   }
 
+  /// Aligned columns. On a terminal (or with `COLUMNS`) the table fits the width: the widest
+  /// columns shrink first, down to 8 cells, then columns that still do not fit are left off
+  /// from the right. Widths count terminal cells: wide CJK and emoji take two, accents none.
   func table(_ records: [Record]) -> String {
     var columns = self.columns
     if fields == nil { columns.removeAll { $0.description == "updated_at" } }
-    let header = columns.map { $0.description.uppercased() }
-    let rows = records.map { record in
+    var header = columns.map { $0.description.uppercased() }
+    var rows = records.map { record in
       columns.map { path in
         String(cellText(record.value(at: path)).map { $0 == "\n" || $0 == "\t" || $0 == "\r" ? " " : $0 })
       }
     }
-    var widths = header.map(\.count)
+    var widths = header.map(TerminalText.width)
     for row in rows {
-      for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
+      for (i, cell) in row.enumerated() { widths[i] = max(widths[i], TerminalText.width(cell)) }
     }
     if let terminalWidth {
-      let available = terminalWidth - 2 * (columns.count - 1)
-      while widths.reduce(0, +) > available, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 8 {
+      func total() -> Int { widths.reduce(0, +) + 2 * (widths.count - 1) }
+      while total() > terminalWidth, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 8 {
         widths[widest] -= 1
       }
+      while total() > terminalWidth && widths.count > 1 {
+        widths.removeLast()
+        header.removeLast()
+        for i in rows.indices { rows[i].removeLast() }
+      }
+      if total() > terminalWidth { widths[0] = max(1, terminalWidth) }
     }
     func line(_ cells: [String]) -> String {
       var parts: [String] = []
       for (i, cell) in cells.enumerated() {
         var text = cell
-        if text.count > widths[i] { text = String(text.prefix(max(0, widths[i] - 1))) + "…" }
-        if i < cells.count - 1 { text += String(repeating: " ", count: widths[i] - text.count) }
+        if TerminalText.width(text) > widths[i] { text = TerminalText.truncate(text, to: widths[i] - 1) + "…" }
+        if i < cells.count - 1 { text += String(repeating: " ", count: max(0, widths[i] - TerminalText.width(text))) }
         parts.append(text)
       }
       return parts.joined(separator: "  ")
@@ -106,6 +115,47 @@ struct RecordPrinter {
     var lines = [line(header)]
     lines.append(contentsOf: rows.map(line))
     return lines.joined(separator: "\n") + "\n"
+  }
+
+}
+
+/// How many terminal cells text takes: East Asian wide and fullwidth characters and emoji two,
+/// combining marks and zero-width characters none, the rest one.
+enum TerminalText {
+  static func width(_ scalar: Unicode.Scalar) -> Int {
+    let v = scalar.value
+    switch scalar.properties.generalCategory {
+    case .nonspacingMark, .enclosingMark, .format: return 0
+    default: break
+    }
+    if v == 0x200B || (0xFE00...0xFE0F).contains(v) { return 0 }
+    if scalar.properties.isEmojiPresentation { return 2 }
+    switch v {
+    case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+      0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD:
+      return 2
+    default:
+      return 1
+    }
+  }
+
+  static func width(_ text: String) -> Int {
+    var total = 0
+    for scalar in text.unicodeScalars { total += width(scalar) }
+    return total
+  }
+
+  /// The longest prefix of whole characters that fits in `cells`.
+  static func truncate(_ text: String, to cells: Int) -> String {
+    var result = ""
+    var used = 0
+    for character in text {
+      let w = width(String(character))
+      if used + w > cells { break }
+      result.append(character)
+      used += w
+    }
+    return result
   }
 }
 
@@ -172,14 +222,13 @@ enum YAMLText {
   static func scalar(_ value: JSONValue) -> String {
     switch value {
     case .string(let s):
-      let plainSafe = !s.isEmpty && s.allSatisfy { $0.isLetter || $0.isNumber || "_-./@".contains($0) }
-        && !(s.first.map { "-.@".contains($0) } ?? false)
-      if plainSafe, case .string = YAMLNode.scalar(s, plain: true, SourceMark(line: 1, column: 1)).jsonValue,
-        !["yes", "no", "on", "off", "y", "n"].contains(s.lowercased())
-      {
-        return s
-      }
-      return JSONWriter.string(value)
+      // Plain only when no YAML reader, 1.1 or 1.2, could take it for anything but a string:
+      // a letter first (no numbers, dates, 0x10, 1_000), then letters, digits and _-./, and
+      // none of the words that YAML 1.1 reads as booleans or null.
+      let plainSafe = s.first.map { $0.isASCII && $0.isLetter } == true
+        && s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-./".contains($0)) }
+        && !["yes", "no", "on", "off", "y", "n", "true", "false", "null"].contains(s.lowercased())
+      return plainSafe ? s : JSONWriter.string(value)
     case .object: return "{}"
     case .array: return "[]"
     default: return JSONWriter.string(value)

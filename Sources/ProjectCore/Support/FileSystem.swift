@@ -259,6 +259,35 @@ public final class FileLock {
   deinit { close(fd) }
 }
 
+/// Removes a half-written temp file when the process is interrupted (Ctrl-C, SIGTERM, SIGHUP)
+/// before it could clean up after itself. A SIGKILL cannot be caught: the next write to the same
+/// file removes what it left (`FileSystem.removeStaleTempFiles`).
+public enum InterruptCleanup {
+  /// The temp file to remove, as a C string the signal handler can use without allocating.
+  nonisolated(unsafe) static var pending: UnsafeMutablePointer<CChar>?
+  nonisolated(unsafe) static var installed = false
+
+  /// Installs the handlers; call once at start-up.
+  public static func install() {
+    guard !installed else { return }
+    installed = true
+    pending = nil
+    for sig in [SIGINT, SIGTERM, SIGHUP] {
+      signal(sig) { sig in
+        if let path = InterruptCleanup.pending { unlink(path) }
+        signal(sig, SIG_DFL)
+        raise(sig)
+      }
+    }
+  }
+
+  static func track(_ path: String?) {
+    let old = pending
+    pending = path.map { strdup($0) }
+    free(old)
+  }
+}
+
 /// Writes a file in pieces to a uniquely named temp file beside it, then puts it in place
 /// atomically with `commit()`: fsync, rename over the target, fsync of the folder. Dropped
 /// without a commit, it removes the temp file and the target stays as it was.
@@ -277,6 +306,7 @@ public final class AtomicFileWriter {
     let hadFile = stat(path, &existing) == 0
     fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
     if fd < 0 { throw FileSystemError(path: temp, operation: "create", code: errno) }
+    InterruptCleanup.track(temp)
     if hadFile {
       _ = fchmod(fd, existing.st_mode & 0o7777)
       if existing.st_uid != geteuid() || existing.st_gid != getegid() {
@@ -297,6 +327,7 @@ public final class AtomicFileWriter {
   }
 
   public func commit() throws(FileSystemError) {
+    defer { InterruptCleanup.track(nil) }
     try flush()
     if fsync(fd) != 0 { throw FileSystemError(path: temp, operation: "sync", code: errno) }
     finished = true
@@ -316,6 +347,7 @@ public final class AtomicFileWriter {
     if !finished {
       close(fd)
       unlink(temp)
+      InterruptCleanup.track(nil)
     }
   }
 }
