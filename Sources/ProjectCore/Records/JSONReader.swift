@@ -77,6 +77,15 @@ struct JSONParser {
     if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { index = 3 }
   }
 
+  /// Checks that the text is exactly one JSON value, without building it.
+  mutating func parseDocumentSkipping() throws(JSONSyntaxError) {
+    skipWhitespace()
+    guard index < bytes.count else { throw error("the text is empty; expected a JSON value") }
+    try skipValue()
+    skipWhitespace()
+    if index < bytes.count { throw error("unexpected \(describe(bytes[index])) after the JSON value") }
+  }
+
   mutating func parseDocument() throws(JSONSyntaxError) -> JSONValue {
     skipWhitespace()
     guard index < bytes.count else { throw error("the text is empty; expected a JSON value") }

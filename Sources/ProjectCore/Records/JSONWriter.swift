@@ -73,6 +73,71 @@ public struct JSONWriter {
     for _ in 0..<indent { out.append(0x20); out.append(0x20) }
   }
 
+  /// Writes the members of a valid JSON object, given as compact or pretty text, each as
+  /// `,` + a new line at `indent` + the member pretty-printed, with nested values indented below
+  /// it; returns how many there were. Strings and numbers are copied as they are, so text this
+  /// writer made comes out exactly as `write` would write its value. The text must already have
+  /// been checked to be a JSON object.
+  @discardableResult
+  public static func reindentMembers(of object: UnsafeBufferPointer<UInt8>, indent: Int, to out: inout [UInt8]) -> Int {
+    var members = 0
+    var depth = 0
+    var expectKey = true
+    var i = 0
+    let n = object.count
+    while i < n && object[i] != UInt8(ascii: "{") { i += 1 }
+    i += 1
+    while i < n {
+      let byte = object[i]
+      switch byte {
+      case UInt8(ascii: "\""):
+        if depth == 0 && expectKey {
+          out.append(UInt8(ascii: ","))
+          newline(&out, style: .pretty, indent: indent)
+          members += 1
+          expectKey = false
+        }
+        let start = i
+        i += 1
+        while i < n && object[i] != UInt8(ascii: "\"") { i += object[i] == UInt8(ascii: "\\") ? 2 : 1 }
+        i = min(i + 1, n)
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: object[start..<i]))
+        continue
+      case UInt8(ascii: "{"), UInt8(ascii: "["):
+        var j = i + 1
+        while j < n && (object[j] == 0x20 || object[j] == 0x0A || object[j] == 0x0D || object[j] == 0x09) { j += 1 }
+        out.append(byte)
+        if j < n && (object[j] == UInt8(ascii: "}") || object[j] == UInt8(ascii: "]")) {
+          out.append(object[j])
+          i = j + 1
+          continue
+        }
+        depth += 1
+        newline(&out, style: .pretty, indent: indent + depth)
+      case UInt8(ascii: "}"), UInt8(ascii: "]"):
+        if depth == 0 { return members }
+        depth -= 1
+        newline(&out, style: .pretty, indent: indent + depth)
+        out.append(byte)
+      case UInt8(ascii: ","):
+        if depth == 0 {
+          expectKey = true
+        } else {
+          out.append(byte)
+          newline(&out, style: .pretty, indent: indent + depth)
+        }
+      case UInt8(ascii: ":"):
+        out.append(contentsOf: ": ".utf8)
+      case 0x20, 0x0A, 0x0D, 0x09:
+        break
+      default:
+        out.append(byte)
+      }
+      i += 1
+    }
+    return members
+  }
+
   /// The shortest text that reads back as the same double, always with a '.' or an exponent.
   public static func formatDouble(_ d: Double) -> String {
     let text = d.description

@@ -207,3 +207,17 @@ import Testing
     #expect(values[1] == .object(JSONObject([("id", .string("y")), ("name", .string(""))])))
   }
 }
+
+extension RecordTransferTests {
+  /// Export re-indents SQLite's compact text instead of building records; the file must be
+  /// byte for byte what the JSON store itself writes for the same records.
+  @Test func exportWritesExactlyWhatTheJSONStoreWrites() throws {
+    let records = generatedRecords(40).map { var r = $0; r.fields = service.validated(r).0.fields; return r }
+    let sqlite = SQLiteStore(service: service.definition)
+    _ = try sqlite.insert(records, onConflict: .fail)
+    let path = folder.file("exported.json")
+    _ = try transfer.exportJSON(from: sqlite, to: path, mode: .safe, dryRun: false)
+    let expected = JSONFileStore.encode(try sqlite.list(.all), schema: service.definition.schema)
+    #expect(folder.read("exported.json") == String(decoding: expected, as: UTF8.self))
+  }
+}

@@ -146,6 +146,30 @@ public final class SQLiteStore: RecordStore {
     while try wrap({ try statement.step() }) { try body(try record(from: statement)) }
   }
 
+  /// Calls `body` with each row in the default order, the `data` column as SQLite holds it
+  /// (checked to be a JSON object), without building records.
+  public func forEachRow(_ body: (_ id: String, _ data: UnsafeBufferPointer<UInt8>, _ createdAt: String, _ updatedAt: String) throws -> Void) throws {
+    guard let db = try reader() else { return }
+    let (sql, bindings) = selectSQL(.all)
+    let statement = try wrap { try db.prepare(sql) }
+    try wrap { try statement.bind(bindings) }
+    while try wrap({ try statement.step() }) {
+      let id = statement.text(0) ?? ""
+      try statement.withBytes(1) { data in
+        guard data.first == UInt8(ascii: "{") else {
+          throw StoreError.invalidStoredRecord(location: location, id: id, message: "data is not a JSON object")
+        }
+        var parser = JSONParser(data)
+        do throws(JSONSyntaxError) {
+          try parser.parseDocumentSkipping()
+        } catch {
+          throw StoreError.invalidStoredRecord(location: location, id: id, message: "data is not valid JSON (\(error))")
+        }
+        try body(id, data, statement.text(2) ?? "", statement.text(3) ?? "")
+      }
+    }
+  }
+
   public func count(_ query: RecordQuery) throws -> Int {
     guard let db = try reader() else { return 0 }
     let compiled = SQLQueryCompiler.compile(RecordQuery(filters: query.filters))

@@ -48,7 +48,11 @@ extension RecordTransfer {
 
   /// Exports the store's records into a JSON file in the store shape (`{ "<id>": record }`),
   /// by default the service's own JSON store file, under its lock.
-  public func exportJSON(from source: RecordStore, to path: String, mode: ExportMode, dryRun: Bool) throws -> ExportResult {
+  ///
+  /// Rows go from SQLite to the file without being built into records: each `data` column is
+  /// checked, then re-indented into place. A record whose new text equals the file's is
+  /// unchanged; otherwise both are read and compared as values.
+  public func exportJSON(from source: SQLiteStore, to path: String, mode: ExportMode, dryRun: Bool) throws -> ExportResult {
     var destination = definition
     if path != definition.jsonPath {
       // A file named on the command line is where the user wants it, inside data_dir or not.
@@ -56,39 +60,116 @@ extension RecordTransfer {
       destination.jsonConfinement = nil
     }
     let file = JSONFileStore(service: destination)
-    let exported = try source.list(.all)
-    progress?(exported.count)
-    var result = ExportResult(exported: exported.count, path: path)
     if dryRun {
-      result.plan = Self.plan(existing: try file.load(), exported: exported)
+      return try exportJSON(from: source, into: file, existing: try file.scan(), mode: mode, dryRun: true)
+    }
+    return try file.withLock {
+      try exportJSON(from: source, into: file, existing: try file.scan(), mode: mode, dryRun: false)
+    }
+  }
+
+  private func exportJSON(from source: SQLiteStore, into file: JSONFileStore, existing: JSONStoreFile?, mode: ExportMode, dryRun: Bool) throws -> ExportResult {
+    let path = file.path
+    var result = ExportResult(path: path)
+    var plan = ExportPlan()
+    let positions = existing?.positions() ?? [:]
+    var seen = Set<String>()
+    // Safe and replace write the export as it streams; merge needs the file's order first.
+    let streaming = !dryRun && mode != .merge
+    var writer: AtomicFileWriter?
+    if streaming {
+      do throws(FileSystemError) { writer = try AtomicFileWriter(path: path) } catch { throw StoreError.io(error) }
+    }
+    var chunk: [UInt8] = [UInt8(ascii: "{")]
+    var merged: [String: [UInt8]] = [:]
+    var added: [String] = []
+    var value: [UInt8] = []
+    try source.forEachRow { id, data, createdAt, updatedAt in
+      value.removeAll(keepingCapacity: true)
+      Self.encodeValue(id: id, data: data, createdAt: createdAt, updatedAt: updatedAt, to: &value)
+      if let existing, let i = positions[id] {
+        seen.insert(id)
+        let same = try existing.bytes[existing.entries[i].range].elementsEqual(value) || Self.sameRecord(existing.record(i), value, id: id)
+        if same {
+          plan.unchanged.append(id)
+        } else {
+          plan.changed.append(id)
+        }
+      } else {
+        plan.added.append(id)
+        if mode == .merge { added.append(id) }
+      }
+      if streaming {
+        if result.exported > 0 { chunk.append(UInt8(ascii: ",")) }
+        chunk.append(contentsOf: "\n  ".utf8)
+        JSONWriter.writeString(id, to: &chunk)
+        chunk.append(contentsOf: ": ".utf8)
+        chunk.append(contentsOf: value)
+        if chunk.count >= 1 << 20 {
+          do throws(FileSystemError) { try writer?.write(chunk) } catch { throw StoreError.io(error) }
+          chunk.removeAll(keepingCapacity: true)
+        }
+      } else if mode == .merge && !dryRun {
+        merged[id] = value
+      }
+      result.exported += 1
+      if result.exported % 1000 == 0 { progress?(result.exported) }
+    }
+    if let existing { plan.dropped = existing.entries.map(\.id).filter { !seen.contains($0) } }
+    result.plan = plan
+    if mode == .safe && (!plan.dropped.isEmpty || !plan.changed.isEmpty) && !dryRun {
+      var parts: [String] = []
+      if !plan.dropped.isEmpty { parts.append("drop \(Plural.records(plan.dropped.count)) found only in the file (\(Self.idList(plan.dropped)))") }
+      if !plan.changed.isEmpty { parts.append("change \(Plural.records(plan.changed.count)) (\(Self.idList(plan.changed)))") }
+      throw TransferError("export refused: it would \(parts.joined(separator: " and ")) in \(Path.display(path)); nothing written; use --merge to keep them (SQLite wins on the same id), --replace to overwrite (the old file is kept as .bak), or --dry-run to see the plan")
+    }
+    if dryRun { return result }
+    if mode == .merge {
+      // The file's records in its order, SQLite's text where it has the id, then the new ones.
+      var out: [UInt8] = [UInt8(ascii: "{")]
+      var count = 0
+      func entry(_ id: String, _ text: some Sequence<UInt8>) {
+        if count > 0 { out.append(UInt8(ascii: ",")) }
+        out.append(contentsOf: "\n  ".utf8)
+        JSONWriter.writeString(id, to: &out)
+        out.append(contentsOf: ": ".utf8)
+        out.append(contentsOf: text)
+        count += 1
+      }
+      for item in existing?.entries ?? [] {
+        if let text = merged[item.id] { entry(item.id, text) } else if let existing { entry(item.id, existing.bytes[item.range]) }
+      }
+      for id in added { if let text = merged[id] { entry(id, text) } }
+      out.append(contentsOf: count == 0 ? "}\n".utf8 : "\n}\n".utf8)
+      try file.write(out)
       return result
     }
-    try file.modify { records in
-      let plan = Self.plan(existing: records, exported: exported)
-      result.plan = plan
-      switch mode {
-      case .safe:
-        if !plan.dropped.isEmpty || !plan.changed.isEmpty {
-          var parts: [String] = []
-          if !plan.dropped.isEmpty { parts.append("drop \(Plural.records(plan.dropped.count)) found only in the file (\(Self.idList(plan.dropped)))") }
-          if !plan.changed.isEmpty { parts.append("change \(Plural.records(plan.changed.count)) (\(Self.idList(plan.changed)))") }
-          throw TransferError("export refused: it would \(parts.joined(separator: " and ")) in \(Path.display(path)); nothing written; use --merge to keep them (SQLite wins on the same id), --replace to overwrite (the old file is kept as .bak), or --dry-run to see the plan")
-        }
-        records = exported
-      case .merge:
-        var index: [String: Int] = [:]
-        for (i, record) in records.enumerated() { index[record.id] = i }
-        for record in exported {
-          if let i = index[record.id] { records[i] = record } else { records.append(record) }
-        }
-      case .replace:
-        if FileSystem.exists(path) {
-          do throws(FileSystemError) { try FileSystem.copy(path, to: path + ".bak") } catch { throw StoreError.io(error) }
-        }
-        records = exported
-      }
+    chunk.append(contentsOf: result.exported == 0 ? "}\n".utf8 : "\n}\n".utf8)
+    do throws(FileSystemError) {
+      if mode == .replace && FileSystem.exists(path) { try FileSystem.copy(path, to: path + ".bak") }
+      try writer?.write(chunk)
+      try writer?.commit()
+    } catch {
+      throw StoreError.io(error)
     }
     return result
+  }
+
+  /// A record's value as the store file holds it: `id`, the `data` members, the timestamps.
+  static func encodeValue(id: String, data: UnsafeBufferPointer<UInt8>, createdAt: String, updatedAt: String, to out: inout [UInt8]) {
+    out.append(contentsOf: "{\n    \"id\": ".utf8)
+    JSONWriter.writeString(id, to: &out)
+    JSONWriter.reindentMembers(of: data, indent: 2, to: &out)
+    out.append(contentsOf: ",\n    \"created_at\": ".utf8)
+    JSONWriter.writeString(createdAt, to: &out)
+    out.append(contentsOf: ",\n    \"updated_at\": ".utf8)
+    JSONWriter.writeString(updatedAt, to: &out)
+    out.append(contentsOf: "\n  }".utf8)
+  }
+
+  static func sameRecord(_ stored: Record, _ text: [UInt8], id: String) throws -> Bool {
+    guard let value = try? JSONReader.parse(text), let exported = try? Record(json: value, key: id, defaultTimestamp: "") else { return false }
+    return stored == exported
   }
 
   /// Streams the store's records as NDJSON or CSV to a file (atomically) or to standard output.
