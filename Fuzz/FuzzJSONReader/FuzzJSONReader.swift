@@ -1,0 +1,61 @@
+// libFuzzer target: JSONReader never crashes, and what it reads the writer writes back
+// (compact and pretty) as text that reads back to the same value and is stable byte for byte.
+import ProjectCore
+
+/// Stops with the message: unlike `precondition`, `fatalError` keeps its message in -O builds.
+func expect(_ condition: Bool, _ message: @autoclosure () -> String) {
+  if !condition { fatalError(message()) }
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+  check(UnsafeBufferPointer(start: data, count: size))
+  return 0
+}
+
+func check(_ bytes: UnsafeBufferPointer<UInt8>) {
+  // In place, so that AddressSanitizer sees a read past the end of the exact-size input.
+  guard let value = try? JSONReader.parse(buffer: bytes) else { return }
+  for style in [JSONWriter.Style.compact, .pretty] {
+    let written = JSONWriter.bytes(value, style: style)
+    let reread: JSONValue
+    do {
+      reread = try JSONReader.parse(written)
+    } catch {
+      fatalError("\(style) output does not read back (\(error)): \(String(decoding: written, as: UTF8.self))")
+    }
+    expect(reread == value, "\(style) output reads back as a different value: \(String(decoding: written, as: UTF8.self))")
+    let rewritten = JSONWriter.bytes(reread, style: style)
+    expect(rewritten == written, "\(style) output is not stable: \(String(decoding: written, as: UTF8.self)) then \(String(decoding: rewritten, as: UTF8.self))")
+  }
+}
+
+#if FUZZING
+// SwiftPM links every executable with `--defsym main=FuzzJSONReader_main`, so the entry point must
+// have that name; it hands over to libFuzzer's driver.
+@_extern(c, "LLVMFuzzerRunDriver")
+func runFuzzerDriver(
+  _ argc: UnsafeMutablePointer<CInt>,
+  _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+  _ body: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
+) -> CInt
+
+@_cdecl("FuzzJSONReader_main")
+func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+  var argc = argc
+  var argv = argv
+  return runFuzzerDriver(&argc, &argv, fuzz)
+}
+#else
+/// Without libFuzzer (a plain `swift build`), replays the files named on the command line.
+@main
+enum Replay {
+  static func main() throws {
+    for path in CommandLine.arguments.dropFirst() {
+      guard let bytes = try FileSystem.read(path) else { fatalError("cannot read \(path)") }
+      bytes.withUnsafeBufferPointer { check($0) }
+      print("ok \(path)")
+    }
+  }
+}
+#endif
