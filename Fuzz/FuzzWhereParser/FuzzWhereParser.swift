@@ -32,13 +32,15 @@ let manifestText = """
   """
 
 /// Records as the stores hold them: each value of a type, edge values, nulls and missing fields.
+/// (No text holds U+0000: the schema validator refuses it, since SQLite's JSON functions cut
+/// text at an escaped NUL; `nul-in-stored-string` is the input that found that.)
 let recordTexts: [(id: String, created: String, fields: String)] = [
   ("r1", "2026-01-01T00:00:00.000Z", #"{"name":"alpha","count":3,"score":2.5,"active":true,"seen":"2026-11-30T16:04:45.123Z","day":"2026-11-30","status":"active","tags":["a","b c","ü"],"loc":{"region":"eu-west","rack":7},"meta":{"owner":"ann","n":1,"a-b":"x","deep":{"k":[1,2]}},"extra":42}"#),
   ("r2", "2026-01-01T00:00:00.000Z", #"{"name":"Béta \"q\", x","count":-9223372036854775808,"score":-0.0,"active":false,"seen":"1970-01-01T00:00:00.000Z","day":"1999-12-31","status":"archived","tags":[],"loc":{"region":"us"},"meta":{"owner":null,"n":1.5},"extra":"text"}"#),
   ("r3", "2025-06-30T12:00:00.000Z", #"{"name":"","count":9223372036854775807,"score":9007199254740993,"status":"a b","tags":["x","x","10"],"meta":{},"extra":[1,"two",{"three":3.0}]}"#),
   ("r4", "2027-02-03T04:05:06.789Z", #"{"count":0,"score":1e300,"status":"é","tags":["9"],"extra":{"k":true},"loc":{"rack":-1}}"#),
   ("r5", "2026-01-01T00:00:00.000Z", #"{}"#),
-  ("r6", "2024-12-31T23:59:59.999Z", #"{"name":"zeta\u0000nul","active":null,"score":-1e-7,"extra":null,"meta":{"owner":["ann"],"n":"1","a-b":{"c":false}}}"#),
+  ("r6", "2024-12-31T23:59:59.999Z", #"{"name":"zeta nul","active":null,"score":-1e-7,"extra":null,"meta":{"owner":["ann"],"n":"1","a-b":{"c":false}}}"#),
 ]
 
 struct Fixture {

@@ -442,6 +442,9 @@ public struct ManifestLoader {
         do { _ = try Regex(pattern) } catch {
           throw self.error(v, keyPath, "invalid pattern '\(pattern)'")
         }
+        if PatternCheck.hasNestedRepetition(pattern) {
+          throw error(v, keyPath, "pattern '\(pattern)' repeats a group that itself repeats (like (a+)+), which can take exponential time on some values; rewrite it without the nested repetition")
+        }
         spec.pattern = pattern
       case "unique":
         spec.unique = try bool(v, keyPath)

@@ -131,7 +131,10 @@ struct YAMLTreeBuilder {
   var stack: [Frame] = []
   /// The expanded size of each open container, so that aliases count what they stand for.
   var frameSizes: [Int] = []
-  var anchors: [String: (node: YAMLNode, size: Int)] = [:]
+  /// The height of each open container's tallest child so far, so that an alias cannot carry
+  /// nesting past the limit.
+  var frameHeights: [Int] = []
+  var anchors: [String: (node: YAMLNode, size: Int, height: Int)] = [:]
   var root: YAMLNode?
   var documents = 0
   var nodeCount = 0
@@ -149,30 +152,35 @@ struct YAMLTreeBuilder {
     case YAML_SEQUENCE_START_EVENT:
       try push(mark)
       frameSizes.append(1)
+      frameHeights.append(0)
       stack.append(.sequence([], mark, anchor: Self.string(event.data.sequence_start.anchor)))
     case YAML_MAPPING_START_EVENT:
       try push(mark)
       frameSizes.append(1)
+      frameHeights.append(0)
       stack.append(.mapping([], pendingKey: nil, mark, anchor: Self.string(event.data.mapping_start.anchor)))
     case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-      guard let frame = stack.popLast(), let size = frameSizes.popLast() else { return }
+      guard let frame = stack.popLast(), let size = frameSizes.popLast(), let height = frameHeights.popLast() else { return }
       switch frame {
       case .sequence(let items, let m, let anchor):
-        try add(.sequence(items, m), anchor: anchor, size: size, counted: true)
+        try add(.sequence(items, m), anchor: anchor, size: size, height: height + 1, counted: true)
       case .mapping(let pairs, _, let m, let anchor):
-        try add(.mapping(pairs, m), anchor: anchor, size: size, counted: true)
+        try add(.mapping(pairs, m), anchor: anchor, size: size, height: height + 1, counted: true)
       }
     case YAML_SCALAR_EVENT:
       let scalar = event.data.scalar
       let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: Int(scalar.length)), as: UTF8.self)
       let plain = scalar.style == YAML_PLAIN_SCALAR_STYLE && scalar.tag == nil
-      try add(.scalar(text, plain: plain, mark), anchor: Self.string(scalar.anchor), size: 1)
+      try add(.scalar(text, plain: plain, mark), anchor: Self.string(scalar.anchor), size: 1, height: 0)
     case YAML_ALIAS_EVENT:
       let name = Self.string(event.data.alias.anchor) ?? ""
       guard let target = anchors[name] else {
         throw YAMLError(mark: mark, message: "unknown alias '*\(name)'")
       }
-      try add(target.node, anchor: nil, size: target.size)
+      if stack.count + target.height > YAMLReader.maximumDepth {
+        throw YAMLError(mark: mark, message: "the alias '*\(name)' nests deeper than \(YAMLReader.maximumDepth) levels")
+      }
+      try add(target.node, anchor: nil, size: target.size, height: target.height)
     default:
       break
     }
@@ -185,13 +193,16 @@ struct YAMLTreeBuilder {
   }
 
   /// Adds a finished node to its parent; `counted` when its size was already added child by child.
-  mutating func add(_ node: YAMLNode, anchor: String?, size: Int, counted: Bool = false) throws(YAMLError) {
+  mutating func add(_ node: YAMLNode, anchor: String?, size: Int, height: Int, counted: Bool = false) throws(YAMLError) {
     if !counted { nodeCount += size }
-    if !frameSizes.isEmpty { frameSizes[frameSizes.count - 1] += size }
+    if !frameSizes.isEmpty {
+      frameSizes[frameSizes.count - 1] += size
+      frameHeights[frameHeights.count - 1] = max(frameHeights[frameHeights.count - 1], height)
+    }
     if nodeCount > YAMLReader.maximumNodes {
       throw YAMLError(mark: node.mark, message: "the document expands to more than \(YAMLReader.maximumNodes) nodes")
     }
-    if let anchor { anchors[anchor] = (node, size) }
+    if let anchor { anchors[anchor] = (node, size, height) }
     guard let top = stack.popLast() else {
       root = node
       return

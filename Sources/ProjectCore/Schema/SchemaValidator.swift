@@ -23,7 +23,34 @@ public final class SchemaValidator {
   public func validate(_ fields: JSONObject, applyDefaults: Bool) -> (JSONObject, [ValidationIssue]) {
     var walk = Walk(applyDefaults: applyDefaults)
     let result = validateObject(fields, schema: schema, path: { FieldPath([]) }, walk: &walk)
+    for (key, value) in result { Self.rejectNUL(value, key: key, path: { FieldPath([]) }, walk: &walk) }
     return (result, walk.issues)
+  }
+
+  /// Text holding U+0000 is refused anywhere in a record: SQLite's JSON functions end a string
+  /// at an escaped NUL, so the two stores would answer queries differently.
+  static func rejectNUL(_ value: JSONValue, key: String, path: () -> FieldPath, walk: inout Walk) {
+    func here() -> FieldPath { path().appending(key) }
+    if key.utf8.contains(0) { walk.fail(here, "the name contains a NUL character (U+0000), which is not allowed") }
+    switch value {
+    case .string(let text) where text.utf8.contains(0):
+      walk.fail(here, "contains a NUL character (U+0000), which is not allowed in text")
+    case .array(let items):
+      for (i, item) in items.enumerated() {
+        switch item {
+        case .string(let text) where text.utf8.contains(0):
+          walk.fail({ here().appending(index: i) }, "contains a NUL character (U+0000), which is not allowed in text")
+        case .object(let object):
+          for (k, v) in object { rejectNUL(v, key: k, path: { here().appending(index: i) }, walk: &walk) }
+        case .array:
+          rejectNUL(item, key: "[\(i)]", path: path, walk: &walk)
+        default: break
+        }
+      }
+    case .object(let object):
+      for (k, v) in object { rejectNUL(v, key: k, path: here, walk: &walk) }
+    default: break
+    }
   }
 
   /// Checks one value against a field spec, for values given on the command line.

@@ -75,3 +75,46 @@ import Testing
     #expect(throws: ValidationIssue(path: FieldPath(["count"]), message: #"expected integer, found "ten""#)) { try parse("ten", "count") }
   }
 }
+
+@Suite struct HostileValueTests {
+  @Test func nestedRepetitionsInPatternsAreRefused() {
+    for bad in ["^(a+)+$", "(\\w*)*", "(x+y?)+z", "((ab)*)+", "([a-z]+)*", "(a{1,})+"] {
+      #expect(PatternCheck.hasNestedRepetition(bad), "\(bad)")
+    }
+    for good in ["^[a-z0-9][a-z0-9.-]*$", "(ab)+", "^(a|b)+$", "\\d{3}-\\d{4}", "(a+)", "[(]+", "(ab){2}"] {
+      #expect(!PatternCheck.hasNestedRepetition(good), "\(good)")
+    }
+  }
+
+  @Test func textWithNULIsRefusedEverywhereInARecord() throws {
+    let validator = SchemaValidator(schema: try Fixtures.service(in: TemporaryFolder()).schema)
+    let object = try #require(try JSONReader.parse(#"{"name": "a\u0000b", "tags": ["x\u0000"], "meta": {"k\u0000": 1, "v": "\u0000"}}"#).objectValue)
+    #expect(validator.validate(object, applyDefaults: false).1.map(\.description) == [
+      "name: contains a NUL character (U+0000), which is not allowed in text",
+      "tags[0]: contains a NUL character (U+0000), which is not allowed in text",
+      "meta.k\u{0}: the name contains a NUL character (U+0000), which is not allowed",
+      "meta.v: contains a NUL character (U+0000), which is not allowed in text",
+    ])
+  }
+
+  @Test func filtersWithNULAreRefused() throws {
+    let parser = FilterParser(schema: try Fixtures.service(in: TemporaryFolder()).schema)
+    #expect(throws: QueryError(#"--where 'name~"\u0000x"': the value contains a NUL character (U+0000), which stored text never holds"#)) {
+      try parser.parseFilter(#"name~"\u0000x""#)
+    }
+  }
+
+  @Test func boundTextKeepsEverythingAfterANUL() throws {
+    let db = try SQLiteDatabase(path: ":memory:", create: true, busyTimeoutMilliseconds: 100)
+    let statement = try db.prepare("SELECT hex(?)")
+    try statement.bind([.text("a\u{0}b")])
+    #expect(try statement.step())
+    #expect(statement.text(0) == "610062")
+  }
+
+  @Test func aliasesCannotCarryNestingPastTheLimit() {
+    var text = "version: 1\na0: &a0 [x]\n"
+    for i in 1...300 { text += "a\(i): &a\(i) [*a\(i - 1)]\n" }
+    #expect(throws: YAMLError.self) { try YAMLReader.parse(Array(text.utf8)) }
+  }
+}

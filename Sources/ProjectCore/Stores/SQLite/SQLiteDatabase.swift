@@ -128,7 +128,17 @@ public final class SQLiteStatement {
     case .null: rc = sqlite3_bind_null(handle, index)
     case .integer(let i): rc = sqlite3_bind_int64(handle, index, i)
     case .real(let d): rc = sqlite3_bind_double(handle, index, d)
-    case .text(let s): rc = sqlite3_bind_text(handle, index, s, -1, project_sqlite_transient())
+    case .text(let s):
+      // With its byte count, so that text holding a NUL is bound whole, not cut at the NUL.
+      var s = s
+      rc = s.withUTF8 { utf8 in
+        guard let base = utf8.baseAddress, utf8.count > 0 else {
+          return sqlite3_bind_text(handle, index, "", 0, project_sqlite_transient())
+        }
+        return base.withMemoryRebound(to: CChar.self, capacity: utf8.count) { chars in
+          sqlite3_bind_text(handle, index, chars, Int32(utf8.count), project_sqlite_transient())
+        }
+      }
     }
     if rc != SQLITE_OK { throw database.error(rc, sql: sql) }
   }
