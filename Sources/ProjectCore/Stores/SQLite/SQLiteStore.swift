@@ -81,9 +81,11 @@ public final class SQLiteStore: RecordStore {
   public func indexStatements() -> [String] {
     // The default order of list: created_at, then id.
     var statements = ["CREATE INDEX IF NOT EXISTS \"\(service.table)_created_idx\" ON \(table) (created_at, id)"]
+    // Each declared field, then the default order: an equality filter on the field reads its
+    // matches already sorted, so `--where status=x --limit 10` stops after ten rows.
     for path in service.indexes {
       let name = "\(service.table)_\(path.components.joined(separator: "_"))_idx"
-      statements.append("CREATE INDEX IF NOT EXISTS \"\(name)\" ON \(table) (\(SQLQueryCompiler.expression(path)))")
+      statements.append("CREATE INDEX IF NOT EXISTS \"\(name)\" ON \(table) (\(SQLQueryCompiler.expression(path)), created_at, id)")
     }
     for field in service.uniqueFields {
       let name = "\(service.table)_\(field)_unique"
