@@ -67,6 +67,7 @@ extension ServiceRunner {
     }
     let target = to ?? service.jsonPath
     let mode: RecordTransfer.ExportMode = arguments.flag("replace") ? .replace : (arguments.flag("merge") ? .merge : .safe)
+    let hadFile = FileSystem.exists(target)
     let result = try transfer.exportJSON(from: source, to: target, mode: mode, dryRun: arguments.flag("dry-run"))
     progress.finish()
     let plan = result.plan ?? RecordTransfer.ExportPlan()
@@ -79,7 +80,7 @@ extension ServiceRunner {
       print(lines.joined(separator: "\n"))
       return
     }
-    report("exported \(Plural.records(result.exported)) from \(source.location) to \(Path.display(target)): \(counts)" + (mode == .replace ? " (old file kept as .bak)" : "") + " in \(Self.seconds(start))")
+    report("exported \(Plural.records(result.exported)) from \(source.location) to \(Path.display(target)): \(counts)" + (mode == .replace && hadFile ? " (old file kept as .bak)" : "") + " in \(Self.seconds(start))")
   }
 
   func report(_ line: String) {

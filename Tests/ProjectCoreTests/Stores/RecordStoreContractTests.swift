@@ -196,3 +196,22 @@ import Testing
     #expect(names == ["example_items.json", "example_items.json.lock"])
   }
 }
+
+@Suite struct SQLiteIndexTests {
+  @Test func aFilteredListWithALimitReadsItsIndexInOrderAndOldIndexesAreReplaced() throws {
+    let folder = TemporaryFolder()
+    let definition = try Fixtures.service(in: folder)
+    try FileManager.default.createDirectory(atPath: folder.file("data/db"), withIntermediateDirectories: true)
+    let old = try SQLiteDatabase(path: definition.sqlitePath, create: true, busyTimeoutMilliseconds: 1000)
+    try old.execute("""
+      CREATE TABLE example_items (id TEXT PRIMARY KEY, data TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+      CREATE INDEX "example_items_status_idx" ON example_items (json_extract(data, '$.status'));
+      """)
+    let store = SQLiteStore(service: definition)
+    let query = RecordQuery(filters: [try FilterParser(schema: definition.schema).parseFilter("status=active")], limit: 10)
+    let plan = try store.explain(query).joined(separator: "\n")
+    #expect(plan.contains("USING INDEX example_items$status"), "\(plan)")
+    #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
+    #expect(try old.scalarText("SELECT count(*) FROM sqlite_master WHERE name = 'example_items_status_idx'") == "0")
+  }
+}

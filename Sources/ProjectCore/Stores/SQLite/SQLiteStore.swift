@@ -79,13 +79,16 @@ public final class SQLiteStore: RecordStore {
 
   /// `CREATE INDEX` statements for the manifest's `indexes:` and `unique: true` fields.
   public func indexStatements() -> [String] {
-    // The default order of list: created_at, then id.
-    var statements = ["CREATE INDEX IF NOT EXISTS \"\(service.table)_created_idx\" ON \(table) (created_at, id)"]
+    // The default order of list: created_at, then id. Index names hold a '$', which no field
+    // name can, so that they never meet the names an earlier version used
+    // (`<table>_<field>_idx`, dropped below).
+    var statements = ["CREATE INDEX IF NOT EXISTS \"\(service.table)$order\" ON \(table) (created_at, id)"]
     // Each declared field, then the default order: an equality filter on the field reads its
     // matches already sorted, so `--where status=x --limit 10` stops after ten rows.
+    // Databases made before this carry a one-column `<table>_<field>_idx`: it is replaced.
     for path in service.indexes {
-      let name = "\(service.table)_\(path.components.joined(separator: "_"))_idx"
-      statements.append("CREATE INDEX IF NOT EXISTS \"\(name)\" ON \(table) (\(SQLQueryCompiler.expression(path)), created_at, id)")
+      statements.append("DROP INDEX IF EXISTS \"\(service.table)_\(path.components.joined(separator: "_"))_idx\"")
+      statements.append("CREATE INDEX IF NOT EXISTS \"\(service.table)$\(path)\" ON \(table) (\(SQLQueryCompiler.expression(path)), created_at, id)")
     }
     for field in service.uniqueFields {
       let name = "\(service.table)_\(field)_unique"
