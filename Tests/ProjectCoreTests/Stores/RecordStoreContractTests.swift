@@ -206,12 +206,13 @@ import Testing
     try old.execute("""
       CREATE TABLE example_items (id TEXT PRIMARY KEY, data TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
       CREATE INDEX "example_items_status_idx" ON example_items (json_extract(data, '$.status'));
+      CREATE INDEX "example_items_created_idx" ON example_items (created_at, id);
       """)
     let store = SQLiteStore(service: definition)
     let query = RecordQuery(filters: [try FilterParser(schema: definition.schema).parseFilter("status=active")], limit: 10)
     let plan = try store.explain(query).joined(separator: "\n")
     #expect(plan.contains("USING INDEX example_items$status"), "\(plan)")
     #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
-    #expect(try old.scalarText("SELECT count(*) FROM sqlite_master WHERE name = 'example_items_status_idx'") == "0")
+    #expect(try old.scalarText("SELECT count(*) FROM sqlite_master WHERE name IN ('example_items_status_idx', 'example_items_created_idx')") == "0")
   }
 }

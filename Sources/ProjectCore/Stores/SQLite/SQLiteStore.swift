@@ -82,7 +82,10 @@ public final class SQLiteStore: RecordStore {
     // The default order of list: created_at, then id. Index names hold a '$', which no field
     // name can, so that they never meet the names an earlier version used
     // (`<table>_<field>_idx`, dropped below).
-    var statements = ["CREATE INDEX IF NOT EXISTS \"\(service.table)$order\" ON \(table) (created_at, id)"]
+    var statements = [
+      "DROP INDEX IF EXISTS \"\(service.table)_created_idx\"",
+      "CREATE INDEX IF NOT EXISTS \"\(service.table)$order\" ON \(table) (created_at, id)",
+    ]
     // Each declared field, then the default order: an equality filter on the field reads its
     // matches already sorted, so `--where status=x --limit 10` stops after ten rows.
     // Databases made before this carry a one-column `<table>_<field>_idx`: it is replaced.
