@@ -120,11 +120,6 @@ public struct JSONObject: Hashable, Sendable, Sequence {
     hasher.combine(combined)
   }
 
-  /// The same keys and values in the same order: what a byte-for-byte comparison of the written text sees.
-  public func isIdentical(to other: JSONObject) -> Bool {
-    pairs.count == other.pairs.count && zip(pairs, other.pairs).allSatisfy { $0.key == $1.key && $0.value == $1.value }
-  }
-
   /// Sets the value at a dotted path, creating intermediate objects; fails when a step is not an object.
   public mutating func set(_ value: JSONValue?, at path: FieldPath) -> Bool {
     guard let first = path.components.first else { return false }

@@ -141,14 +141,6 @@ public enum FileSystem {
     }
   }
 
-  /// Removes a file; quietly does nothing when it is not there.
-  public static func remove(_ path: String) { unlink(path) }
-
-  /// Renames a file, replacing the target.
-  public static func move(_ from: String, to: String) throws(FileSystemError) {
-    if rename(from, to) != 0 { throw FileSystemError(path: from, operation: "rename", code: errno) }
-  }
-
   /// Copies a file's bytes to a new file atomically (used to keep `.bak` copies).
   public static func copy(_ from: String, to: String) throws(FileSystemError) {
     guard let bytes = try read(from) else { throw FileSystemError(path: from, operation: "read", code: ENOENT) }
@@ -217,8 +209,6 @@ public enum FileSystem {
     }
     return text
   }
-
-  public static func processID() -> Int32 { getpid() }
 }
 
 /// An exclusive advisory lock (`flock`) on a sidecar lock file, held until `unlock()`.

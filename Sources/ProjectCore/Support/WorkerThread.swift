@@ -102,10 +102,4 @@ public final class BoundedQueue<Element>: @unchecked Sendable {
     pthread_cond_broadcast(&changed)
     pthread_mutex_unlock(&mutex)
   }
-
-  public var isCancelled: Bool {
-    pthread_mutex_lock(&mutex)
-    defer { pthread_mutex_unlock(&mutex) }
-    return cancelled
-  }
 }

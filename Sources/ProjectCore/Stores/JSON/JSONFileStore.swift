@@ -33,11 +33,6 @@ public final class JSONFileStore: RecordStore {
     try scan()?.records() ?? []
   }
 
-  /// Reads `{ "<id>": record }` text into records, in file order.
-  public static func decode(_ bytes: [UInt8], path: String, location: String) throws -> [Record] {
-    try JSONStoreFile(bytes: bytes, path: path, location: location).records()
-  }
-
   /// The file text for these records: pretty, two spaces, keys in schema order.
   public static func encode(_ records: [Record], schema: ObjectSchema) -> [UInt8] {
     var out: [UInt8] = []
@@ -94,17 +89,6 @@ public final class JSONFileStore: RecordStore {
         try write(Self.encode(records, schema: service.schema))
       }
       return result
-    }
-  }
-
-  /// Replaces the whole file with these records, keeping the old one as `<file>.bak` first when
-  /// `backup` is set. Fails, writing nothing, when the current file is broken.
-  public func replaceAll(with records: [Record], backup: Bool) throws {
-    try modify { current in
-      if backup && FileSystem.exists(path) {
-        do throws(FileSystemError) { try FileSystem.copy(path, to: path + ".bak") } catch { throw StoreError.io(error) }
-      }
-      current = records
     }
   }
 
