@@ -89,10 +89,8 @@ extension ServiceRunner {
 
   func importRecords() throws {
     try noPositionals()
-    guard let targetText = arguments.value("target") else { throw usage("missing '--target sqlite|json'") }
-    guard let target = Backend(rawValue: targetText) else {
-      throw usage("invalid value '\(targetText)' for '--target'; expected sqlite or json")
-    }
+    guard arguments.value("target") != nil else { throw usage("missing '--target sqlite|json'") }
+    let target: Backend = try choice("target", default: .sqlite)
     let policy: ConflictPolicy = try choice("on-conflict", default: .fail)
     let formatText = arguments.value("format") ?? "auto"
     var format: RecordFileFormat?
