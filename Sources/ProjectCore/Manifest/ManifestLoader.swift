@@ -314,7 +314,7 @@ public struct ManifestLoader {
   /// Resolves a store path against the data folder; relative paths must stay inside it.
   func storePath(_ text: String, _ node: YAMLNode?, _ path: String, dataDirectory: String) throws(ManifestError) -> String {
     if text.isEmpty || text.hasSuffix("/") { throw error(node, path, "expected a file path, found '\(text)'") }
-    if text.utf8.contains(0) { throw error(node, path, "the path contains a NUL byte") }
+    if UTF8Text.containsNUL(text) { throw error(node, path, "the path contains a NUL byte") }
     if Path.isAbsolute(text) { return Path.normalize(text) }
     let resolved = Path.normalize(Path.join(dataDirectory, text))
     guard Path.isInside(resolved, dataDirectory), resolved != dataDirectory else {

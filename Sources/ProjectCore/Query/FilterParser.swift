@@ -122,7 +122,7 @@ public struct FilterParser {
     default:
       values.append(try literal(Self.unquote(String(tail).trimmingSpaces), spec: spec, op: op, context: context))
     }
-    if values.contains(where: { $0.stringValue?.utf8.contains(0) == true }) {
+    if values.contains(where: { $0.stringValue.map(UTF8Text.containsNUL) == true }) {
       throw QueryError("\(context): the value contains a NUL character (U+0000), which stored text never holds")
     }
     return Filter(path: target.path, op: op, values: values, negated: negated, matchesElements: elements)

@@ -31,14 +31,14 @@ public final class SchemaValidator {
   /// at an escaped NUL, so the two stores would answer queries differently.
   static func rejectNUL(_ value: JSONValue, key: String, path: () -> FieldPath, walk: inout Walk) {
     func here() -> FieldPath { path().appending(key) }
-    if key.utf8.contains(0) { walk.fail(here, "the name contains a NUL character (U+0000), which is not allowed") }
+    if UTF8Text.containsNUL(key) { walk.fail(here, "the name contains a NUL character (U+0000), which is not allowed") }
     switch value {
-    case .string(let text) where text.utf8.contains(0):
+    case .string(let text) where UTF8Text.containsNUL(text):
       walk.fail(here, "contains a NUL character (U+0000), which is not allowed in text")
     case .array(let items):
       for (i, item) in items.enumerated() {
         switch item {
-        case .string(let text) where text.utf8.contains(0):
+        case .string(let text) where UTF8Text.containsNUL(text):
           walk.fail({ here().appending(index: i) }, "contains a NUL character (U+0000), which is not allowed in text")
         case .object(let object):
           for (k, v) in object { rejectNUL(v, key: k, path: { here().appending(index: i) }, walk: &walk) }

@@ -62,7 +62,7 @@ public final class RecordService {
         issues.append(ValidationIssue(path: FieldPath([name]), message: "is the record's id, so it must equal the id '\(record.id)'"))
       }
     }
-    if record.id.utf8.contains(0) {
+    if UTF8Text.containsNUL(record.id) {
       issues.append(ValidationIssue(path: FieldPath(["id"]), message: "contains a NUL character (U+0000), which is not allowed"))
     }
     for (name, stamp) in [("created_at", record.createdAt), ("updated_at", record.updatedAt)] where checkTimestamps && Timestamp.parseRecordTimestamp(stamp) == nil {

@@ -58,6 +58,40 @@ import Testing
     }
   }
 
+  /// Strings are scanned eight bytes at a time: a quote, backslash, control character or
+  /// non-ASCII byte must be seen at every position of a word, and a word's worth of plain bytes
+  /// on either side of it must survive.
+  @Test func everyPositionOfAStringIsChecked() throws {
+    for length in 0..<20 {
+      for at in 0..<length {
+        let before = String(repeating: "a", count: at), after = String(repeating: "b", count: length - at - 1)
+        #expect(try JSONReader.parse("\"\(before)é\(after)\"") == .string(before + "é" + after))
+        #expect(try JSONReader.parse("\"\(before)\\n\(after)\"") == .string(before + "\n" + after))
+        #expect(try JSONReader.parse("[\"\(before)\", \"\(after)\"]") == .array([.string(before), .string(after)]))
+        #expect(throws: JSONSyntaxError.self) { try JSONReader.parse(Array("\"\(before)\u{1}\(after)\"".utf8)) }
+        #expect(throws: JSONSyntaxError.self) { try JSONReader.parse([0x22] + Array(before.utf8) + [0xFF] + Array(after.utf8) + [0x22]) }
+      }
+    }
+  }
+
+  /// Skipped values (the fields a filter does not read) are checked as strictly as built ones.
+  @Test func skippedValuesAreCheckedAsStrictly() throws {
+    let wanted = [Array("a".utf8)]
+    func parseKeepingA(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+      let bytes = Array(text.utf8)
+      return try bytes.withUnsafeBufferPointer { buffer throws(JSONSyntaxError) -> JSONValue in
+        var parser = JSONParser(buffer)
+        return try parser.parseObject(keeping: wanted)
+      }
+    }
+    #expect(try parseKeepingA(#"{"a": 1, "b": 2.5, "c": {"d": [1e3, "x"]}}"#) == .object(JSONObject([("a", .integer(1))])))
+    #expect(throws: JSONSyntaxError(line: 1, column: 15, message: "number out of range")) { try parseKeepingA(#"{"a": 1, "b": 1e999}"#) }
+    let huge = String(repeating: "9", count: 400) + ".5"
+    #expect(throws: JSONSyntaxError(line: 1, column: 15, message: "number out of range")) { try parseKeepingA(#"{"a": 1, "b": \#(huge)}"#) }
+    #expect(throws: JSONSyntaxError(line: 1, column: 15, message: "integer out of the 64-bit range")) { try parseKeepingA(#"{"a": 1, "b": 99999999999999999999}"#) }
+    #expect(throws: JSONSyntaxError.self) { try parseKeepingA(#"{"a": 1, "b": {"c": 01}}"#) }
+  }
+
   @Test func smallestIntegerFits() throws {
     #expect(try JSONReader.parse("-9223372036854775808") == .integer(Int64.min))
   }

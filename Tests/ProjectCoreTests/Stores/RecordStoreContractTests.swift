@@ -173,6 +173,49 @@ import Testing
     #expect(records.first?.fields["name"] == .string("py"))
   }
 
+  /// Ids are told apart by their bytes, as SQLite's `id` column does: "é" written precomposed
+  /// and decomposed are two records. A key given twice keeps its last value in its first place.
+  @Test func idsAreComparedAsBytesAndTheLastOfARepeatedKeyWins() throws {
+    let composed = "\u{E9}", decomposed = "e\u{301}"
+    try folder.write("""
+      {"\(composed)": {"name": "composed"}, "x": {"name": "first x"}, "\(decomposed)": {"name": "decomposed"}, "x": {"name": "last x"}}
+      """, to: "data/json/example_items.json")
+    let store = try store()
+    // No created_at: the records fall back to id order, byte by byte.
+    #expect(try store.list(.all).map(\.id).map { Array($0.utf8) } == [decomposed, "x", composed].map { Array($0.utf8) })
+    #expect(try store.get(ids: ["x"]).first?.fields["name"] == .string("last x"))
+    #expect(try store.get(ids: [decomposed]).first?.fields["name"] == .string("decomposed"))
+    #expect(try store.get(ids: [composed]).first?.fields["name"] == .string("composed"))
+  }
+
+  /// Many records, so that the id index grows past its first size; every id is found again.
+  @Test func everyIdOfALargeFileIsFound() throws {
+    let ids = (0..<5000).map { "id-\($0 * 7919 % 5000)" }
+    let body = ids.map { #""\#($0)": {"name": "n"}"# }.joined(separator: ",\n")
+    try folder.write("{\n\(body)\n}\n", to: "data/json/example_items.json")
+    let store = try store()
+    #expect(try store.get(ids: ids.reversed()).map(\.id) == ids.reversed())
+    #expect(try store.get(ids: ["id-5000", "id-"]).isEmpty)
+    let added = Record(id: "id-0", fields: JSONObject([("name", .string("again"))]), createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z")
+    #expect(throws: StoreError.self) { try store.insert([added], onConflict: .fail) }
+  }
+
+  /// A filter builds only the fields it reads for every record; the records it returns are
+  /// built and checked whole.
+  @Test func filteredListChecksTheRecordsItReturns() throws {
+    try folder.write("""
+      {"a": {"name": "ok", "count": 1, "created_at": "2026-01-01T00:00:00.000Z"},
+       "b": {"name": "bad", "count": 2, "created_at": "yesterday"}}
+      """, to: "data/json/example_items.json")
+    let store = try store()
+    let parser = FilterParser(schema: store.service.schema)
+    let one = RecordQuery(filters: [try parser.parseFilter("count=1")])
+    #expect(try store.list(one).map(\.id) == ["a"])
+    let two = RecordQuery(filters: [try parser.parseFilter("count=2")])
+    #expect(throws: StoreError.self) { try store.list(two) }
+    #expect(throws: StoreError.self) { try store.list(.all) }
+  }
+
   @Test func brokenFileIsReportedAndNeverOverwritten() throws {
     let broken = "{\n  \"a\": {\"id\": \"a\", \"name\": \"x\",}\n}\n"
     try folder.write(broken, to: "data/json/example_items.json")

@@ -95,19 +95,36 @@ public final class JSONFileStore: RecordStore {
   // MARK: RecordStore
 
   /// The top-level fields a query reads: only these are built for records it may not return.
-  static func fieldsRead(by query: RecordQuery) -> JSONStoreFile.Keys {
-    JSONStoreFile.Keys(Set(query.filters.map(\.path.components[0]) + query.effectiveSort.map(\.path.components[0])))
+  static func fieldsRead(filtering filters: [Filter], sortingBy sort: [SortKey] = []) -> JSONStoreFile.Keys {
+    JSONStoreFile.Keys(Set(filters.map(\.path.components[0]) + sort.map(\.path.components[0])))
   }
 
+  /// Every record is built with the fields the filters read; only those that match are kept.
+  /// Without `--limit`, every match is returned, so matches are built whole and sorted as such;
+  /// with it, they are sorted by their sort fields and only the window is built whole.
   public func list(_ query: RecordQuery) throws -> [Record] {
-    guard let file = try scan(keeping: Self.fieldsRead(by: query)) else { return [] }
-    let partial = try (0..<file.count).map(file.partialRecord)
-    return try RecordMatcher(query).select(partial).map(file.record)
+    let window = query.limit != nil || query.offset > 0
+    guard let file = try scan(keeping: Self.fieldsRead(filtering: query.filters, sortingBy: window ? query.effectiveSort : [])) else { return [] }
+    let filter = RecordMatcher(RecordQuery(filters: query.filters))
+    var matched: [Int] = []
+    var records: [Record] = []
+    for i in 0..<file.count {
+      var partial: Record?
+      if !query.filters.isEmpty {
+        let candidate = try file.partialRecord(i)
+        guard filter.matches(candidate) else { continue }
+        partial = candidate
+      }
+      matched.append(i)
+      records.append(window ? try partial ?? file.partialRecord(i) : try file.record(i))
+    }
+    let order = RecordMatcher(RecordQuery(sort: query.sort, limit: query.limit, offset: query.offset)).select(records)
+    return try order.map { window ? try file.record(matched[$0]) : records[$0] }
   }
 
   public func count(_ query: RecordQuery) throws -> Int {
     if query.filters.isEmpty { return try scan()?.count ?? 0 }
-    guard let file = try scan(keeping: Self.fieldsRead(by: RecordQuery(filters: query.filters))) else { return 0 }
+    guard let file = try scan(keeping: Self.fieldsRead(filtering: query.filters)) else { return 0 }
     let matcher = RecordMatcher(query)
     var count = 0
     for i in 0..<file.count where matcher.matches(try file.partialRecord(i)) { count += 1 }
@@ -116,8 +133,7 @@ public final class JSONFileStore: RecordStore {
 
   public func get(ids: [String]) throws -> [Record] {
     guard let file = try scan() else { return [] }
-    let positions = file.positions()
-    return try ids.compactMap { id in try positions[id].map { try file.record($0) } }
+    return try ids.compactMap { id in try file.position(of: id).map { try file.record($0) } }
   }
 
   public func lastModified() throws -> Int64? { FileSystem.modificationTime(path) }
@@ -126,7 +142,6 @@ public final class JSONFileStore: RecordStore {
     try withLock {
       let unique = service.uniqueFields
       let file = try scan(keeping: unique.isEmpty ? nil : JSONStoreFile.Keys(Set(unique)))
-      let positions = file?.positions() ?? [:]
       var summary = WriteSummary()
       var accepted: [Record] = []
       var replacing: Set<String> = []
@@ -135,7 +150,7 @@ public final class JSONFileStore: RecordStore {
         if !seen.insert(record.id).inserted {
           throw StoreError.duplicateID(id: record.id, location: location)
         }
-        if positions[record.id] != nil {
+        if file?.position(of: record.id) != nil {
           switch onConflict {
           case .fail: throw StoreError.duplicateID(id: record.id, location: location)
           case .skip:
@@ -165,7 +180,7 @@ public final class JSONFileStore: RecordStore {
       } else {
         var records = try file?.records() ?? []
         for record in accepted {
-          if let i = positions[record.id] { records[i] = record } else { records.append(record) }
+          if let i = file?.position(of: record.id) { records[i] = record } else { records.append(record) }
         }
         try write(Self.encode(records, schema: service.schema))
       }

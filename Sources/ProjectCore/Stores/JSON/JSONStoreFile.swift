@@ -17,6 +17,8 @@ struct JSONStoreFile {
   let path: String
   let location: String
   private(set) var entries: [Entry] = []
+  /// The entry of each id.
+  private var ids = IDTable()
   /// Offsets of the top-level braces.
   private(set) var openBrace = 0
   private(set) var closeBrace = 0
@@ -27,7 +29,7 @@ struct JSONStoreFile {
     self.bytes = bytes
     self.path = path
     self.location = location
-    let scanned: Result<(entries: [Entry], open: Int, close: Int), JSONSyntaxError> = bytes.withUnsafeBufferPointer { buffer in
+    let scanned: Result<(entries: [Entry], ids: IDTable, open: Int, close: Int), JSONSyntaxError> = bytes.withUnsafeBufferPointer { buffer in
       var parser = JSONParser(buffer)
       do throws(JSONSyntaxError) {
         return .success(try Self.scan(&parser, keeping: keys))
@@ -38,6 +40,7 @@ struct JSONStoreFile {
     switch scanned {
     case .success(let result):
       entries = result.entries
+      ids = result.ids
       openBrace = result.open
       closeBrace = result.close
     case .failure(let error):
@@ -45,7 +48,7 @@ struct JSONStoreFile {
     }
   }
 
-  private static func scan(_ parser: inout JSONParser, keeping keys: Keys?) throws(JSONSyntaxError) -> (entries: [Entry], open: Int, close: Int) {
+  private static func scan(_ parser: inout JSONParser, keeping keys: Keys?) throws(JSONSyntaxError) -> (entries: [Entry], ids: IDTable, open: Int, close: Int) {
     parser.skipWhitespace()
     guard parser.index < parser.bytes.count else { throw parser.error("the text is empty; expected a JSON value") }
     guard parser.bytes[parser.index] == UInt8(ascii: "{") else {
@@ -63,13 +66,14 @@ struct JSONStoreFile {
     try parser.enter()
     parser.index += 1
     var entries: [Entry] = []
-    var positions: [String: Int] = [:]
+    // Pretty-printed records run to a few hundred bytes each.
+    var ids = IDTable(expected: parser.bytes.count / 256)
     parser.skipWhitespace()
     if parser.index < parser.bytes.count && parser.bytes[parser.index] == UInt8(ascii: "}") {
       let close = parser.index
       parser.index += 1
       try finish(&parser)
-      return ([], open, close)
+      return ([], ids, open, close)
     }
     while true {
       parser.skipWhitespace()
@@ -87,17 +91,16 @@ struct JSONStoreFile {
       parser.skipWhitespace()
       let start = parser.index
       var partial: JSONValue?
-      if let keys, start < parser.bytes.count, parser.bytes[start] == UInt8(ascii: "{") {
+      if let keys, !keys.wanted.isEmpty, start < parser.bytes.count, parser.bytes[start] == UInt8(ascii: "{") {
         partial = try parser.parseObject(keeping: keys.wanted)
       } else {
         try parser.skipValue()
       }
       let entry = Entry(id: key, range: start..<parser.index, partial: partial)
       // A key given twice: the last value wins, in the first one's place (as the parser does).
-      if let existing = positions[key] {
+      if let existing = ids.insert(key, at: entries.count, idAt: { entries[$0].id }) {
         entries[existing] = entry
       } else {
-        positions[key] = entries.count
         entries.append(entry)
       }
       parser.skipWhitespace()
@@ -108,7 +111,7 @@ struct JSONStoreFile {
         let close = parser.index
         parser.index += 1
         try finish(&parser)
-        return (entries, open, close)
+        return (entries, ids, open, close)
       default: throw parser.error("unexpected \(parser.describe(parser.bytes[parser.index])); expected ',' or '}'")
       }
     }
@@ -123,11 +126,13 @@ struct JSONStoreFile {
 
   var count: Int { entries.count }
 
-  /// Top-level keys to build, as bytes; every other key's value is skipped.
+  /// Top-level keys to build, as bytes; every other key's value is skipped. The record's own
+  /// `id`, `created_at` and `updated_at` are built (and checked) only when named: a record that
+  /// is returned is built whole, and checked then.
   struct Keys {
     let wanted: [[UInt8]]
     init(_ keys: Set<String>) {
-      wanted = Set(keys).union(["id", "created_at", "updated_at"]).map { Array($0.utf8) }
+      wanted = keys.map { Array($0.utf8) }
     }
   }
 
@@ -142,7 +147,7 @@ struct JSONStoreFile {
     return try makeRecord(value, id: entry.id)
   }
 
-  /// The record at an entry with only the keys the scan kept (and its id and timestamps).
+  /// The record at an entry with only the keys the scan kept (the whole record when it kept none).
   func partialRecord(_ i: Int) throws -> Record {
     guard let partial = entries[i].partial else { return try record(i) }
     return try makeRecord(partial, id: entries[i].id)
@@ -161,12 +166,9 @@ struct JSONStoreFile {
     try entries.indices.map { try record($0) }
   }
 
-  /// The entry index of each id.
-  func positions() -> [String: Int] {
-    var positions: [String: Int] = [:]
-    positions.reserveCapacity(entries.count)
-    for (i, entry) in entries.enumerated() { positions[entry.id] = i }
-    return positions
+  /// The entry index of an id.
+  func position(of id: String) -> Int? {
+    ids.position(of: id) { entries[$0].id }
   }
 
   /// The file with these records appended after the last one, the rest byte for byte as it was.

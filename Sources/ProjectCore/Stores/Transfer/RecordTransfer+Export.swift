@@ -72,7 +72,6 @@ extension RecordTransfer {
     let path = file.path
     var result = ExportResult(path: path)
     var plan = ExportPlan()
-    let positions = existing?.positions() ?? [:]
     var seen = Set<String>()
     // Safe and replace write the export as it streams; merge needs the file's order first.
     let streaming = !dryRun && mode != .merge
@@ -87,7 +86,7 @@ extension RecordTransfer {
     try source.forEachRow { id, data, createdAt, updatedAt in
       value.removeAll(keepingCapacity: true)
       Self.encodeValue(id: id, data: data, createdAt: createdAt, updatedAt: updatedAt, to: &value)
-      if let existing, let i = positions[id] {
+      if let existing, let i = existing.position(of: id) {
         seen.insert(id)
         let same = try existing.bytes[existing.entries[i].range].elementsEqual(value) || Self.sameRecord(existing.record(i), value, id: id)
         if same {
