@@ -259,7 +259,7 @@ struct JSONParser {
   static func position(of key: String, in pairs: [JSONObject.Pair], index positions: inout [String: Int]?) -> Int? {
     if positions == nil {
       if pairs.count < 16 {
-        for i in pairs.indices where pairs[i].key == key { return i }
+        for i in pairs.indices where JSONObject.sameKey(pairs[i].key, key) { return i }
         return nil
       }
       var built: [String: Int] = [:]

@@ -74,9 +74,16 @@ public struct JSONObject: Hashable, Sendable, Sequence {
   public var isEmpty: Bool { pairs.isEmpty }
   public var keys: [String] { pairs.map(\.key) }
 
+  /// Whether two keys are equal, their byte counts compared first: `==` on two different
+  /// short strings takes the standard library's slow path, and key lookups are mostly misses.
+  @inline(__always)
+  static func sameKey(_ a: String, _ b: String) -> Bool {
+    a.utf8.count == b.utf8.count && a == b
+  }
+
   @inline(__always)
   func index(of key: String) -> Int? {
-    for i in pairs.indices where pairs[i].key == key { return i }
+    for i in pairs.indices where Self.sameKey(pairs[i].key, key) { return i }
     return nil
   }
 
@@ -98,7 +105,7 @@ public struct JSONObject: Hashable, Sendable, Sequence {
     guard lhs.pairs.count == rhs.pairs.count else { return false }
     for (i, pair) in lhs.pairs.enumerated() {
       // Same position first: objects compared are usually in the same order.
-      if i < rhs.pairs.count, rhs.pairs[i].key == pair.key {
+      if i < rhs.pairs.count, Self.sameKey(rhs.pairs[i].key, pair.key) {
         if rhs.pairs[i].value != pair.value { return false }
       } else if rhs[pair.key] != pair.value {
         return false

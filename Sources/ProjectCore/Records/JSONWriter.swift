@@ -170,6 +170,11 @@ public struct JSONWriter {
     out.append(UInt8(ascii: "\""))
     var s = s
     s.withUTF8 { utf8 in
+      // Most text needs no escape: copy it whole.
+      guard utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+        out.append(contentsOf: utf8)
+        return
+      }
       var runStart = 0
       for i in 0..<utf8.count {
         let byte = utf8[i]

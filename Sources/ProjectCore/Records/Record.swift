@@ -73,11 +73,14 @@ public struct Record: Hashable, Sendable {
     var fields: [JSONObject.Pair] = []
     fields.reserveCapacity(object.count)
     for pair in object {
-      switch pair.key {
-      case "id": idValue = pair.value
-      case "created_at": created = pair.value
-      case "updated_at": updated = pair.value
-      default: fields.append(pair)
+      if JSONObject.sameKey(pair.key, "id") {
+        idValue = pair.value
+      } else if JSONObject.sameKey(pair.key, "created_at") {
+        created = pair.value
+      } else if JSONObject.sameKey(pair.key, "updated_at") {
+        updated = pair.value
+      } else {
+        fields.append(pair)
       }
     }
     var id: String

@@ -22,7 +22,7 @@ public final class SchemaValidator {
   /// filled where `applyDefaults` is set, and every issue found.
   public func validate(_ fields: JSONObject, applyDefaults: Bool) -> (JSONObject, [ValidationIssue]) {
     var walk = Walk(applyDefaults: applyDefaults)
-    let result = validateObject(fields, schema: schema, path: { FieldPath([]) }, walk: &walk)
+    let result = validateObject(fields, schema: schema, path: { FieldPath([]) }, walk: &walk) ?? fields
     for (key, value) in result { Self.rejectNUL(value, key: key, path: { FieldPath([]) }, walk: &walk) }
     return (result, walk.issues)
   }
@@ -71,18 +71,37 @@ public final class SchemaValidator {
     }
   }
 
-  func validateObject(_ object: JSONObject, schema: ObjectSchema, path: () -> FieldPath, walk: inout Walk) -> JSONObject {
-    var result: [JSONObject.Pair] = []
-    result.reserveCapacity(max(object.count, schema.fields.count))
-    var matched = 0
+  /// The object with its keys in schema order and defaults filled in, or nil when that is the
+  /// object as it came: records usually come whole and in schema order, and then no new
+  /// object is built.
+  func validateObject(_ object: JSONObject, schema: ObjectSchema, path: () -> FieldPath, walk: inout Walk) -> JSONObject? {
     let pairs = object.pairs
+    // While `rebuilt` is nil, the output so far is `pairs[..<kept]`.
+    var rebuilt: [JSONObject.Pair]?
+    var kept = 0
+    func emit(_ pair: JSONObject.Pair, from position: Int?) {
+      if rebuilt == nil {
+        if position == kept {
+          kept += 1
+          return
+        }
+        var copy: [JSONObject.Pair] = []
+        copy.reserveCapacity(max(pairs.count, schema.fields.count))
+        copy.append(contentsOf: pairs[..<kept])
+        rebuilt = copy
+      }
+      rebuilt?.append(pair)
+    }
+    var matched = 0
     for (position, field) in schema.fields.enumerated() {
       let name = field.name
       let fieldPath = { path().appending(name) }
       // Records usually come in schema order: look where the field should be first.
       var value: JSONValue?
-      if position < pairs.count && pairs[position].key == name {
+      var found: Int?
+      if position < pairs.count && JSONObject.sameKey(pairs[position].key, name) {
         value = pairs[position].value
+        found = position
       } else {
         value = object[name]
       }
@@ -90,43 +109,53 @@ public final class SchemaValidator {
         matched += 1
         if value.isNull {
           if field.spec.required { walk.fail(fieldPath, "is required, found null") }
-          result.append((name, value))
+          emit((name, value), from: found)
+        } else if let changed = validateValue(value, spec: field.spec, path: fieldPath, walk: &walk) {
+          emit((name, changed), from: nil)
         } else {
-          result.append((name, validateValue(value, spec: field.spec, path: fieldPath, walk: &walk)))
+          emit((name, value), from: found)
         }
       } else if walk.applyDefaults, let value = field.spec.defaultValue {
-        result.append((name, value))
+        emit((name, value), from: nil)
       } else if field.spec.required {
         walk.fail(fieldPath, "is required")
       }
     }
     if matched < object.count {
-      for (key, value) in object where schema.spec(for: key) == nil {
+      for (position, (key, value)) in pairs.enumerated() where schema.spec(for: key) == nil {
         if !schema.additional {
           var message = "unknown field"
           if let suggestion = Suggestion.nearest(to: key, in: schema.fieldNames) { message += "; did you mean '\(suggestion)'?" }
           walk.fail({ path().appending(key) }, message)
         }
-        result.append((key, value))
+        emit((key, value), from: position)
       }
     }
-    return JSONObject(distinctPairs: result)
+    if let rebuilt { return JSONObject(distinctPairs: rebuilt) }
+    return kept == pairs.count ? nil : JSONObject(distinctPairs: Array(pairs[..<kept]))
   }
 
-  func validateValue(_ value: JSONValue, spec: FieldSpec, path: () -> FieldPath, walk: inout Walk) -> JSONValue {
+  /// Checks a value; returns it changed (objects in schema order, with defaults), or nil when
+  /// it stands as it came.
+  func validateValue(_ value: JSONValue, spec: FieldSpec, path: () -> FieldPath, walk: inout Walk) -> JSONValue? {
     func mismatch(_ expected: String) { walk.fail(path, "expected \(expected), found \(ValueText.preview(value))") }
 
     switch spec.type {
     case .any:
-      return value
+      return nil
     case .string:
-      guard case .string(let s) = value else { mismatch("string"); return value }
-      if spec.minLength != nil || spec.maxLength != nil { checkLength(s.count, spec: spec, unit: "characters", path: path, walk: &walk) }
+      guard case .string(let s) = value else { mismatch("string"); return nil }
+      if spec.maxLength == nil && (spec.minLength ?? 0) <= 1 {
+        // Counting characters walks grapheme clusters; "at least one" needs none of that.
+        if spec.minLength == 1 && s.isEmpty { checkLength(0, spec: spec, unit: "characters", path: path, walk: &walk) }
+      } else {
+        checkLength(s.count, spec: spec, unit: "characters", path: path, walk: &walk)
+      }
       if let pattern = spec.pattern, let regex = regex(pattern), (try? regex.firstMatch(in: s)) == nil {
         walk.fail(path, "\(ValueText.preview(value)) does not match the pattern '\(pattern)'")
       }
     case .integer:
-      guard case .integer(let i) = value else { mismatch("integer"); return value }
+      guard case .integer(let i) = value else { mismatch("integer"); return nil }
       checkRange(Double(i), spec: spec, path: path, walk: &walk)
     case .number:
       switch value {
@@ -135,16 +164,16 @@ public final class SchemaValidator {
       default: mismatch("number")
       }
     case .boolean:
-      guard case .bool = value else { mismatch("boolean"); return value }
+      guard case .bool = value else { mismatch("boolean"); return nil }
     case .datetime:
       guard case .string(let s) = value, Timestamp.parseDateTime(s) != nil else {
         mismatch("an RFC 3339 date-time such as 2026-11-30T16:04:45Z")
-        return value
+        return nil
       }
     case .date:
       guard case .string(let s) = value, Timestamp.isDate(s) else {
         mismatch("a date such as 2026-11-30")
-        return value
+        return nil
       }
     case .enumeration(let values):
       guard case .string(let s) = value, values.contains(s) else {
@@ -153,20 +182,24 @@ public final class SchemaValidator {
           message += "; did you mean '\(near)'?"
         }
         walk.fail(path, message)
-        return value
+        return nil
       }
     case .array(let items):
-      guard case .array(var elements) = value else { mismatch("array"); return value }
+      guard case .array(var elements) = value else { mismatch("array"); return nil }
       if spec.minLength != nil || spec.maxLength != nil { checkLength(elements.count, spec: spec, unit: "items", path: path, walk: &walk) }
+      var changed = false
       for index in elements.indices {
-        elements[index] = validateValue(elements[index], spec: items, path: { path().appending(index: index) }, walk: &walk)
+        if let item = validateValue(elements[index], spec: items, path: { path().appending(index: index) }, walk: &walk) {
+          elements[index] = item
+          changed = true
+        }
       }
-      return .array(elements)
+      return changed ? .array(elements) : nil
     case .object(let nested):
-      guard case .object(let object) = value else { mismatch("object"); return value }
-      return .object(validateObject(object, schema: nested, path: path, walk: &walk))
+      guard case .object(let object) = value else { mismatch("object"); return nil }
+      return validateObject(object, schema: nested, path: path, walk: &walk).map(JSONValue.object)
     }
-    return value
+    return nil
   }
 
   func checkRange(_ number: Double, spec: FieldSpec, path: () -> FieldPath, walk: inout Walk) {

@@ -21,6 +21,27 @@ import Testing
     #expect(result["count"] == .integer(0))
   }
 
+  /// Keys come out in schema order at every depth, unknown ones after them in their order; an
+  /// object already in order is returned as it came.
+  @Test func keysComeOutInSchemaOrderAtEveryDepth() throws {
+    func keys(_ json: String, defaults: Bool = false) throws -> [String] {
+      let object = try #require(try JSONReader.parse(json).objectValue)
+      let result = validator.validate(object, applyDefaults: defaults).0
+      let owner = result["owner"]?.objectValue.map { ["owner: " + $0.keys.joined(separator: ",")] } ?? []
+      return result.keys + owner
+    }
+    let whole = #"{"name": "a", "count": 1, "status": "active", "tags": ["x"], "owner": {"team": "t", "size": 1}}"#
+    #expect(try keys(whole) == ["name", "count", "status", "tags", "owner", "owner: team,size"])
+    let object = try #require(try JSONReader.parse(whole).objectValue)
+    #expect(validator.validate(object, applyDefaults: false).0 == object)
+    #expect(try keys(#"{"name": "a", "owner": {"size": 1, "team": "t"}}"#) == ["name", "owner", "owner: team,size"])
+    #expect(try keys(#"{"owner": {"team": "t"}, "name": "a"}"#) == ["name", "owner", "owner: team"])
+    #expect(try keys(#"{"zzz": 1, "name": "a", "yyy": 2}"#) == ["name", "zzz", "yyy"])
+    #expect(try keys(#"{"name": "a", "owner": {"team": "t"}}"#, defaults: true) == ["name", "count", "status", "tags", "owner", "owner: team"])
+    let meta = try #require(try JSONReader.parse(#"{"name": "a", "meta": {"z": 1, "a": 2}}"#).objectValue)
+    #expect(validator.validate(meta, applyDefaults: false).0["meta"]?.objectValue?.keys == ["z", "a"])
+  }
+
   @Test func everyTypeMismatchNamesPathAndValue() throws {
     #expect(try issues(#"{"name": "a", "count": "ten"}"#) == [#"count: expected integer, found "ten""#])
     #expect(try issues(#"{"name": "a", "count": 1.5}"#) == ["count: expected integer, found 1.5"])

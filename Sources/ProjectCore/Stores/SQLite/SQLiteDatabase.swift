@@ -150,6 +150,14 @@ public final class SQLiteStatement {
     if rc != SQLITE_OK { throw database.error(rc, sql: sql) }
   }
 
+  /// Binds text without copying it (`SQLITE_STATIC`): the caller keeps the bytes alive and
+  /// unchanged until the statement is reset or finalized.
+  public func bind(borrowing text: UnsafeBufferPointer<UInt8>, at index: Int32) throws {
+    guard let base = text.baseAddress else { return try bind(.text(""), at: index) }
+    let rc = sqlite3_bind_text(handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(text.count), nil)
+    if rc != SQLITE_OK { throw database.error(rc, sql: sql) }
+  }
+
   /// Advances to the next row; false when there are no more.
   @discardableResult
   public func step() throws -> Bool {

@@ -221,32 +221,67 @@ public final class SQLiteStore: RecordStore {
     }
   }
 
-  /// A record with its fields already written as the `data` column's JSON text.
-  public struct PreparedRecord: Sendable {
-    public var record: Record
-    public var data: [UInt8]
+  /// Rows ready to insert: each row's id, `data` JSON, created_at and updated_at, written one
+  /// after another into one buffer. A streaming import builds them on its reading thread, so
+  /// the records behind them are freed where they were made, and the inserting thread frees
+  /// one buffer per batch.
+  public struct PreparedRows: Sendable {
+    var text: [UInt8] = []
+    /// Where each row's four columns end in `text`; each starts where the one before ends.
+    var ends: [Int] = []
 
-    public init(_ record: Record) {
-      self.record = record
-      data = JSONWriter.bytes(.object(record.fields))
+    public init() {}
+
+    public init(_ records: [Record]) {
+      for record in records { append(record) }
+    }
+
+    public var count: Int { ends.count / 4 }
+    public var isEmpty: Bool { ends.isEmpty }
+
+    public mutating func append(_ record: Record) {
+      text.append(contentsOf: record.id.utf8)
+      ends.append(text.count)
+      JSONWriter.write(.object(record.fields), to: &text, style: .compact, indent: 0)
+      ends.append(text.count)
+      text.append(contentsOf: record.createdAt.utf8)
+      ends.append(text.count)
+      text.append(contentsOf: record.updatedAt.utf8)
+      ends.append(text.count)
+    }
+
+    /// Column `column` (0 id, 1 data, 2 created_at, 3 updated_at) of row `row`.
+    func range(_ row: Int, _ column: Int) -> Range<Int> {
+      let i = row * 4 + column
+      return (i == 0 ? 0 : ends[i - 1])..<ends[i]
+    }
+
+    func string(_ row: Int, _ column: Int) -> String {
+      String(decoding: text[range(row, column)], as: UTF8.self)
+    }
+
+    /// The record of a row, built again from its text (for error messages).
+    func record(_ row: Int) -> Record {
+      let fields = (try? JSONReader.parse(text[range(row, 1)]))?.objectValue ?? JSONObject()
+      return Record(id: string(row, 0), fields: fields, createdAt: string(row, 2), updatedAt: string(row, 3))
     }
   }
 
   /// A batch inserter for callers that stream records in one transaction (`import`).
-  public func withInsertTransaction<T>(onConflict: ConflictPolicy, _ body: (_ insert: ([PreparedRecord]) throws -> WriteSummary) throws -> T) throws -> T {
+  public func withInsertTransaction<T>(onConflict: ConflictPolicy, _ body: (_ insert: (PreparedRows) throws -> WriteSummary) throws -> T) throws -> T {
     let db = try writer()
     return try wrap {
       try db.writeTransaction {
-        try body { batch in try self.insertInTransaction(batch, onConflict: onConflict, db: db) }
+        try body { rows in try self.insertInTransaction(rows, onConflict: onConflict, db: db) }
       }
     }
   }
 
   func insertInTransaction(_ records: [Record], onConflict: ConflictPolicy, db: SQLiteDatabase) throws -> WriteSummary {
-    try insertInTransaction(records.map(PreparedRecord.init), onConflict: onConflict, db: db)
+    try insertInTransaction(PreparedRows(records), onConflict: onConflict, db: db)
   }
 
-  func insertInTransaction(_ records: [PreparedRecord], onConflict: ConflictPolicy, db: SQLiteDatabase) throws -> WriteSummary {
+  func insertInTransaction(_ rows: PreparedRows, onConflict: ConflictPolicy, db: SQLiteDatabase) throws -> WriteSummary {
     var summary = WriteSummary()
     let exists = try db.prepare("SELECT 1 FROM \(table) WHERE id = ?")
     let conflict: String
@@ -256,32 +291,37 @@ public final class SQLiteStore: RecordStore {
     case .overwrite: conflict = " ON CONFLICT(id) DO UPDATE SET data = excluded.data, created_at = excluded.created_at, updated_at = excluded.updated_at"
     }
     let insert = try db.prepare("INSERT INTO \(table) (id, data, created_at, updated_at) VALUES (?, ?, ?, ?)" + conflict)
-    for prepared in records {
-      let record = prepared.record
-      var existed = false
-      if onConflict != .fail {
-        exists.reset()
-        try exists.bind([.text(record.id)])
-        existed = try exists.step()
-      }
-      insert.reset()
-      try insert.bind(.text(record.id), at: 1)
-      try insert.bind(bytes: prepared.data, at: 2)
-      try insert.bind(.text(record.createdAt), at: 3)
-      try insert.bind(.text(record.updatedAt), at: 4)
-      do {
-        try insert.step()
-      } catch let error as SQLiteError where error.isPrimaryKeyViolation {
-        throw StoreError.duplicateID(id: record.id, location: location)
-      } catch let error as SQLiteError where error.isUniqueViolation {
-        throw try uniqueError(record, db: db)
-      }
-      if existed {
-        if onConflict == .skip { summary.skipped += 1 } else { summary.updated += 1 }
-      } else {
-        summary.added += 1
+    // Bound without copies: the statements are reset before each row and finalized before
+    // the buffer goes.
+    try rows.text.withUnsafeBufferPointer { text in
+      for row in 0..<rows.count {
+        let id = UnsafeBufferPointer(rebasing: text[rows.range(row, 0)])
+        var existed = false
+        if onConflict != .fail {
+          exists.reset()
+          try exists.bind(borrowing: id, at: 1)
+          existed = try exists.step()
+        }
+        insert.reset()
+        for column in 0..<4 {
+          try insert.bind(borrowing: UnsafeBufferPointer(rebasing: text[rows.range(row, column)]), at: Int32(column + 1))
+        }
+        do {
+          try insert.step()
+        } catch let error as SQLiteError where error.isPrimaryKeyViolation {
+          throw StoreError.duplicateID(id: rows.string(row, 0), location: location)
+        } catch let error as SQLiteError where error.isUniqueViolation {
+          throw try uniqueError(rows.record(row), db: db)
+        }
+        if existed {
+          if onConflict == .skip { summary.skipped += 1 } else { summary.updated += 1 }
+        } else {
+          summary.added += 1
+        }
       }
     }
+    exists.reset()
+    insert.reset()
     return summary
   }
 

@@ -17,7 +17,7 @@ public struct RecordTransfer {
 
   /// Calls `body` with each record object of the input and a label for messages
   /// (`line 12`, `record 'abc'`), streaming NDJSON and CSV.
-  public func readRecords(path: String, format requested: RecordFileFormat?, _ body: (_ label: String, _ key: String?, _ value: JSONValue) throws -> Void) throws {
+  public func readRecords(path: String, format requested: RecordFileFormat?, _ body: (_ label: RecordLabel, _ key: String?, _ value: JSONValue) throws -> Void) throws {
     let reader: LineReader
     do throws(FileSystemError) { reader = try LineReader(path: path) } catch { throw error }
     var format = requested ?? (path == "-" ? nil : RecordFileFormat.guess(path: path))
@@ -37,7 +37,7 @@ public struct RecordTransfer {
         do { value = try JSONReader.parse(line) } catch {
           throw TransferError("\(reader.name):\(reader.lineNumber):\(error.column): \(error.message)")
         }
-        try body("line \(reader.lineNumber)", nil, value)
+        try body(.line(reader.lineNumber), nil, value)
       }
     case .csv:
       try readCSV(reader, body)
@@ -54,7 +54,7 @@ public struct RecordTransfer {
     return .csv
   }
 
-  func readWhole(_ bytes: [UInt8], name: String, format: RecordFileFormat, _ body: (String, String?, JSONValue) throws -> Void) throws {
+  func readWhole(_ bytes: [UInt8], name: String, format: RecordFileFormat, _ body: (RecordLabel, String?, JSONValue) throws -> Void) throws {
     switch format {
     case .json:
       let value: JSONValue
@@ -63,15 +63,15 @@ public struct RecordTransfer {
       }
       switch value {
       case .object(let map):
-        for (key, entry) in map { try body("record '\(key)'", key, entry) }
+        for (key, entry) in map { try body(.key(key), key, entry) }
       case .array(let items):
-        for (i, item) in items.enumerated() { try body("record #\(i + 1)", nil, item) }
+        for (i, item) in items.enumerated() { try body(.position(i + 1), nil, item) }
       default:
         throw TransferError("\(name): expected an object of records keyed by id, or an array of records, found \(value.kindName)")
       }
     case .ndjson:
       do {
-        try JSONReader.parseLines(bytes) { line, value in try body("line \(line)", nil, value) }
+        try JSONReader.parseLines(bytes) { line, value in try body(.line(line), nil, value) }
       } catch let error as JSONSyntaxError {
         throw TransferError("\(name):\(error.line):\(error.column): \(error.message)")
       }
@@ -81,7 +81,7 @@ public struct RecordTransfer {
   }
 
   /// CSV with a header row: `id`, field names, `created_at`, `updated_at`; cells typed by schema.
-  func readCSV(_ reader: LineReader, _ body: (String, String?, JSONValue) throws -> Void) throws {
+  func readCSV(_ reader: LineReader, _ body: (RecordLabel, String?, JSONValue) throws -> Void) throws {
     guard let (header, _) = try CSVCodec.nextRow(reader) else { return }
     let columns = header.map(\.text)
     let known = Set(["id", "created_at", "updated_at"] + definition.schema.fieldNames)
@@ -103,7 +103,7 @@ public struct RecordTransfer {
         let spec = definition.schema.spec(for: column)
         object[column] = try csvValue(cell.text, spec: spec, column: column, where: "\(reader.name):\(line)")
       }
-      try body("line \(line)", nil, .object(object))
+      try body(.line(line), nil, .object(object))
     }
   }
 
@@ -123,6 +123,21 @@ public struct RecordTransfer {
 
   // MARK: Import
 
+  /// Where a record stands in its input, made into text only for a message.
+  public enum RecordLabel: CustomStringConvertible, Sendable {
+    case line(Int)
+    case key(String)
+    case position(Int)
+
+    public var description: String {
+      switch self {
+      case .line(let line): "line \(line)"
+      case .key(let key): "record '\(key)'"
+      case .position(let position): "record #\(position)"
+      }
+    }
+  }
+
   public struct ImportIssue: CustomStringConvertible {
     public var label: String
     public var message: String
@@ -136,7 +151,7 @@ public struct RecordTransfer {
   }
 
   /// Builds and validates one incoming record.
-  func prepare(_ label: String, _ key: String?, _ value: JSONValue, now: String, issues: inout [ImportIssue]) -> Record? {
+  func prepare(_ label: RecordLabel, _ key: String?, _ value: JSONValue, now: String, issues: inout [ImportIssue]) -> Record? {
     var value = value
     if case .object(var object) = value, object["id"] == nil, key == nil {
       // A record without an id gets one, as `add` would give it.
@@ -146,10 +161,10 @@ public struct RecordTransfer {
       do {
         object["id"] = .string(try service.newID(for: fields))
       } catch let error as RecordService.InvalidRecords {
-        for item in error.issues { issues.append(ImportIssue(label: label, message: item.issue.description)) }
+        for item in error.issues { issues.append(ImportIssue(label: label.description, message: item.issue.description)) }
         return nil
       } catch {
-        issues.append(ImportIssue(label: label, message: "\(error)"))
+        issues.append(ImportIssue(label: label.description, message: "\(error)"))
         return nil
       }
       value = .object(object)
@@ -158,12 +173,15 @@ public struct RecordTransfer {
     do {
       record = try Record(json: value, key: key, defaultTimestamp: now)
     } catch {
-      issues.append(ImportIssue(label: label, message: error.description))
+      issues.append(ImportIssue(label: label.description, message: error.description))
       return nil
     }
     let (validated, problems) = service.validated(record, checkTimestamps: false)
-    let recordLabel = label.hasPrefix("record '") ? label : "\(label) (id '\(record.id)')"
-    for problem in problems { issues.append(ImportIssue(label: recordLabel, message: problem.description)) }
+    if !problems.isEmpty {
+      let recordLabel: String
+      if case .key = label { recordLabel = label.description } else { recordLabel = "\(label) (id '\(record.id)')" }
+      for problem in problems { issues.append(ImportIssue(label: recordLabel, message: problem.description)) }
+    }
     return problems.isEmpty ? validated : nil
   }
 
@@ -220,21 +238,20 @@ public struct RecordTransfer {
       var failure: Error?
     }
     let shared = Shared()
-    let queue = BoundedQueue<[SQLiteStore.PreparedRecord]>(capacity: 4)
+    let queue = BoundedQueue<SQLiteStore.PreparedRows>(capacity: 4)
     let worker = WorkerThread {
       defer { queue.finish() }
-      var batch: [SQLiteStore.PreparedRecord] = []
-      batch.reserveCapacity(1000)
+      var batch = SQLiteStore.PreparedRows()
       do {
         try self.readRecords(path: path, format: format) { label, key, value in
           shared.read += 1
           guard let record = self.prepare(label, key, value, now: now, issues: &shared.issues) else { return }
           // After the first bad record, keep checking to list every issue, but stop encoding.
           guard shared.issues.isEmpty else { return }
-          batch.append(SQLiteStore.PreparedRecord(record))
+          batch.append(record)
           if batch.count >= 1000 {
             guard queue.push(batch) else { throw CancellationError() }
-            batch.removeAll(keepingCapacity: true)
+            batch = SQLiteStore.PreparedRows()
           }
         }
         if !batch.isEmpty { queue.push(batch) }
