@@ -196,13 +196,14 @@ check() {       # check DESCRIPTION EXPECTED ACTUAL
 }
 reset_stores() { rm -rf "$STORE_DATA"; mkdir -p "$STORE_DATA/db" "$STORE_DATA/json"; }
 
-# The floor's table: the shape and indexes `project` creates, WAL as `project` uses.
-cat >"$WORK/floor-schema.sql" <<'EOF'
-PRAGMA journal_mode=WAL;
-CREATE TABLE IF NOT EXISTS "items" (id TEXT PRIMARY KEY, data TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
-CREATE INDEX "items_created_idx" ON "items" (created_at, id);
-CREATE INDEX "items_status_idx" ON "items" (json_extract(data, '$.status'));
-EOF
+# The floor's table: made by `project` itself (an import of nothing), so that it has exactly
+# the shape and indexes `project` writes; WAL as `project` uses.
+reset_stores
+: >"$WORK/empty.ndjson"
+$P svc items import --from "$WORK/empty.ndjson" --format ndjson --target sqlite >/dev/null
+{ echo "PRAGMA journal_mode=WAL;"; sqlite3 "$STORE_DB" .schema; } >"$WORK/floor-schema.sql"
+grep -v 'CREATE INDEX' "$WORK/floor-schema.sql" >"$WORK/bare-schema.sql"
+grep -q 'CREATE INDEX' "$WORK/floor-schema.sql" || { echo "run.sh: no indexes in the floor schema:" >&2; cat "$WORK/floor-schema.sql" >&2; exit 1; }
 
 # ---------------------------------------------------------------- data sets
 log "data sets (bench/gen.py, fixed seed)"
@@ -255,12 +256,15 @@ for n in "${SIZE_LIST[@]}"; do
     -n sqlite-utils --prepare "rm -f $WORK/su.db $WORK/su.db-wal $WORK/su.db-shm" \
       "$SU insert $WORK/su.db items $DS/items.ndjson --nl --pk id" \
     -n "sqlite3 .import" --prepare "rm -f $WORK/floor.db $WORK/floor.db-wal $WORK/floor.db-shm && sqlite3 $WORK/floor.db < $WORK/floor-schema.sql >/dev/null" \
-      "sqlite3 $WORK/floor.db -cmd '.mode csv' '.import --skip 1 $DS/items.csv items'"
+      "sqlite3 $WORK/floor.db -cmd '.mode csv' '.import --skip 1 $DS/items.csv items'" \
+    -n "sqlite3 .import, bare table" --prepare "rm -f $WORK/bare.db $WORK/bare.db-wal $WORK/bare.db-shm && sqlite3 $WORK/bare.db < $WORK/bare-schema.sql >/dev/null" \
+      "sqlite3 $WORK/bare.db -cmd '.mode csv' '.import --skip 1 $DS/items.csv items'"
   rm -f $STORE_DB $STORE_DB-wal $STORE_DB-shm
   rss import "$n" $P svc items import --from "$DS/items.ndjson" --format ndjson --target sqlite
   check "import $n: project count" "$n" "$($P svc items count)"
   check "import $n: sqlite-utils rows" "$n" "$(sqlite3 "$WORK/su.db" 'select count(*) from items')"
   check "import $n: sqlite3 .import rows" "$n" "$(sqlite3 "$WORK/floor.db" 'select count(*) from items')"
+  check "import $n: sqlite3 .import (bare table) rows" "$n" "$(sqlite3 "$WORK/bare.db" 'select count(*) from items')"
   PENDING=$(sqlite3 "$WORK/floor.db" "select count(*) from items where json_extract(data,'\$.status')='pending'")
 
   # -- list --where on SQLite (indexed field)
