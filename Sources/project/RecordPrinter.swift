@@ -37,32 +37,53 @@ struct RecordPrinter {
 
   func render(_ records: [Record], as format: OutputFormat) -> [UInt8] {
     var out: [UInt8] = []
-    switch format {
-    case .json:
-      let array = JSONValue.array(records.map { .object(object($0)) })
-      JSONWriter.write(array, to: &out, style: .pretty, indent: 0)
-      out.append(0x0A)
-    case .ndjson:
-      for record in records {
+    // Records from an array: nothing in here throws.
+    try? write(as: format, records: { each in for record in records { try each(record) } }, output: { out.append(contentsOf: $0) })
+    return out
+  }
+
+  /// Writes records as `records` produces them, handing `output` about 64 KiB at a time, so
+  /// that a long list is never held whole as text; only a table, whose column widths need
+  /// every row, is written at the end.
+  func write(as format: OutputFormat, records: ((Record) throws -> Void) throws -> Void, output: @escaping ([UInt8]) -> Void) throws {
+    var out: [UInt8] = []
+    out.reserveCapacity(1 << 17)
+    var count = 0
+    var rows: [Record] = []
+    let columns = self.columns
+    if format == .csv {
+      out.append(contentsOf: (columns.map { CSVText.field($0.description) }.joined(separator: ",") + "\r\n").utf8)
+    }
+    try records { record in
+      switch format {
+      case .json:
+        // As JSONWriter writes a pretty array: one item per line, indented one level.
+        out.append(contentsOf: (count == 0 ? "[\n  " : ",\n  ").utf8)
+        JSONWriter.write(.object(object(record)), to: &out, style: .pretty, indent: 1)
+      case .ndjson:
         JSONWriter.write(.object(object(record)), to: &out, style: .compact, indent: 0)
         out.append(0x0A)
-      }
-    case .yaml:
-      if records.isEmpty { out.append(contentsOf: "[]\n".utf8) }
-      for record in records {
+      case .yaml:
         out.append(contentsOf: YAMLText.item(.object(object(record))).utf8)
-      }
-    case .csv:
-      let columns = self.columns
-      out.append(contentsOf: (columns.map { CSVText.field($0.description) }.joined(separator: ",") + "\r\n").utf8)
-      for record in records {
+      case .csv:
         let row = columns.map { CSVText.field(cellText(record.value(at: $0))) }
         out.append(contentsOf: (row.joined(separator: ",") + "\r\n").utf8)
+      case .table:
+        rows.append(record)
       }
-    case .table:
-      out.append(contentsOf: table(records).utf8)
+      count += 1
+      if out.count >= 1 << 16 {
+        output(out)
+        out.removeAll(keepingCapacity: true)
+      }
     }
-    return out
+    switch format {
+    case .json: out.append(contentsOf: (count == 0 ? "[]\n" : "\n]\n").utf8)
+    case .yaml where count == 0: out.append(contentsOf: "[]\n".utf8)
+    case .table: out.append(contentsOf: table(rows).utf8)
+    default: break
+    }
+    output(out)
   }
 
   /// A value as one cell: strings as they are, nested values as compact JSON, null as empty.

@@ -185,7 +185,8 @@ struct ServiceRunner {
       print(lines.joined(separator: "\n"))
       return
     }
-    printRecords(try records.store(backend).list(query), format: format, fields: fields)
+    let store = records.store(backend)
+    try printer(fields: fields).write(as: format, records: { each in try store.forEach(query, each) }, output: { FileSystem.writeStandard($0) })
   }
 
   static func json(_ scalar: SQLScalar) -> JSONValue {

@@ -27,6 +27,9 @@ public protocol RecordStore: AnyObject {
 
   /// The records matching the query, in its order.
   func list(_ query: RecordQuery) throws -> [Record]
+  /// Calls `body` with each record `list` returns, in the same order; SQLite does so as it
+  /// reads them, without holding them all.
+  func forEach(_ query: RecordQuery, _ body: (Record) throws -> Void) throws
   func count(_ query: RecordQuery) throws -> Int
   /// The records with these ids, in the order asked; ids not stored are left out.
   func get(ids: [String]) throws -> [Record]
@@ -39,6 +42,12 @@ public protocol RecordStore: AnyObject {
   func delete(matching query: RecordQuery) throws -> Int
   /// When the store was last written, as milliseconds since 1970; nil when it does not exist.
   func lastModified() throws -> Int64?
+}
+
+extension RecordStore {
+  public func forEach(_ query: RecordQuery, _ body: (Record) throws -> Void) throws {
+    for record in try list(query) { try body(record) }
+  }
 }
 
 /// Why a store could not read or write.

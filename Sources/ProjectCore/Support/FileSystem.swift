@@ -28,8 +28,20 @@ public enum FileSystem {
     var info = stat()
     guard fstat(fd, &info) == 0 else { throw FileSystemError(path: path, operation: "stat", code: errno) }
     if (info.st_mode & S_IFMT) == S_IFDIR { throw FileSystemError(path: path, operation: "read", code: EISDIR) }
-    var result: [UInt8] = []
-    result.reserveCapacity(Int(info.st_size) + (1 << 16))
+    // The size stat gives, read straight into the array (no zero fill, few calls); then on in
+    // chunks, in case the file grew meanwhile.
+    let size = Int(info.st_size)
+    var failure: Int32 = 0
+    var result = [UInt8](unsafeUninitializedCapacity: size + (1 << 16)) { buffer, count in
+      while count < size {
+        let n = Glibc.read(fd, buffer.baseAddress! + count, size - count)
+        if n < 0 && errno == EINTR { continue }
+        if n < 0 { failure = errno }
+        if n <= 0 { break }
+        count += n
+      }
+    }
+    if failure != 0 { throw FileSystemError(path: path, operation: "read", code: failure) }
     while try readChunk(fd, path: path, into: &result) {}
     return result
   }
