@@ -307,6 +307,16 @@ import Testing
     #expect(try project.count(backend) == 2)
   }
 
+  /// `--explain` reads: before the first write it plans against an empty copy in memory, and
+  /// leaves no database behind.
+  @Test func explainWritesNothing() throws {
+    let project = try ProjectRunner(manifest: Self.manifest)
+    let before = project.snapshot()
+    let out = try project.succeed(["svc", "example", "list", "--explain", "--backend", "sqlite", "--where", "status=active"])
+    #expect(out.contains("USING INDEX example_items$status"), "\(out)")
+    #expect(project.snapshot() == before)
+  }
+
   @Test func explainShowsBoundParametersAndTheStatusIndex() throws {
     let (project, _) = try Self.seeded("sqlite")
     let out = try project.succeed(["svc", "example", "list", "--explain", "--backend", "sqlite", "--where", "status=active"])

@@ -307,7 +307,8 @@ struct JSONParser {
   }
 
   /// Whether any of the eight bytes is a quote, a backslash, a control character or not ASCII
-  /// (bit tricks from "Bit Twiddling Hacks": a byte is zero exactly when `haszero` flags it).
+  /// ("Bit Twiddling Hacks": `hasZero` and the control test may flag the wrong byte, but they
+  /// flag some byte exactly when one matches, and only that is asked).
   @inline(__always)
   static func special(_ word: UInt64) -> Bool {
     let ones: UInt64 = 0x0101_0101_0101_0101

@@ -44,11 +44,7 @@ public final class SQLiteStore: RecordStore {
       let db = try connection ?? SQLiteDatabase(path: service.sqlitePath, create: true, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
       connection = db
       try configure(db)
-      try db.writeTransaction {
-        try db.execute(
-          "CREATE TABLE IF NOT EXISTS \(table) (id TEXT PRIMARY KEY, data TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)")
-        for statement in indexStatements() { try db.execute(statement) }
-      }
+      try db.writeTransaction { try createSchema(in: db) }
       schemaReady = true
       return db
     }
@@ -75,6 +71,13 @@ public final class SQLiteStore: RecordStore {
       try db.execute("PRAGMA journal_mode = WAL")
     }
     try db.execute("PRAGMA synchronous = FULL; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY")
+  }
+
+  /// The table and its indexes, where they are missing (older indexes replaced).
+  func createSchema(in db: SQLiteDatabase) throws {
+    try db.execute(
+      "CREATE TABLE IF NOT EXISTS \(table) (id TEXT PRIMARY KEY, data TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)")
+    for statement in indexStatements() { try db.execute(statement) }
   }
 
   /// `CREATE INDEX` statements for the manifest's `indexes:` and `unique: true` fields.
@@ -126,11 +129,19 @@ public final class SQLiteStore: RecordStore {
     return (sql, compiled.bindings)
   }
 
-  /// SQLite's query plan for the query, one line per step.
+  /// SQLite's query plan for the query, one line per step. It writes nothing: without a
+  /// database or table yet, the plan comes from an empty one in memory with the same table and
+  /// indexes (plans depend on those alone, as no `ANALYZE` statistics are kept).
   public func explain(_ query: RecordQuery) throws -> [String] {
-    let db = try writer()
     let (sql, bindings) = selectSQL(query)
     return try wrap {
+      let db: SQLiteDatabase
+      if let existing = try reader() {
+        db = existing
+      } else {
+        db = try SQLiteDatabase(path: ":memory:", create: true, busyTimeoutMilliseconds: 0)
+        try createSchema(in: db)
+      }
       let statement = try db.prepare("EXPLAIN QUERY PLAN " + sql)
       try statement.bind(bindings)
       var lines: [String] = []
