@@ -51,7 +51,7 @@ struct Completer {
     } else if words[0] == "completions" {
       all = CompletionScripts.shells
     } else if words[0] == "svc" {
-      all = svcCandidates(Array(words.dropFirst()), manifest: explicitManifest)
+      all = svcCandidates(Array(words.dropFirst()), current: current, manifest: explicitManifest)
     } else if words[0] == "services" {
       all = ["--output", "-o", "--manifest"]
     } else if words[0] == "check" {
@@ -73,7 +73,9 @@ struct Completer {
     return result
   }
 
-  func svcCandidates(_ words: [String], manifest explicit: String?) -> [String] {
+  /// Candidates after `svc`; `current` is the word being typed. Words with an `=` complete
+  /// their value: `--backend=js`, and `--where status=ac` (a field's enum or boolean values).
+  func svcCandidates(_ words: [String], current: String, manifest explicit: String?) -> [String] {
     guard let manifest = try? ManifestLoader.load(path: ManifestLoader.locate(explicit: explicit)) else { return [] }
     guard let serviceName = words.first else { return manifest.services.map(\.name) }
     guard let service = manifest.service(named: serviceName) else { return [] }
@@ -81,7 +83,17 @@ struct Completer {
       return ServiceAction.allCases.map(\.rawValue)
     }
     let commandLine = ServiceCommandLine(service: service, action: action)
+    if current.hasPrefix("--"), let equals = current.firstIndex(of: "="),
+      let option = option(String(current[..<equals]), in: commandLine), option.takesValue
+    {
+      return values(for: option, service: service).map { current[...equals] + $0 }
+    }
     if words.count >= 3, let previous = words.last, previous.hasPrefix("-"), let option = option(previous, in: commandLine), option.takesValue {
+      if ["where", "set"].contains(option.name), let equals = current.firstIndex(of: "=") {
+        let field = String(current[..<equals])
+        guard FilterParser.isPathComponent(field), let spec = service.schema.spec(for: field) else { return [] }
+        return fieldValues(spec).map { current[...equals] + $0 }
+      }
       return values(for: option, service: service)
     }
     return commandLine.options.flatMap { option in ["--\(option.name)"] + (option.short.map { ["-\($0)"] } ?? []) }
@@ -93,13 +105,7 @@ struct Completer {
   }
 
   func values(for option: OptionSpec, service: ServiceDefinition) -> [String] {
-    if let field = option.field {
-      switch field.spec.type {
-      case .enumeration(let values): return values
-      case .boolean: return ["true", "false"]
-      default: return []
-      }
-    }
+    if let field = option.field { return fieldValues(field.spec) }
     switch option.name {
     case "backend", "target": return Backend.allCases.map(\.rawValue)
     case "output": return OutputFormat.allCases.map(\.rawValue)
@@ -107,6 +113,15 @@ struct Completer {
     case "on-conflict": return ConflictPolicy.allCases.map(\.rawValue)
     case "where", "sort", "fields", "unset", "set":
       return ["id", "created_at", "updated_at"] + service.schema.fieldNames
+    default: return []
+    }
+  }
+
+  /// The values a field can take, where there are few: an enum's, a boolean's.
+  func fieldValues(_ spec: FieldSpec) -> [String] {
+    switch spec.type {
+    case .enumeration(let values): return values
+    case .boolean: return ["true", "false"]
     default: return []
     }
   }
@@ -149,7 +164,20 @@ enum CompletionScripts {
         # bash completion for project: candidates come from the binary and the current manifest.
         _project() {
           local IFS=$'\\n'
-          COMPREPLY=($(project __complete "${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null))
+          # The words as typed, split at blanks only: bash also splits at '=' and ':', which
+          # candidates such as status=active hold. It then replaces only the part after the
+          # last of those, so that part is what each candidate keeps.
+          local -a words=("${COMP_WORDS[@]:0:COMP_CWORD+1}")
+          if [[ -n "$COMP_LINE" ]]; then
+            local line="${COMP_LINE:0:COMP_POINT}"
+            IFS=$' \\t' read -ra words <<<"$line"
+            [[ "$line" =~ [[:space:]]$ ]] && words+=("")
+          fi
+          local typed="${words[${#words[@]}-1]}" cur="${COMP_WORDS[COMP_CWORD]}"
+          local keep=""
+          (( ${#typed} >= ${#cur} )) && keep="${typed:0:${#typed}-${#cur}}"
+          COMPREPLY=($(project __complete "${words[@]:1}" 2>/dev/null))
+          COMPREPLY=("${COMPREPLY[@]#"$keep"}")
         }
         complete -o default -F _project project
 

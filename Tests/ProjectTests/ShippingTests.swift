@@ -26,6 +26,9 @@ import Testing
     #expect(try complete("svc", "example", "list", "--backend", "") == ["json", "sqlite"])
     #expect(try complete("svc", "example", "list", "-o", "") == ["table", "json", "ndjson", "yaml", "csv"])
     #expect(try complete("svc", "example", "list", "--where", "st") == ["status"])
+    #expect(try complete("svc", "example", "list", "--where", "status=a") == ["status=active", "status=archived"])
+    #expect(try complete("svc", "example", "list", "--where", "nosuch=a") == [])
+    #expect(try complete("svc", "example", "list", "--backend=s") == ["--backend=sqlite"])
     #expect(try complete("") .contains("svc"))
   }
 
@@ -49,8 +52,21 @@ import Testing
       COMP_WORDS=(project svc example add --status ""); COMP_CWORD=5
       _project
       printf '%s\\n' "${COMPREPLY[@]}"
+      # As bash fills them: the line up to the cursor, and words split at '=' as well.
+      COMP_LINE='project svc example list --where status=ar'; COMP_POINT=${#COMP_LINE}
+      COMP_WORDS=(project svc example list --where status = ar); COMP_CWORD=7
+      _project
+      printf '%s\\n' "${COMPREPLY[@]}"
+      COMP_LINE='project svc example list --where status='; COMP_POINT=${#COMP_LINE}
+      COMP_WORDS=(project svc example list --where status =); COMP_CWORD=6
+      _project
+      printf '%s\\n' "${COMPREPLY[@]}"
+      COMP_LINE='project svc example list --backend=j'; COMP_POINT=${#COMP_LINE}
+      COMP_WORDS=(project svc example list --backend = j); COMP_CWORD=6
+      _project
+      printf '%s\\n' "${COMPREPLY[@]}"
       """])
-    #expect(result.stdout == "active\narchived\n", "\(result)")
+    #expect(result.stdout == "active\narchived\narchived\n=active\n=archived\njson\n", "\(result)")
   }
 
   @Test func initIntoAFolderCreatesItAndTheDataFolders() throws {
