@@ -104,10 +104,11 @@ public enum FileSystem {
     try writer.commit()
   }
 
-  static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(FileSystemError) {
-    var offset = 0
-    while offset < bytes.count {
-      let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+  static func writeAll(_ fd: Int32, _ bytes: [UInt8], _ range: Range<Int>? = nil, path: String) throws(FileSystemError) {
+    let range = range ?? bytes.indices
+    var offset = range.lowerBound
+    while offset < range.upperBound {
+      let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, range.upperBound - offset) }
       if n < 0 {
         if errno == EINTR { continue }
         throw FileSystemError(path: path, operation: "write", code: errno)
@@ -317,10 +318,20 @@ public final class AtomicFileWriter {
     }
   }
 
-  /// Appends bytes; they reach the disk in large pieces.
-  public func write(_ bytes: [UInt8]) throws(FileSystemError) {
-    buffer.append(contentsOf: bytes)
-    if buffer.count >= 1 << 20 { try flush() }
+  /// Appends bytes (those in `range`, or all); they reach the disk in pieces of 1 MiB or more,
+  /// a large piece straight from `bytes`, without a copy.
+  public func write(_ bytes: [UInt8], range: Range<Int>? = nil) throws(FileSystemError) {
+    let range = range ?? bytes.indices
+    if buffer.count + range.count < 1 << 20 {
+      buffer.append(contentsOf: bytes[range])
+      return
+    }
+    try flush()
+    if range.count >= 1 << 20 {
+      try FileSystem.writeAll(fd, bytes, range, path: temp)
+    } else {
+      buffer.append(contentsOf: bytes[range])
+    }
   }
 
   func flush() throws(FileSystemError) {

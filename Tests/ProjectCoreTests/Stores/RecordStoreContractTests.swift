@@ -200,6 +200,22 @@ import Testing
     #expect(throws: StoreError.self) { try store.insert([added], onConflict: .fail) }
   }
 
+  /// `add` writes the stored bytes straight from the file it read, in pieces past 1 MiB: a
+  /// file of a few MiB, written by hand with its own spacing, keeps every byte.
+  @Test func addKeepsEveryByteOfALargeFile() throws {
+    let body = (0..<30000).map { #" "r\#($0)" :{"name":"record \#($0) with some text to make it longer than a line or two"}"# }
+    let original = "{" + body.joined(separator: ",\n") + "\n}\n"
+    try folder.write(original, to: "data/json/example_items.json")
+    let store = try store()
+    let record = Record(id: "new", fields: JSONObject([("name", .string("n"))]), createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z")
+    #expect(try store.insert([record], onConflict: .fail).added == 1)
+    let text = try #require(folder.read("data/json/example_items.json"))
+    let kept = String(original.dropLast(3))
+    #expect(text.hasPrefix(kept + ",\n  \"new\": {"))
+    #expect(text.hasSuffix("}\n}\n"))
+    #expect(try store.count(.all) == 30001)
+  }
+
   /// A filter builds only the fields it reads for every record; the records it returns are
   /// built and checked whole.
   @Test func filteredListChecksTheRecordsItReturns() throws {

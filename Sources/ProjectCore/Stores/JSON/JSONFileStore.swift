@@ -71,8 +71,15 @@ public final class JSONFileStore: RecordStore {
   }
 
   func write(_ bytes: [UInt8]) throws {
+    try write { writer throws(FileSystemError) in try writer.write(bytes) }
+  }
+
+  /// Replaces the file atomically with what `body` writes.
+  func write(_ body: (AtomicFileWriter) throws(FileSystemError) -> Void) throws {
     do throws(FileSystemError) {
-      try FileSystem.writeAtomically(bytes, to: path)
+      let writer = try AtomicFileWriter(path: path)
+      try body(writer)
+      try writer.commit()
     } catch {
       throw StoreError.io(error)
     }
@@ -176,7 +183,7 @@ public final class JSONFileStore: RecordStore {
       if accepted.isEmpty { return summary }
       if let file, replacing.isEmpty {
         // Only new records: append them, leaving every stored byte as it was.
-        try write(file.appending(accepted, schema: service.schema))
+        try write { writer throws(FileSystemError) in try file.write(appending: accepted, schema: service.schema, to: writer) }
       } else {
         var records = try file?.records() ?? []
         for record in accepted {

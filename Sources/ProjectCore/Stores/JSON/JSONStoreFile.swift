@@ -171,18 +171,18 @@ struct JSONStoreFile {
     ids.position(of: id) { entries[$0].id }
   }
 
-  /// The file with these records appended after the last one, the rest byte for byte as it was.
-  func appending(_ records: [Record], schema: ObjectSchema) -> [UInt8] {
-    var out: [UInt8] = []
-    out.reserveCapacity(bytes.count + records.count * 512)
+  /// Writes the file with these records appended after the last one, the rest byte for byte
+  /// as it was, straight from the bytes read.
+  func write(appending records: [Record], schema: ObjectSchema, to writer: AtomicFileWriter) throws(FileSystemError) {
     let keepUntil = entries.last?.range.upperBound ?? (openBrace + 1)
-    out.append(contentsOf: bytes[..<keepUntil])
+    try writer.write(bytes, range: 0..<keepUntil)
+    var added: [UInt8] = []
     for (i, record) in records.enumerated() {
-      if i > 0 || !entries.isEmpty { out.append(UInt8(ascii: ",")) }
-      JSONFileStore.encodeEntry(record, order: schema.fieldNames, to: &out)
+      if i > 0 || !entries.isEmpty { added.append(UInt8(ascii: ",")) }
+      JSONFileStore.encodeEntry(record, order: schema.fieldNames, to: &added)
     }
-    out.append(UInt8(ascii: "\n"))
-    out.append(contentsOf: bytes[closeBrace...])
-    return out
+    added.append(UInt8(ascii: "\n"))
+    try writer.write(added)
+    try writer.write(bytes, range: closeBrace..<bytes.count)
   }
 }
