@@ -185,7 +185,8 @@ struct JSONParser {
     try enter()
     index += 1
     var pairs: [JSONObject.Pair] = []
-    if building { pairs.reserveCapacity(8) }
+    // A record kept partly holds a key or two; a store file holds a million of them.
+    if building { pairs.reserveCapacity(wanted.map { min($0.count, 8) } ?? 8) }
     // Duplicate keys: the last value wins, in the first key's place. Small objects are
     // searched; large ones (a store file's map of records) get an index.
     var positions: [String: Int]?
