@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark `project` against its peers on the same data, in one run.
 #
-#   bench/run.sh [--sizes 10000,100000,1000000] [--quick] [--static] [--rev REV] [--no-build]
+#   bench/run.sh [--sizes 10000,100000,1000000] [--quick] [--no-static] [--rev REV] [--no-build]
 #
 # Builds the release binary, installs what it needs (hyperfine, jq, sqlite3,
 # GNU time from Debian; sqlite-utils from PyPI into .build-bench/venv),
@@ -11,8 +11,8 @@
 # Raw hyperfine JSON, peak RSS and load averages go to .build-bench/results/.
 #
 #   --quick     10k and 100k only, fewer runs (a few minutes)
-#   --static    also build the fully static binary (the shipped link mode) and
-#               add it to the cold-start case
+#   --no-static skip the fully static binary (the shipped link mode); without
+#               it, cold start is judged on the dynamically linked build
 #   --rev REV   build a clean copy of commit REV (git archive), not the work tree
 #   --no-build  reuse the binaries of the last build
 set -euo pipefail
@@ -23,7 +23,7 @@ cd "$ROOT"
 SIZES=""
 QUICK=0
 BUILD=1
-STATIC=0
+STATIC=1
 REV=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -32,6 +32,7 @@ while [ $# -gt 0 ]; do
     --quick) QUICK=1; shift ;;
     --no-build) BUILD=0; shift ;;
     --static) STATIC=1; shift ;;
+    --no-static) STATIC=0; shift ;;
     --rev) REV=${2:?--rev needs a commit}; shift 2 ;;
     -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
