@@ -15,7 +15,21 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 
 func check(_ bytes: UnsafeBufferPointer<UInt8>) {
   // In place, so that AddressSanitizer sees a read past the end of the exact-size input.
-  guard let value = try? JSONReader.parse(buffer: bytes) else { return }
+  let full = Result { () throws(JSONSyntaxError) in try JSONReader.parse(buffer: bytes) }
+  // Skipping is as strict as building: the same verdict, the same error, and the kept keys.
+  let kept = ["a", "id", "created_at"]
+  let partial = Result { () throws(JSONSyntaxError) in try JSONReader.parse(buffer: bytes, keeping: kept) }
+  switch (full, partial) {
+  case (.failure(let a), .failure(let b)):
+    expect(a == b, "building and skipping report different errors: \(a) and \(b)")
+  case (.success(.object(let object)), .success(.object(let some))):
+    expect(some == JSONObject(object.filter { kept.contains($0.key) }.map { ($0.key, $0.value) }), "skipping kept \(some), building gave \(object)")
+  case (.success(let a), .success(let b)):
+    expect(a == b, "a document that is not an object reads differently when skipping: \(a) and \(b)")
+  default:
+    fatalError("building and skipping disagree: \(full) and \(partial)")
+  }
+  guard case .success(let value) = full else { return }
   for style in [JSONWriter.Style.compact, .pretty] {
     let written = JSONWriter.bytes(value, style: style)
     let reread: JSONValue

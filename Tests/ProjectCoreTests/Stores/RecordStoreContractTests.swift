@@ -177,15 +177,22 @@ import Testing
   /// and decomposed are two records. A key given twice keeps its last value in its first place.
   @Test func idsAreComparedAsBytesAndTheLastOfARepeatedKeyWins() throws {
     let composed = "\u{E9}", decomposed = "e\u{301}"
+    let stamps = #""created_at": "2026-01-01T00:00:00.000Z", "updated_at": "2026-01-01T00:00:00.000Z""#
     try folder.write("""
-      {"\(composed)": {"name": "composed"}, "x": {"name": "first x"}, "\(decomposed)": {"name": "decomposed"}, "x": {"name": "last x"}}
+      {"\(composed)": {"name": "composed", \(stamps)}, "x": {"name": "first x", \(stamps)},
+       "\(decomposed)": {"name": "decomposed", \(stamps)}, "x": {"name": "last x", \(stamps)}}
       """, to: "data/json/example_items.json")
     let store = try store()
-    // No created_at: the records fall back to id order, byte by byte.
+    // The same created_at: the records fall back to id order, byte by byte.
     #expect(try store.list(.all).map(\.id).map { Array($0.utf8) } == [decomposed, "x", composed].map { Array($0.utf8) })
     #expect(try store.get(ids: ["x"]).first?.fields["name"] == .string("last x"))
     #expect(try store.get(ids: [decomposed]).first?.fields["name"] == .string("decomposed"))
     #expect(try store.get(ids: [composed]).first?.fields["name"] == .string("composed"))
+    let updated = try store.update(id: decomposed) { $0.fields["name"] = .string("changed") }
+    #expect(Array(updated.id.utf8) == Array(decomposed.utf8))
+    #expect(try store.get(ids: [composed]).first?.fields["name"] == .string("composed"))
+    #expect(try store.delete(ids: [composed]) == 1)
+    #expect(try store.get(ids: [decomposed]).first?.fields["name"] == .string("changed"))
   }
 
   /// Many records, so that the id index grows past its first size; every id is found again.

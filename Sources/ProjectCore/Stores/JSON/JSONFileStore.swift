@@ -152,9 +152,11 @@ public final class JSONFileStore: RecordStore {
       var summary = WriteSummary()
       var accepted: [Record] = []
       var replacing: Set<String> = []
-      var seen: Set<String> = []
+      // Ids as bytes, as the file's index and SQLite compare them (`String` equality would
+      // join two spellings of "é").
+      var seen: Set<[UInt8]> = []
       for record in incoming {
-        if !seen.insert(record.id).inserted {
+        if !seen.insert(Array(record.id.utf8)).inserted {
           throw StoreError.duplicateID(id: record.id, location: location)
         }
         if file?.position(of: record.id) != nil {
@@ -198,7 +200,7 @@ public final class JSONFileStore: RecordStore {
   public func update(id: String, _ change: (inout Record) throws -> Void) throws -> Record {
     guard FileSystem.exists(path) else { throw StoreError.notFound(ids: [id], location: location) }
     return try modify { records in
-      guard let i = records.firstIndex(where: { $0.id == id }) else {
+      guard let i = records.firstIndex(where: { UTF8Text.sameBytes($0.id, id) }) else {
         throw StoreError.notFound(ids: [id], location: location)
       }
       var record = records[i]
@@ -217,11 +219,11 @@ public final class JSONFileStore: RecordStore {
       throw StoreError.notFound(ids: ids, location: location)
     }
     return try modify { records in
-      let stored = Set(records.map(\.id))
-      let missing = ids.filter { !stored.contains($0) }
+      let stored = Set(records.map { Array($0.id.utf8) })
+      let missing = ids.filter { !stored.contains(Array($0.utf8)) }
       if !missing.isEmpty { throw StoreError.notFound(ids: missing, location: location) }
-      let doomed = Set(ids)
-      records.removeAll { doomed.contains($0.id) }
+      let doomed = Set(ids.map { Array($0.utf8) })
+      records.removeAll { doomed.contains(Array($0.id.utf8)) }
       return doomed.count
     }
   }
