@@ -107,8 +107,9 @@ public final class JSONFileStore: RecordStore {
   }
 
   /// Every record is built with the fields the filters read; only those that match are kept.
-  /// Without `--limit`, every match is returned, so matches are built whole and sorted as such;
-  /// with it, they are sorted by their sort fields and only the window is built whole.
+  /// Without a window (`--limit`, `--offset`), every match is returned, so matches are built
+  /// whole and sorted as such; with one, they are sorted by their sort fields and only the
+  /// window is built whole.
   public func list(_ query: RecordQuery) throws -> [Record] {
     let window = query.limit != nil || query.offset > 0
     guard let file = try scan(keeping: Self.fieldsRead(filtering: query.filters, sortingBy: window ? query.effectiveSort : [])) else { return [] }
