@@ -174,6 +174,8 @@ enum CompletionScripts {
             [[ "$line" =~ [[:space:]]$ ]] && words+=("")
           fi
           local typed="${words[${#words[@]}-1]}" cur="${COMP_WORDS[COMP_CWORD]}"
+          # Right after a '=' or ':', bash replaces only what follows it: nothing yet.
+          [[ "$cur" == "=" || "$cur" == ":" ]] && cur=""
           local keep=""
           (( ${#typed} >= ${#cur} )) && keep="${typed:0:${#typed}-${#cur}}"
           COMPREPLY=($(project __complete "${words[@]:1}" 2>/dev/null))

@@ -66,7 +66,7 @@ import Testing
       _project
       printf '%s\\n' "${COMPREPLY[@]}"
       """])
-    #expect(result.stdout == "active\narchived\narchived\n=active\n=archived\njson\n", "\(result)")
+    #expect(result.stdout == "active\narchived\narchived\nactive\narchived\njson\n", "\(result)")
   }
 
   @Test func initIntoAFolderCreatesItAndTheDataFolders() throws {

@@ -202,7 +202,7 @@ struct JSONParser {
     if building { pairs.reserveCapacity(wanted.map { min($0.count, 8) } ?? 8) }
     // Duplicate keys: the last value wins, in the first key's place. Small objects are
     // searched; large ones (a store file's map of records) get an index.
-    var positions: [String: Int]?
+    var positions: [[UInt8]: Int]?
     skipWhitespace()
     if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
       index += 1
@@ -270,19 +270,20 @@ struct JSONParser {
 
   /// Where `key` already stands among `pairs`; past 16 pairs, through an index kept in
   /// `positions` (which also records the new key when it is not there).
-  static func position(of key: String, in pairs: [JSONObject.Pair], index positions: inout [String: Int]?) -> Int? {
+  static func position(of key: String, in pairs: [JSONObject.Pair], index positions: inout [[UInt8]: Int]?) -> Int? {
     if positions == nil {
       if pairs.count < 16 {
         for i in pairs.indices where JSONObject.sameKey(pairs[i].key, key) { return i }
         return nil
       }
-      var built: [String: Int] = [:]
+      var built: [[UInt8]: Int] = [:]
       built.reserveCapacity(pairs.count * 2)
-      for (i, pair) in pairs.enumerated() { built[pair.key] = i }
+      for (i, pair) in pairs.enumerated() { built[Array(pair.key.utf8)] = i }
       positions = built
     }
-    if let existing = positions?[key] { return existing }
-    positions?[key] = pairs.count
+    let bytes = Array(key.utf8)
+    if let existing = positions?[bytes] { return existing }
+    positions?[bytes] = pairs.count
     return nil
   }
 
@@ -539,9 +540,23 @@ struct JSONParser {
 /// cost of reading records.
 public enum UTF8Text {
   /// Whether the two texts have the same UTF-8 bytes (`==` compares canonical equivalence).
+  @inline(__always)
   public static func sameBytes(_ a: String, _ b: String) -> Bool {
-    var a = a, b = b
-    return a.withUTF8 { x in b.withUTF8 { y in x.elementsEqual(y) } }
+    // Two identical String values hold the same text: short strings keep their bytes inline,
+    // long ones share their storage. Keys and field names are short, so this settles most.
+    if MemoryLayout<String>.size == 16 {
+      let same = withUnsafeBytes(of: a) { x in
+        withUnsafeBytes(of: b) { y in
+          x.loadUnaligned(as: UInt64.self) == y.loadUnaligned(as: UInt64.self)
+            && x.loadUnaligned(fromByteOffset: 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        }
+      }
+      if same { return true }
+    }
+    let inPlace = a.utf8.withContiguousStorageIfAvailable { x in
+      b.utf8.withContiguousStorageIfAvailable { y in x.elementsEqual(y) }
+    }
+    return (inPlace ?? nil) ?? a.utf8.elementsEqual(b.utf8)
   }
 
   /// Whether the text holds U+0000, read from its bytes in place: `utf8.contains(0)` walks the

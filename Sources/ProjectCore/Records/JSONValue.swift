@@ -74,11 +74,12 @@ public struct JSONObject: Hashable, Sendable, Sequence {
   public var isEmpty: Bool { pairs.isEmpty }
   public var keys: [String] { pairs.map(\.key) }
 
-  /// Whether two keys are equal, their byte counts compared first: `==` on two different
-  /// short strings takes the standard library's slow path, and key lookups are mostly misses.
+  /// Whether two keys are equal: the same UTF-8 bytes, as JSON and SQLite's `json_extract`
+  /// compare them (`==` would also join canonically equivalent spellings, such as KELVIN SIGN
+  /// and "K"). Byte counts first: key lookups are mostly misses.
   @inline(__always)
-  static func sameKey(_ a: String, _ b: String) -> Bool {
-    a.utf8.count == b.utf8.count && a == b
+  public static func sameKey(_ a: String, _ b: String) -> Bool {
+    a.utf8.count == b.utf8.count && UTF8Text.sameBytes(a, b)
   }
 
   @inline(__always)

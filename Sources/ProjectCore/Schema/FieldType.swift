@@ -156,7 +156,7 @@ public struct ObjectSchema: Hashable, Sendable {
   }
 
   public func spec(for name: String) -> FieldSpec? {
-    fields.first { $0.name == name }?.spec
+    fields.first { JSONObject.sameKey($0.name, name) }?.spec
   }
 
   public var fieldNames: [String] { fields.map(\.name) }

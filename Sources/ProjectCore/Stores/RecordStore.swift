@@ -88,21 +88,34 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
 
 /// Checks shared by both stores: unique fields across a batch and the stored records.
 enum UniqueCheck {
+  /// A unique value as SQLite compares it: text by its bytes.
+  enum Key: Hashable {
+    case text([UInt8])
+    case other(SQLScalar)
+    init(_ scalar: SQLScalar) {
+      if case .text(let text) = scalar { self = .text(Array(text.utf8)) } else { self = .other(scalar) }
+    }
+  }
+
   /// The first clash between `incoming` and `existing` (or within `incoming`) on a unique field.
   static func firstViolation(
     fields: [String], incoming: [Record], existing: some Sequence<Record>, replacing: Set<String>, location: String
   ) -> StoreError? {
     guard !fields.isEmpty else { return nil }
+    // Ids and text by their bytes, as SQLite's unique indexes compare them (`String` equality
+    // would join two spellings of "é").
+    let replaced = Set(replacing.map { Array($0.utf8) })
     for field in fields {
-      var owners: [SQLScalar: String] = [:]
-      for record in existing where !replacing.contains(record.id) {
+      var owners: [Key: String] = [:]
+      for record in existing where !replaced.contains(Array(record.id.utf8)) {
         let key = SQLScalar(record.fields[field])
-        if !key.isNull { owners[key] = record.id }
+        if !key.isNull { owners[Key(key)] = record.id }
       }
       for record in incoming {
-        let key = SQLScalar(record.fields[field])
-        if key.isNull { continue }
-        if let owner = owners[key], owner != record.id {
+        let scalar = SQLScalar(record.fields[field])
+        if scalar.isNull { continue }
+        let key = Key(scalar)
+        if let owner = owners[key], !UTF8Text.sameBytes(owner, record.id) {
           return .uniqueViolation(field: field, value: ValueText.preview(record.fields[field] ?? .null), existingID: owner, location: location)
         }
         owners[key] = record.id

@@ -42,6 +42,23 @@ import Testing
     #expect(validator.validate(meta, applyDefaults: false).0["meta"]?.objectValue?.keys == ["z", "a"])
   }
 
+  /// Keys are matched by their bytes, as SQLite's `json_extract` matches them: a key spelled
+  /// with KELVIN SIGN (which `==` takes for "K") is not the field `Kind`, and is reported.
+  @Test func keysMatchFieldsByTheirBytes() throws {
+    let manifest = try ManifestLoader.parse(Array("""
+      version: 1
+      app: a
+      services:
+        s:
+          fields:
+            Kind: { type: string, required: true }
+      """.utf8), path: "/tmp/m.yaml")
+    let validator = SchemaValidator(schema: try #require(manifest.service(named: "s")).schema)
+    let object = try #require(try JSONReader.parse(#"{"\u212Aind": "x"}"#).objectValue)
+    let issues = validator.validate(object, applyDefaults: false).1.map(\.description)
+    #expect(issues == ["Kind: is required", "\u{212A}ind: unknown field; did you mean 'Kind'?"])
+  }
+
   @Test func everyTypeMismatchNamesPathAndValue() throws {
     #expect(try issues(#"{"name": "a", "count": "ten"}"#) == [#"count: expected integer, found "ten""#])
     #expect(try issues(#"{"name": "a", "count": 1.5}"#) == ["count: expected integer, found 1.5"])

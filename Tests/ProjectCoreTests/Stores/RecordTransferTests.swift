@@ -194,6 +194,31 @@ import Testing
     #expect(folder.read("data/json/example_items.json.bak")?.contains("only-json") == true)
   }
 
+  /// Two spellings of "é" are two ids in both stores: a merge keeps the file's record and adds
+  /// SQLite's, and a unique value they share is refused in the JSON store as SQLite refuses it.
+  @Test func idsThatDifferOnlyInUnicodeSpellingStayApart() throws {
+    let composed = "\u{E9}", decomposed = "e\u{301}"
+    let sqlite = SQLiteStore(service: service.definition)
+    let json = JSONFileStore(service: service.definition)
+    func record(_ id: String, _ name: String, email: String? = nil) -> Record {
+      var fields = JSONObject([("name", .string(name))])
+      if let email { fields["email"] = .string(email) }
+      return Record(id: id, fields: fields, createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z")
+    }
+    _ = try sqlite.insert([record(composed, "from sqlite")], onConflict: .fail)
+    _ = try json.insert([record(decomposed, "from json")], onConflict: .fail)
+    _ = try transfer.exportJSON(from: sqlite, to: json.path, mode: .merge, dryRun: false)
+    let names = try json.list(.all).map { "\(Array($0.id.utf8))=\($0.fields["name"]?.stringValue ?? "")" }.sorted()
+    #expect(names == ["\(Array(composed.utf8))=from sqlite", "\(Array(decomposed.utf8))=from json"].sorted())
+
+    for store in [sqlite as RecordStore, json] {
+      _ = try store.delete(matching: .all)
+      #expect(throws: StoreError.self) {
+        try store.insert([record(composed, "a", email: "same@x"), record(decomposed, "b", email: "same@x")], onConflict: .fail)
+      }
+    }
+  }
+
   @Test func csvImportTypesCellsByTheSchema() throws {
     try folder.write("id,name,count,score,ok,tags,meta,extra\r\nx,\"a, \"\"b\"\"\",3,2.5,true,\"[\"\"t\"\"]\",\"{\"\"k\"\":1}\",\"\"\"s\"\"\"\r\ny,\"\",,,,,,\n", to: "in.csv")
     var issues: [String] = []

@@ -72,7 +72,8 @@ extension RecordTransfer {
     let path = file.path
     var result = ExportResult(path: path)
     var plan = ExportPlan()
-    var seen = Set<String>()
+    // Ids by their bytes, as the file's index and SQLite compare them.
+    var seen = Set<[UInt8]>()
     // Safe and replace write the export as it streams; merge needs the file's order first.
     let streaming = !dryRun && mode != .merge
     var writer: AtomicFileWriter?
@@ -80,14 +81,14 @@ extension RecordTransfer {
       do throws(FileSystemError) { writer = try AtomicFileWriter(path: path) } catch { throw StoreError.io(error) }
     }
     var chunk: [UInt8] = [UInt8(ascii: "{")]
-    var merged: [String: [UInt8]] = [:]
+    var merged: [[UInt8]: [UInt8]] = [:]
     var added: [String] = []
     var value: [UInt8] = []
     try source.forEachRow { id, data, createdAt, updatedAt in
       value.removeAll(keepingCapacity: true)
       Self.encodeValue(id: id, data: data, createdAt: createdAt, updatedAt: updatedAt, to: &value)
       if let existing, let i = existing.position(of: id) {
-        seen.insert(id)
+        seen.insert(Array(id.utf8))
         let same = try existing.bytes[existing.entries[i].range].elementsEqual(value) || Self.sameRecord(existing.record(i), value, id: id)
         if same {
           plan.unchanged.append(id)
@@ -109,12 +110,12 @@ extension RecordTransfer {
           chunk.removeAll(keepingCapacity: true)
         }
       } else if mode == .merge && !dryRun {
-        merged[id] = value
+        merged[Array(id.utf8)] = value
       }
       result.exported += 1
       if result.exported % 1000 == 0 { progress?(result.exported) }
     }
-    if let existing { plan.dropped = existing.entries.map(\.id).filter { !seen.contains($0) } }
+    if let existing { plan.dropped = existing.entries.map(\.id).filter { !seen.contains(Array($0.utf8)) } }
     result.plan = plan
     if mode == .safe && (!plan.dropped.isEmpty || !plan.changed.isEmpty) && !dryRun {
       var parts: [String] = []
@@ -136,9 +137,9 @@ extension RecordTransfer {
         count += 1
       }
       for item in existing?.entries ?? [] {
-        if let text = merged[item.id] { entry(item.id, text) } else if let existing { entry(item.id, existing.bytes[item.range]) }
+        if let text = merged[Array(item.id.utf8)] { entry(item.id, text) } else if let existing { entry(item.id, existing.bytes[item.range]) }
       }
-      for id in added { if let text = merged[id] { entry(id, text) } }
+      for id in added { if let text = merged[Array(id.utf8)] { entry(id, text) } }
       out.append(contentsOf: count == 0 ? "}\n".utf8 : "\n}\n".utf8)
       try file.write(out)
       return result
