@@ -40,108 +40,79 @@ public indirect enum FieldType: Hashable, Sendable {
 /// A value type whose fields live in one shared, copy-on-write box: validation walks the
 /// schema once per record, and copying a spec must cost one retain, not one per field.
 public struct FieldSpec: Hashable, Sendable {
-  final class Storage: @unchecked Sendable {
+  /// What a field declares; compared and hashed as a whole.
+  struct Properties: Hashable {
     var type: FieldType
-    var required: Bool = false
-    var defaultValue: JSONValue? = nil
-    var minimum: Double? = nil
-    var maximum: Double? = nil
-    var minLength: Int? = nil
-    var maxLength: Int? = nil
-    var pattern: String? = nil
-    var unique: Bool = false
-    var description: String? = nil
-    init(type: FieldType) { self.type = type }
-    func copy() -> Storage {
-      let copy = Storage(type: type)
-      copy.required = required
-      copy.defaultValue = defaultValue
-      copy.minimum = minimum
-      copy.maximum = maximum
-      copy.minLength = minLength
-      copy.maxLength = maxLength
-      copy.pattern = pattern
-      copy.unique = unique
-      copy.description = description
-      return copy
-    }
+    var required = false
+    var defaultValue: JSONValue?
+    var minimum: Double?
+    var maximum: Double?
+    var minLength: Int?
+    var maxLength: Int?
+    var pattern: String?
+    var unique = false
+    var description: String?
+  }
+
+  final class Storage: @unchecked Sendable {
+    var properties: Properties
+    init(_ properties: Properties) { self.properties = properties }
   }
 
   var storage: Storage
 
-  public init(type: FieldType) { storage = Storage(type: type) }
+  public init(type: FieldType) { storage = Storage(Properties(type: type)) }
 
   mutating func makeUnique() {
-    if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.properties) }
   }
 
   public var type: FieldType {
-    get { storage.type }
-    set { makeUnique(); storage.type = newValue }
+    get { storage.properties.type }
+    set { makeUnique(); storage.properties.type = newValue }
   }
   public var required: Bool {
-    get { storage.required }
-    set { makeUnique(); storage.required = newValue }
+    get { storage.properties.required }
+    set { makeUnique(); storage.properties.required = newValue }
   }
   public var defaultValue: JSONValue? {
-    get { storage.defaultValue }
-    set { makeUnique(); storage.defaultValue = newValue }
+    get { storage.properties.defaultValue }
+    set { makeUnique(); storage.properties.defaultValue = newValue }
   }
   public var minimum: Double? {
-    get { storage.minimum }
-    set { makeUnique(); storage.minimum = newValue }
+    get { storage.properties.minimum }
+    set { makeUnique(); storage.properties.minimum = newValue }
   }
   public var maximum: Double? {
-    get { storage.maximum }
-    set { makeUnique(); storage.maximum = newValue }
+    get { storage.properties.maximum }
+    set { makeUnique(); storage.properties.maximum = newValue }
   }
   public var minLength: Int? {
-    get { storage.minLength }
-    set { makeUnique(); storage.minLength = newValue }
+    get { storage.properties.minLength }
+    set { makeUnique(); storage.properties.minLength = newValue }
   }
   public var maxLength: Int? {
-    get { storage.maxLength }
-    set { makeUnique(); storage.maxLength = newValue }
+    get { storage.properties.maxLength }
+    set { makeUnique(); storage.properties.maxLength = newValue }
   }
   public var pattern: String? {
-    get { storage.pattern }
-    set { makeUnique(); storage.pattern = newValue }
+    get { storage.properties.pattern }
+    set { makeUnique(); storage.properties.pattern = newValue }
   }
   public var unique: Bool {
-    get { storage.unique }
-    set { makeUnique(); storage.unique = newValue }
+    get { storage.properties.unique }
+    set { makeUnique(); storage.properties.unique = newValue }
   }
   public var description: String? {
-    get { storage.description }
-    set { makeUnique(); storage.description = newValue }
+    get { storage.properties.description }
+    set { makeUnique(); storage.properties.description = newValue }
   }
 
   public static func == (lhs: FieldSpec, rhs: FieldSpec) -> Bool {
-    if lhs.storage === rhs.storage { return true }
-    return lhs.type == rhs.type
-      && lhs.required == rhs.required
-      && lhs.defaultValue == rhs.defaultValue
-      && lhs.minimum == rhs.minimum
-      && lhs.maximum == rhs.maximum
-      && lhs.minLength == rhs.minLength
-      && lhs.maxLength == rhs.maxLength
-      && lhs.pattern == rhs.pattern
-      && lhs.unique == rhs.unique
-      && lhs.description == rhs.description
+    lhs.storage === rhs.storage || lhs.storage.properties == rhs.storage.properties
   }
 
-  public func hash(into hasher: inout Hasher) {
-    hasher.combine(type)
-    hasher.combine(required)
-    hasher.combine(defaultValue)
-    hasher.combine(minimum)
-    hasher.combine(maximum)
-    hasher.combine(minLength)
-    hasher.combine(maxLength)
-    hasher.combine(pattern)
-    hasher.combine(unique)
-    hasher.combine(description)
-  }
+  public func hash(into hasher: inout Hasher) { hasher.combine(storage.properties) }
 }
 
 /// The fields of a record or of a nested object, in declaration order.
