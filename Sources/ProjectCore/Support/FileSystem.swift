@@ -99,8 +99,13 @@ public enum FileSystem {
   /// The temp file is uniquely named in the same folder. An existing file keeps its mode and,
   /// where the process may set it, its owner; a new file gets 0666 less the umask.
   public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(FileSystemError) {
+    try writeAtomically(to: path) { writer throws(FileSystemError) in try writer.write(bytes) }
+  }
+
+  /// Replaces the file atomically with what `body` writes (see `AtomicFileWriter`).
+  public static func writeAtomically(to path: String, _ body: (AtomicFileWriter) throws(FileSystemError) -> Void) throws(FileSystemError) {
     let writer = try AtomicFileWriter(path: path)
-    try writer.write(bytes)
+    try body(writer)
     try writer.commit()
   }
 

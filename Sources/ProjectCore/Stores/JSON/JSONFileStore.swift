@@ -76,13 +76,7 @@ public final class JSONFileStore: RecordStore {
 
   /// Replaces the file atomically with what `body` writes.
   func write(_ body: (AtomicFileWriter) throws(FileSystemError) -> Void) throws {
-    do throws(FileSystemError) {
-      let writer = try AtomicFileWriter(path: path)
-      try body(writer)
-      try writer.commit()
-    } catch {
-      throw StoreError.io(error)
-    }
+    do throws(FileSystemError) { try FileSystem.writeAtomically(to: path, body) } catch { throw StoreError.io(error) }
   }
 
   /// Runs a read-modify-write of every record under the lock; the file is rewritten only when
