@@ -1,11 +1,7 @@
 // libFuzzer target: JSONReader never crashes, and what it reads the writer writes back
 // (compact and pretty) as text that reads back to the same value and is stable byte for byte.
+import FuzzSupport
 import ProjectCore
-
-/// Stops with the message: unlike `precondition`, `fatalError` keeps its message in -O builds.
-func expect(_ condition: Bool, _ message: @autoclosure () -> String) {
-  if !condition { fatalError(message()) }
-}
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -47,29 +43,14 @@ func check(_ bytes: UnsafeBufferPointer<UInt8>) {
 #if FUZZING
 // SwiftPM links every executable with `--defsym main=FuzzJSONReader_main`, so the entry point must
 // have that name; it hands over to libFuzzer's driver.
-@_extern(c, "LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-  _ argc: UnsafeMutablePointer<CInt>,
-  _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-  _ body: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzJSONReader_main")
 func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-  var argc = argc
-  var argv = argv
-  return runFuzzerDriver(&argc, &argv, fuzz)
+  runFuzzer(argc, argv, fuzz)
 }
 #else
 /// Without libFuzzer (a plain `swift build`), replays the files named on the command line.
 @main
 enum Replay {
-  static func main() throws {
-    for path in CommandLine.arguments.dropFirst() {
-      guard let bytes = try FileSystem.read(path) else { fatalError("cannot read \(path)") }
-      bytes.withUnsafeBufferPointer { check($0) }
-      print("ok \(path)")
-    }
-  }
+  static func main() throws { try replayFiles { bytes in bytes.withUnsafeBufferPointer { check($0) } } }
 }
 #endif

@@ -1,12 +1,8 @@
 // libFuzzer target: ManifestLoader never crashes, hangs or recurses without bound on any
 // text; errors are fine. An accepted manifest nests no type or default value deeper than the
 // YAML reader's bound.
+import FuzzSupport
 import ProjectCore
-
-/// Stops with the message: unlike `precondition`, `fatalError` keeps its message in -O builds.
-func expect(_ condition: Bool, _ message: @autoclosure () -> String) {
-  if !condition { fatalError(message()) }
-}
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -58,29 +54,14 @@ func depth(of schema: ObjectSchema) -> Int {
 #if FUZZING
 // SwiftPM links every executable with `--defsym main=FuzzManifestLoader_main`, so the entry point must
 // have that name; it hands over to libFuzzer's driver.
-@_extern(c, "LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-  _ argc: UnsafeMutablePointer<CInt>,
-  _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-  _ body: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzManifestLoader_main")
 func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-  var argc = argc
-  var argv = argv
-  return runFuzzerDriver(&argc, &argv, fuzz)
+  runFuzzer(argc, argv, fuzz)
 }
 #else
 /// Without libFuzzer (a plain `swift build`), replays the files named on the command line.
 @main
 enum Replay {
-  static func main() throws {
-    for path in CommandLine.arguments.dropFirst() {
-      guard let bytes = try FileSystem.read(path) else { fatalError("cannot read \(path)") }
-      check(bytes)
-      print("ok \(path)")
-    }
-  }
+  static func main() throws { try replayFiles(check) }
 }
 #endif

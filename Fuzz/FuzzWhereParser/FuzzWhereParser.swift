@@ -2,12 +2,8 @@
 // field of every type. Parsing never crashes; a parsed filter or sort key compiles to SQL that
 // SQLite accepts, and the in-memory RecordMatcher picks and orders the same records as that
 // SQL does over the same records in an in-memory database (the stores' shared contract).
+import FuzzSupport
 import ProjectCore
-
-/// Stops with the message: unlike `precondition`, `fatalError` keeps its message in -O builds.
-func expect(_ condition: Bool, _ message: @autoclosure () -> String) {
-  if !condition { fatalError(message()) }
-}
 
 let manifestText = """
   version: 1
@@ -135,29 +131,14 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 #if FUZZING
 // SwiftPM links every executable with `--defsym main=FuzzWhereParser_main`, so the entry point must
 // have that name; it hands over to libFuzzer's driver.
-@_extern(c, "LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-  _ argc: UnsafeMutablePointer<CInt>,
-  _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-  _ body: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzWhereParser_main")
 func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-  var argc = argc
-  var argv = argv
-  return runFuzzerDriver(&argc, &argv, fuzz)
+  runFuzzer(argc, argv, fuzz)
 }
 #else
 /// Without libFuzzer (a plain `swift build`), replays the files named on the command line.
 @main
 enum Replay {
-  static func main() throws {
-    for path in CommandLine.arguments.dropFirst() {
-      guard let bytes = try FileSystem.read(path) else { fatalError("cannot read \(path)") }
-      check(bytes)
-      print("ok \(path)")
-    }
-  }
+  static func main() throws { try replayFiles(check) }
 }
 #endif
