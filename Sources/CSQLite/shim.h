@@ -6,4 +6,11 @@
 static inline sqlite3_destructor_type project_sqlite_transient(void) {
   return SQLITE_TRANSIENT;
 }
+
+/// sqlite3_config is variadic, which Swift cannot call. Turns off SQLite's allocation
+/// statistics, which take a global mutex on every allocation; must run before the first
+/// connection opens (SQLITE_MISUSE after that, which is harmless).
+static inline int project_sqlite_disable_memstatus(void) {
+  return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
 #endif

@@ -139,6 +139,29 @@ import Testing
     #expect(try store.get(ids: ["a"]).first?.fields["name"] == .string("new"))
   }
 
+  /// Rows go into SQLite in groups of `SQLiteStore.rowsPerStatement`; a clash inside a group
+  /// must still name its record and leave the store as it was.
+  @Test(arguments: [(20, 150), (70, 100), (130, 199)])
+  func clashesInsideAGroupOfRowsNameTheirRecord(first: Int, second: Int) throws {
+    #expect(SQLiteStore.rowsPerStatement < 100)
+    let store = service.store(.sqlite)
+    func lines(_ transform: (Int) -> String) -> String {
+      (0..<200).map(transform).joined(separator: "\n")
+    }
+    try folder.write(lines { i in #"{"id": "r\#(i == second ? first : i)", "name": "n\#(i)"}"# }, to: "ids.ndjson")
+    #expect(throws: StoreError.duplicateID(id: "r\(first)", location: store.location)) {
+      try transfer.importRecords(from: folder.file("ids.ndjson"), format: .ndjson, into: store, onConflict: .fail, dryRun: false)
+    }
+    #expect(try store.count(.all) == 0)
+    try folder.write(lines { i in #"{"id": "r\#(i)", "name": "n", "email": "e\#(i == second ? first : i)@example.com"}"# }, to: "emails.ndjson")
+    #expect(throws: StoreError.uniqueViolation(field: "email", value: "\"e\(first)@example.com\"", existingID: "r\(first)", location: store.location)) {
+      try transfer.importRecords(from: folder.file("emails.ndjson"), format: .ndjson, into: store, onConflict: .fail, dryRun: false)
+    }
+    #expect(try store.count(.all) == 0)
+    let clean = try transfer.importRecords(from: folder.file("emails.ndjson").replacing("emails", with: "ids"), format: .ndjson, into: store, onConflict: .skip, dryRun: false)
+    #expect(clean.summary == WriteSummary(added: 199, skipped: 1))
+  }
+
   @Test func pythonTemplateFilesImportAndExportCleanly() throws {
     try folder.write("""
       {

@@ -35,8 +35,12 @@ public final class SQLiteDatabase {
 
   public static var libraryVersion: String { String(cString: sqlite3_libversion()) }
 
+  /// Process-wide settings, made once before the first connection opens.
+  private static let configured: Void = { _ = project_sqlite_disable_memstatus() }()
+
   /// Opens the database; `create` makes the file when it is missing.
   public init(path: String, create: Bool, busyTimeoutMilliseconds: Int32) throws {
+    Self.configured
     var db: OpaquePointer?
     let flags = (create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX
     let rc = sqlite3_open_v2(path, &db, flags, nil)
