@@ -312,9 +312,14 @@ public final class AtomicFileWriter {
     temp = Path.join(folder, ".\(Path.lastComponent(of: path)).\(getpid()).\(FileSystem.randomHex(6)).tmp")
     var existing = stat()
     let hadFile = stat(path, &existing) == 0
-    fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-    if fd < 0 { throw FileSystemError(path: temp, operation: "create", code: errno) }
+    // Tracked before it exists: a signal between the two would otherwise leave it behind.
     InterruptCleanup.track(temp)
+    fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+    if fd < 0 {
+      let code = errno
+      InterruptCleanup.track(nil)
+      throw FileSystemError(path: temp, operation: "create", code: code)
+    }
     if hadFile {
       _ = fchmod(fd, existing.st_mode & 0o7777)
       if existing.st_uid != geteuid() || existing.st_gid != getegid() {
