@@ -17,6 +17,7 @@ struct SQLiteFileTests {
     let id = try project.add(["--name", "Alpha", "--count", "3", "--tags", "a,b", "--meta", #"{"k":1}"#], backend: "sqlite")
 
     #expect(try sql(project, "PRAGMA journal_mode;") == "wal\n")
+    #expect(try sql(project, "PRAGMA page_size;") == "16384\n")
     let columns = try sql(project, "SELECT name, type, \"notnull\", pk FROM pragma_table_info('example_items') ORDER BY cid;")
     #expect(columns == "id|TEXT|0|1\ndata|TEXT|1|0\ncreated_at|TEXT|1|0\nupdated_at|TEXT|1|0\n")
 
@@ -34,6 +35,16 @@ struct SQLiteFileTests {
       .init(key: "meta", value: .object([.init(key: "k", value: .int(1))])),
     ]))
     #expect(try sql(project, "SELECT json_type(data, '$.count'), json_extract(data, '$.status') FROM example_items;") == "integer|active\n")
+  }
+
+  @Test func aDatabaseMadeElsewhereKeepsItsPageSize() throws {
+    let project = try ProjectRunner()
+    try FileManager.default.createDirectory(atPath: project.path("data/db"), withIntermediateDirectories: true)
+    _ = try sql(project, "PRAGMA page_size = 4096; CREATE TABLE other (x);")
+    _ = try project.add(["--name", "Alpha"], backend: "sqlite")
+    #expect(try sql(project, "PRAGMA page_size;") == "4096\n")
+    #expect(try sql(project, "PRAGMA journal_mode;") == "wal\n")
+    #expect(try sql(project, "SELECT count(*) FROM example_items;") == "1\n")
   }
 
   @Test func rowsWrittenByTheShellAreReadBack() throws {
