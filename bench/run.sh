@@ -198,11 +198,11 @@ check() {       # check DESCRIPTION EXPECTED ACTUAL
 reset_stores() { rm -rf "$STORE_DATA"; mkdir -p "$STORE_DATA/db" "$STORE_DATA/json"; }
 
 # The floor's table: made by `project` itself (an import of nothing), so that it has exactly
-# the shape and indexes `project` writes; WAL as `project` uses.
+# the shape and indexes `project` writes; WAL and the page size as `project` uses.
 reset_stores
 : >"$WORK/empty.ndjson"
 $P svc items import --from "$WORK/empty.ndjson" --format ndjson --target sqlite >/dev/null
-{ echo "PRAGMA journal_mode=WAL;"; sqlite3 "$STORE_DB" .schema; } >"$WORK/floor-schema.sql"
+{ echo "PRAGMA page_size=$(sqlite3 "$STORE_DB" 'PRAGMA page_size');"; echo "PRAGMA journal_mode=WAL;"; sqlite3 "$STORE_DB" .schema; } >"$WORK/floor-schema.sql"
 grep -v 'CREATE INDEX' "$WORK/floor-schema.sql" >"$WORK/bare-schema.sql"
 grep -q 'CREATE INDEX' "$WORK/floor-schema.sql" || { echo "run.sh: no indexes in the floor schema:" >&2; cat "$WORK/floor-schema.sql" >&2; exit 1; }
 

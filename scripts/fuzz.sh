@@ -6,8 +6,8 @@
 #
 # Each target first replays its saved regressions (Fuzz/regressions/TARGET/*), then fuzzes from
 # its seeds: JSONTestSuite's test_parsing files for FuzzJSONReader (read from ../shared, never
-# copied), project.yaml and Fuzz/corpus/manifest for FuzzManifestLoader, Fuzz/corpus/where for
-# FuzzWhereParser. libFuzzer runs in fork mode and keeps going after a crash, so that one run
+# copied) and Fuzz/corpus/records, project.yaml and Fuzz/corpus/manifest for FuzzManifestLoader,
+# Fuzz/corpus/where for FuzzWhereParser. libFuzzer runs in fork mode and keeps going after a crash, so that one run
 # finds every bug it can. Working corpora and crash artifacts stay under .build-fuzz/ (ignored).
 # Exits non-zero when a regression still fails or a new crash, timeout or OOM was found, and
 # prints the input's path: minimise it with `BINARY -minimize_crash=1 -runs=20000 INPUT`.
@@ -37,9 +37,10 @@ seeds() {
   case "$1" in
     FuzzJSONReader)
       if [ -d ../shared/testdata/JSONTestSuite/test_parsing ]; then
-        echo ../shared/testdata/JSONTestSuite/test_parsing
+        echo ../shared/testdata/JSONTestSuite/test_parsing Fuzz/corpus/records
       else
-        echo "fuzz.sh: ../shared/testdata/JSONTestSuite/test_parsing is missing; fuzzing without seeds" >&2
+        echo "fuzz.sh: ../shared/testdata/JSONTestSuite/test_parsing is missing; fuzzing from Fuzz/corpus/records alone" >&2
+        echo Fuzz/corpus/records
       fi ;;
     FuzzManifestLoader)
       mkdir -p "$scratch/seeds-manifest"

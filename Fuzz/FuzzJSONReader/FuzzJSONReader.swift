@@ -1,7 +1,38 @@
 // libFuzzer target: JSONReader never crashes, and what it reads the writer writes back
 // (compact and pretty) as text that reads back to the same value and is stable byte for byte.
+// Read as an NDJSON line for a service with a field of every type, the input becomes the same
+// SQLite row by import's short way (RowEncoder) as by the general way, or the short way declines.
 import FuzzSupport
 import ProjectCore
+
+/// Short field names, so that the fuzzer finds them (and `Fuzz/dict/json.dict` lists them).
+nonisolated(unsafe) let transfer: RecordTransfer = {
+  let manifest = """
+    version: 1
+    app: fuzz
+    services:
+      r:
+        fields:
+          s: { type: string, required: true, min_length: 1 }
+          i: { type: integer, minimum: -5, maximum: 1000 }
+          n: { type: number, minimum: 0.5 }
+          b: { type: boolean }
+          e: { type: enum, values: [x, "é", ""] }
+          a: { type: array, items: integer, max_length: 3 }
+          t: { type: array, items: { type: object, fields: { k: { type: string } } } }
+          o: { type: object, fields: { k: { type: string, required: true }, o: { type: object, fields: { d: { type: date } } } } }
+          f: { type: object, additional: true }
+          y: { type: any }
+          d: { type: datetime }
+          p: { type: string, pattern: "^[a-z]+$", max_length: 4 }
+    """
+  do {
+    let service = try ManifestLoader.parse(Array(manifest.utf8), path: "/nonexistent/project.yaml").service(named: "r")!
+    return RecordTransfer(service: RecordService(definition: service))
+  } catch {
+    fatalError("the fuzz manifest does not load: \(error)")
+  }
+}()
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -24,6 +55,10 @@ func check(_ bytes: UnsafeBufferPointer<UInt8>) {
     expect(a == b, "a document that is not an object reads differently when skipping: \(a) and \(b)")
   default:
     fatalError("building and skipping disagree: \(full) and \(partial)")
+  }
+  if let quick = transfer.row(line: bytes, now: "2026-11-30T12:00:00.000Z", quick: true) {
+    let general = transfer.row(line: bytes, now: "2026-11-30T12:00:00.000Z", quick: false)
+    expect(quick == general, "import's short way made \(quick), the general way \(general.map(\.description) ?? "no row")")
   }
   guard case .success(let value) = full else { return }
   for style in [JSONWriter.Style.compact, .pretty] {

@@ -243,7 +243,7 @@ public final class SQLiteStore: RecordStore {
   /// after another into one buffer. A streaming import builds them on its reading thread, so
   /// the records behind them are freed where they were made, and the inserting thread frees
   /// one buffer per batch.
-  public struct PreparedRows: Sendable {
+  public struct PreparedRows: Sendable, Equatable, CustomStringConvertible {
     var text: [UInt8] = []
     /// Where each row's four columns end in `text`; each starts where the one before ends.
     var ends: [Int] = []
@@ -276,6 +276,11 @@ public final class SQLiteStore: RecordStore {
 
     func string(_ row: Int, _ column: Int) -> String {
       String(decoding: text[range(row, column)], as: UTF8.self)
+    }
+
+    /// Each row's four columns, a row to a line (for messages).
+    public var description: String {
+      (0..<count).map { row in (0..<4).map { string(row, $0) }.joined(separator: " | ") }.joined(separator: "\n")
     }
 
     /// The record of a row, built again from its text (for error messages).

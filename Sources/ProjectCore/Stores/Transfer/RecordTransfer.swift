@@ -16,8 +16,12 @@ public struct RecordTransfer {
   // MARK: Reading input
 
   /// Calls `body` with each record object of the input and a label for messages
-  /// (`line 12`, `record 'abc'`), streaming NDJSON and CSV.
-  public func readRecords(path: String, format requested: RecordFileFormat?, _ body: (_ label: RecordLabel, _ key: String?, _ value: JSONValue) throws -> Void) throws {
+  /// (`line 12`, `record 'abc'`), streaming NDJSON and CSV. A streamed NDJSON line goes to
+  /// `take` first; when that returns true, the line is done with and `body` does not see it.
+  public func readRecords(
+    path: String, format requested: RecordFileFormat?, take: ((UnsafeBufferPointer<UInt8>) throws -> Bool)? = nil,
+    _ body: (_ label: RecordLabel, _ key: String?, _ value: JSONValue) throws -> Void
+  ) throws {
     let reader: LineReader
     do throws(FileSystemError) { reader = try LineReader(path: path) } catch { throw error }
     var format = requested ?? (path == "-" ? nil : RecordFileFormat.guess(path: path))
@@ -33,6 +37,7 @@ public struct RecordTransfer {
     case .ndjson:
       while let line = try reader.nextLine() {
         guard line.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { continue }
+        if let take, try line.withUnsafeBufferPointer(take) { continue }
         let value: JSONValue
         do { value = try JSONReader.parse(line) } catch {
           throw TransferError("\(reader.name):\(reader.lineNumber):\(error.column): \(error.message)")
@@ -242,17 +247,29 @@ public struct RecordTransfer {
     let worker = WorkerThread {
       defer { queue.finish() }
       var batch = SQLiteStore.PreparedRows()
+      func flushIfFull() throws {
+        if batch.count >= 1000 {
+          guard queue.push(batch) else { throw CancellationError() }
+          batch = SQLiteStore.PreparedRows()
+        }
+      }
+      // Lines the encoder declines, and every line after the first bad record (to list every
+      // issue), take the general way.
+      var encoder = RowEncoder(service: self.service, now: now)
+      let take: ((UnsafeBufferPointer<UInt8>) throws -> Bool)? = encoder == nil ? nil : { line in
+        guard shared.issues.isEmpty, encoder?.append(line: line, to: &batch) == true else { return false }
+        shared.read += 1
+        try flushIfFull()
+        return true
+      }
       do {
-        try self.readRecords(path: path, format: format) { label, key, value in
+        try self.readRecords(path: path, format: format, take: take) { label, key, value in
           shared.read += 1
           guard let record = self.prepare(label, key, value, now: now, issues: &shared.issues) else { return }
           // After the first bad record, keep checking to list every issue, but stop encoding.
           guard shared.issues.isEmpty else { return }
           batch.append(record)
-          if batch.count >= 1000 {
-            guard queue.push(batch) else { throw CancellationError() }
-            batch = SQLiteStore.PreparedRows()
-          }
+          try flushIfFull()
         }
         if !batch.isEmpty { queue.push(batch) }
       } catch is CancellationError {
@@ -284,6 +301,23 @@ public struct RecordTransfer {
       throw error
     }
     return result
+  }
+
+  /// The row one NDJSON line becomes on its way into SQLite: made the general way (parsed,
+  /// built into a record, checked, written), or by `RowEncoder` when `quick` is set. Nil when
+  /// the line is not a valid record, or when the encoder declines it. Tests and the fuzzer
+  /// hold the two ways to the same bytes.
+  public func row(line: UnsafeBufferPointer<UInt8>, now: String, quick: Bool) -> SQLiteStore.PreparedRows? {
+    var rows = SQLiteStore.PreparedRows()
+    if quick {
+      guard var encoder = RowEncoder(service: service, now: now), encoder.append(line: line, to: &rows) else { return nil }
+      return rows
+    }
+    guard let value = try? JSONReader.parse(buffer: line) else { return nil }
+    var issues: [ImportIssue] = []
+    guard let record = prepare(.line(1), nil, value, now: now, issues: &issues) else { return nil }
+    rows.append(record)
+    return rows
   }
 
   /// Raised when any record fails: nothing was written, and every issue is listed.
