@@ -1,7 +1,8 @@
 // libFuzzer target: JSONReader never crashes, and what it reads the writer writes back
 // (compact and pretty) as text that reads back to the same value and is stable byte for byte.
-// Read as an NDJSON line for a service with a field of every type, the input becomes the same
-// SQLite row by import's short way (RowEncoder) as by the general way, or the short way declines.
+// Read as a record (an NDJSON line, or a store file's record filed under an id) of a service
+// with a field of every type, the input becomes the same SQLite row by import's short way
+// (RowEncoder) as by the general way, or the short way declines.
 import FuzzSupport
 import ProjectCore
 
@@ -56,9 +57,12 @@ func check(_ bytes: UnsafeBufferPointer<UInt8>) {
   default:
     fatalError("building and skipping disagree: \(full) and \(partial)")
   }
-  if let quick = transfer.row(line: bytes, now: "2026-11-30T12:00:00.000Z", quick: true) {
-    let general = transfer.row(line: bytes, now: "2026-11-30T12:00:00.000Z", quick: false)
-    expect(quick == general, "import's short way made \(quick), the general way \(general.map(\.description) ?? "no row")")
+  // As an NDJSON line, and as a store file's record filed under an id.
+  for key in [nil, "r1"] {
+    if let quick = transfer.row(line: bytes, key: key, now: "2026-11-30T12:00:00.000Z", quick: true) {
+      let general = transfer.row(line: bytes, key: key, now: "2026-11-30T12:00:00.000Z", quick: false)
+      expect(quick == general, "import's short way made \(quick), the general way \(general.map(\.description) ?? "no row") (key \(key ?? "none"))")
+    }
   }
   guard case .success(let value) = full else { return }
   for style in [JSONWriter.Style.compact, .pretty] {

@@ -53,28 +53,6 @@ public struct JSONReader {
     if parser.index < buffer.count { throw parser.error("unexpected \(parser.describe(buffer[parser.index])) after the JSON value") }
     return value
   }
-
-  /// Parses newline-delimited JSON: one value per non-blank line, each error naming its line.
-  public static func parseLines(
-    _ bytes: [UInt8], body: (_ line: Int, _ value: JSONValue) throws -> Void
-  ) throws {
-    var lineNumber = 0
-    var start = 0
-    while start < bytes.count {
-      lineNumber += 1
-      var end = start
-      while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
-      let slice = bytes[start..<end]
-      if slice.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) {
-        do {
-          try body(lineNumber, try parse(slice))
-        } catch let error as JSONSyntaxError {
-          throw JSONSyntaxError(line: lineNumber, column: error.column, message: error.message)
-        }
-      }
-      start = end + 1
-    }
-  }
 }
 
 /// The recursive-descent parser behind `JSONReader`, over a byte buffer.

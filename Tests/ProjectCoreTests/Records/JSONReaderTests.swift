@@ -118,12 +118,6 @@ import Testing
   @Test func byteOrderMarkIsSkipped() throws {
     #expect(try JSONReader.parse([0xEF, 0xBB, 0xBF] + Array("{}".utf8)) == .object(JSONObject()))
   }
-
-  @Test func ndjsonErrorsNameTheirLine() {
-    #expect(throws: JSONSyntaxError(line: 3, column: 6, message: "unexpected end of text; expected a JSON value")) {
-      try JSONReader.parseLines(Array("{\"a\":1}\n\n{\"b\":".utf8)) { _, _ in }
-    }
-  }
 }
 
 @Suite struct JSONWriterTests {

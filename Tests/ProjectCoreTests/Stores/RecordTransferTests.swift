@@ -121,6 +121,61 @@ import Testing
     #expect(try service.store(.sqlite).count(.all) == 0)
   }
 
+  /// NDJSON found by sniffing (standard input, a name without a known extension) is read as a
+  /// named .ndjson file is: errors name their line, blank lines are skipped.
+  @Test func sniffedNDJSONReadsAsNamedNDJSON() throws {
+    try folder.write("{\"id\": \"a\", \"name\": \"ok\"}\n \r\n{\"id\": \"b\", \"name\": \"ok\"}\n{\"b\":", to: "bad.txt")
+    try folder.write("{\"id\": \"a\", \"name\": \"ok\"}\n \r\n{\"id\": \"b\", \"name\": \"ok\"}\n{\"b\":", to: "bad.ndjson")
+    for name in ["bad.txt", "bad.ndjson"] {
+      #expect {
+        try transfer.importRecords(from: folder.file(name), format: nil, into: service.store(.sqlite), onConflict: .fail, dryRun: false)
+      } throws: { error in
+        "\(error)" == "\(Path.display(folder.file(name))):4:6: unexpected end of text; expected a JSON value"
+      }
+    }
+    #expect(try service.store(.sqlite).count(.all) == 0)
+    try folder.write("{\"id\": \"a\", \"name\": \"ok\"}\n\r\n{\"id\": \"b\", \"name\": \"ok\"}\n", to: "good.txt")
+    let result = try transfer.importRecords(from: folder.file("good.txt"), format: nil, into: service.store(.sqlite), onConflict: .fail, dryRun: false)
+    #expect(result.summary == WriteSummary(added: 2))
+  }
+
+  /// A store file imports record by record (not built whole), with a full parse's rules: a
+  /// key given twice keeps its last value in its first place, errors name line and column,
+  /// and a record's id must be the key it is filed under.
+  @Test func storeFilesImportRecordByRecordWithTheParsersRules() throws {
+    let sqlite = service.store(.sqlite)
+    try folder.write("""
+      {
+        "b": {"name": "first b", "created_at": "2026-01-01T00:00:00.000Z"},
+        "a": {"id": "a", "name": "a"},
+        "b": {"id": "b", "name": "second b", "created_at": "2026-01-02T00:00:00.000Z"}
+      }
+      """, to: "twice.json")
+    #expect(try transfer.importRecords(from: folder.file("twice.json"), format: nil, into: sqlite, onConflict: .fail, dryRun: false).summary == WriteSummary(added: 2))
+    #expect(try sqlite.list(RecordQuery()).map(\.id) == ["b", "a"])
+    #expect(try sqlite.get(ids: ["b"]).first?.fields["name"] == .string("second b"))
+
+    try folder.write(#"{"c": {"id": "c", "name": "c"}, "d": {"id": "e", "name": "d"}}"#, to: "mismatch.json")
+    #expect {
+      try transfer.importRecords(from: folder.file("mismatch.json"), format: nil, into: sqlite, onConflict: .fail, dryRun: false)
+    } throws: { error in
+      "\(error)".contains(#"record 'd': id: the record's id "e" differs from its key "d""#)
+    }
+    // The error a full parse gives, where a full parse gives it.
+    let broken = "{\"c\": {\"id\": \"c\", \"name\": \"c\"},\n \"d\": {\"name\": \"d\"} x}"
+    try folder.write(broken, to: "broken.json")
+    var parseError: JSONSyntaxError?
+    do { _ = try JSONReader.parse(broken) } catch { parseError = error }
+    let expected = try #require(parseError)
+    #expect("\(expected)" == "2:21: unexpected 'x'; expected ',' or '}'")
+    #expect {
+      try transfer.importRecords(from: folder.file("broken.json"), format: nil, into: sqlite, onConflict: .fail, dryRun: false)
+    } throws: { error in
+      "\(error)" == "\(Path.display(folder.file("broken.json"))):\(expected)"
+    }
+    #expect(try sqlite.count(.all) == 2)
+  }
+
   @Test func conflictPoliciesDecideWhatHappensToExistingIDs() throws {
     let store = service.store(.sqlite)
     _ = try store.insert([Record(id: "a", fields: JSONObject([("name", .string("old"))]), createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z")], onConflict: .fail)

@@ -12,17 +12,27 @@ import Testing
     transfer = RecordTransfer(service: RecordService(definition: try Fixtures.service(in: folder)))
   }
 
-  func row(_ line: String, quick: Bool) -> SQLiteStore.PreparedRows? {
-    Array(line.utf8).withUnsafeBufferPointer { transfer.row(line: $0, now: now, quick: quick) }
+  func row(_ line: String, key: String? = nil, quick: Bool) -> SQLiteStore.PreparedRows? {
+    Array(line.utf8).withUnsafeBufferPointer { transfer.row(line: $0, key: key, now: now, quick: quick) }
   }
 
-  /// Whether the short way took the line; when it did, its row is the general way's.
+  /// Whether the short way took the record; when it did, its row is the general way's.
   @discardableResult
-  func check(_ line: String, sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
-    guard let quick = row(line, quick: true) else { return false }
-    let general = row(line, quick: false)
+  func check(_ line: String, key: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+    guard let quick = row(line, key: key, quick: true) else { return false }
+    let general = row(line, key: key, quick: false)
     #expect(quick == general, "\(line)", sourceLocation: sourceLocation)
     return true
+  }
+
+  /// A store file's record is filed under its id: no id inside, or the same one.
+  @Test func recordsFiledUnderTheirIDTakeTheirKey() {
+    #expect(check(#"{"name":"x"}"#, key: "k1"))
+    #expect(check(#"{"id":"k1","name":"x"}"#, key: "k1"))
+    #expect(row(#"{"name":"x"}"#, key: "ü", quick: true)?.description.hasPrefix("ü | ") == true)
+    #expect(!check(#"{"id":"k2","name":"x"}"#, key: "k1"))
+    #expect(!check(#"{"id":"e\#u{301}","name":"x"}"#, key: "\u{E9}"))
+    #expect(!check(#"{"name":"x"}"#, key: ""))
   }
 
   @Test func plainRecordsTakeTheShortWay() {

@@ -16,10 +16,11 @@ public struct RecordTransfer {
   // MARK: Reading input
 
   /// Calls `body` with each record object of the input and a label for messages
-  /// (`line 12`, `record 'abc'`), streaming NDJSON and CSV. A streamed NDJSON line goes to
-  /// `take` first; when that returns true, the line is done with and `body` does not see it.
+  /// (`line 12`, `record 'abc'`), streaming NDJSON and CSV. When given, `take` sees each record's
+  /// text first (an NDJSON line; a record of a store file, with the id it is filed under): when
+  /// it returns true, the record is done with and `body` does not see it.
   public func readRecords(
-    path: String, format requested: RecordFileFormat?, take: ((UnsafeBufferPointer<UInt8>) throws -> Bool)? = nil,
+    path: String, format requested: RecordFileFormat?, take: ((_ text: UnsafeBufferPointer<UInt8>, _ key: String?) throws -> Bool)? = nil,
     _ body: (_ label: RecordLabel, _ key: String?, _ value: JSONValue) throws -> Void
   ) throws {
     let reader: LineReader
@@ -29,28 +30,32 @@ public struct RecordTransfer {
       // Sniff: NDJSON has a second line starting with '{'.
       let all = try reader.readAll()
       format = Self.sniff(all)
-      return try readWhole(all, name: reader.name, format: format ?? .json, body)
+      return try readWhole(all, name: reader.name, format: format ?? .json, take: take, body)
     }
     switch format ?? .json {
     case .json:
-      try readWhole(try reader.readAll(), name: reader.name, format: .json, body)
+      try readWhole(try reader.readAll(), name: reader.name, format: .json, take: take, body)
     case .ndjson:
-      while let line = try reader.nextLine() {
-        guard line.contains(where: { $0 != 0x20 && $0 != 0x09 }) else { continue }
-        if let take, try line.withUnsafeBufferPointer(take) { continue }
-        let value: JSONValue
-        do { value = try JSONReader.parse(line) } catch {
-          throw TransferError("\(reader.name):\(reader.lineNumber):\(error.column): \(error.message)")
-        }
-        try body(.line(reader.lineNumber), nil, value)
-      }
+      try readNDJSON(reader, take: take, body)
     case .csv:
       try readCSV(reader, body)
     }
   }
 
+  func readNDJSON(_ reader: LineReader, take: ((UnsafeBufferPointer<UInt8>, String?) throws -> Bool)?, _ body: (RecordLabel, String?, JSONValue) throws -> Void) throws {
+    while let line = try reader.nextLine() {
+      guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
+      if let take, try line.withUnsafeBufferPointer({ try take($0, nil) }) { continue }
+      let value: JSONValue
+      do { value = try JSONReader.parse(line) } catch {
+        throw TransferError("\(reader.name):\(reader.lineNumber):\(error.column): \(error.message)")
+      }
+      try body(.line(reader.lineNumber), nil, value)
+    }
+  }
+
   static func sniff(_ bytes: [UInt8]) -> RecordFileFormat {
-    guard let first = bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }) else { return .json }
+    guard let first = firstByte(bytes) else { return .json }
     if first == UInt8(ascii: "[") { return .json }
     if first == UInt8(ascii: "{") {
       if (try? JSONReader.parse(bytes)) != nil { return .json }
@@ -59,9 +64,12 @@ public struct RecordTransfer {
     return .csv
   }
 
-  func readWhole(_ bytes: [UInt8], name: String, format: RecordFileFormat, _ body: (RecordLabel, String?, JSONValue) throws -> Void) throws {
+  func readWhole(_ bytes: [UInt8], name: String, format: RecordFileFormat, take: ((UnsafeBufferPointer<UInt8>, String?) throws -> Bool)? = nil, _ body: (RecordLabel, String?, JSONValue) throws -> Void) throws {
     switch format {
     case .json:
+      if let take, Self.firstByte(bytes) == UInt8(ascii: "{") {
+        return try readStoreFile(bytes, name: name, take: take, body)
+      }
       let value: JSONValue
       do { value = try JSONReader.parse(bytes) } catch {
         throw TransferError("\(name):\(error.line):\(error.column): \(error.message)")
@@ -75,13 +83,33 @@ public struct RecordTransfer {
         throw TransferError("\(name): expected an object of records keyed by id, or an array of records, found \(value.kindName)")
       }
     case .ndjson:
-      do {
-        try JSONReader.parseLines(bytes) { line, value in try body(.line(line), nil, value) }
-      } catch let error as JSONSyntaxError {
-        throw TransferError("\(name):\(error.line):\(error.column): \(error.message)")
-      }
+      try readNDJSON(LineReader(bytes: bytes, name: name), take: take, body)
     case .csv:
       try readCSV(LineReader(bytes: bytes, name: name), body)
+    }
+  }
+
+  /// The first byte that is not white space or a byte order mark.
+  static func firstByte(_ bytes: [UInt8]) -> UInt8? {
+    bytes.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }
+  }
+
+  /// A map of records keyed by id (a JSON store file), one record at a time instead of built
+  /// whole: one strict pass checks the file and finds each record, in the order and with the
+  /// rule for a key given twice that a full parse has, and reports the same errors.
+  func readStoreFile(_ bytes: [UInt8], name: String, take: (UnsafeBufferPointer<UInt8>, String?) throws -> Bool, _ body: (RecordLabel, String?, JSONValue) throws -> Void) throws {
+    let file: JSONStoreFile
+    do {
+      file = try JSONStoreFile(bytes: bytes, path: name, location: name)
+    } catch StoreError.corruptFile(_, let line, let column, let message) {
+      throw TransferError("\(name):\(line):\(column): \(message)")
+    }
+    try bytes.withUnsafeBufferPointer { all in
+      for entry in file.entries {
+        let text = UnsafeBufferPointer(rebasing: all[entry.range])
+        if try take(text, entry.id) { continue }
+        try body(.key(entry.id), entry.id, try JSONReader.parse(buffer: text))
+      }
     }
   }
 
@@ -256,8 +284,8 @@ public struct RecordTransfer {
       // Lines the encoder declines, and every line after the first bad record (to list every
       // issue), take the general way.
       var encoder = RowEncoder(service: self.service, now: now)
-      let take: ((UnsafeBufferPointer<UInt8>) throws -> Bool)? = encoder == nil ? nil : { line in
-        guard shared.issues.isEmpty, encoder?.append(line: line, to: &batch) == true else { return false }
+      let take: ((UnsafeBufferPointer<UInt8>, String?) throws -> Bool)? = encoder == nil ? nil : { text, key in
+        guard shared.issues.isEmpty, encoder?.append(text, key: key, to: &batch) == true else { return false }
         shared.read += 1
         try flushIfFull()
         return true
@@ -303,19 +331,20 @@ public struct RecordTransfer {
     return result
   }
 
-  /// The row one NDJSON line becomes on its way into SQLite: made the general way (parsed,
-  /// built into a record, checked, written), or by `RowEncoder` when `quick` is set. Nil when
-  /// the line is not a valid record, or when the encoder declines it. Tests and the fuzzer
-  /// hold the two ways to the same bytes.
-  public func row(line: UnsafeBufferPointer<UInt8>, now: String, quick: Bool) -> SQLiteStore.PreparedRows? {
+  /// The row one record's text becomes on its way into SQLite (an NDJSON line, or with `key`
+  /// a record of a store file filed under it): made the general way (parsed, built into a
+  /// record, checked, written), or by `RowEncoder` when `quick` is set. Nil when the text is
+  /// not a valid record, or when the encoder declines it. Tests and the fuzzer hold the two
+  /// ways to the same bytes.
+  public func row(line: UnsafeBufferPointer<UInt8>, key: String? = nil, now: String, quick: Bool) -> SQLiteStore.PreparedRows? {
     var rows = SQLiteStore.PreparedRows()
     if quick {
-      guard var encoder = RowEncoder(service: service, now: now), encoder.append(line: line, to: &rows) else { return nil }
+      guard var encoder = RowEncoder(service: service, now: now), encoder.append(line, key: key, to: &rows) else { return nil }
       return rows
     }
     guard let value = try? JSONReader.parse(buffer: line) else { return nil }
     var issues: [ImportIssue] = []
-    guard let record = prepare(.line(1), nil, value, now: now, issues: &issues) else { return nil }
+    guard let record = prepare(key.map(RecordLabel.key) ?? .line(1), key, value, now: now, issues: &issues) else { return nil }
     rows.append(record)
     return rows
   }

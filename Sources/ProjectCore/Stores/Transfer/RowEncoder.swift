@@ -1,11 +1,12 @@
-/// The short way from one NDJSON line to its SQLite row, for the records imports mostly hold.
+/// The short way from one record's text (an NDJSON line, a record of a store file) to its
+/// SQLite row, for the records imports mostly hold.
 ///
-/// The general way parses the line into a `JSONValue` tree, builds a `Record`, validates it
+/// The general way parses the record into a `JSONValue` tree, builds a `Record`, validates it
 /// and writes its fields back out as JSON: most of an import's reading thread went into
-/// building and freeing those trees. This encoder reads the line once and writes the row's
+/// building and freeing those trees. This encoder reads the text once and writes the row's
 /// `data` text as it goes (fields in schema order, compact), checking each value against its
 /// spec on the way. It either appends exactly the row the general way would make, or appends
-/// nothing and returns false; the line then takes the general way, which also words every
+/// nothing and returns false; the record then takes the general way, which also words every
 /// error. So it may decline anything it is unsure of: escapes in strings, numbers it cannot
 /// show are already in their shortest form, unknown or repeated keys, a missing id, a
 /// timestamp that is not plain RFC 3339, anything invalid. A value it has no short way for
@@ -100,10 +101,10 @@ struct RowEncoder {
   static let createdKey = Array("created_at".utf8)
   static let updatedKey = Array("updated_at".utf8)
 
-  /// Appends the row of one NDJSON line (a record object) to `rows`; false, with nothing
-  /// appended, when the line must take the general way.
-  mutating func append(line: UnsafeBufferPointer<UInt8>, to rows: inout SQLiteStore.PreparedRows) -> Bool {
-    bytes = line
+  /// Appends the row of one record object (an NDJSON line, or a record of a store file filed
+  /// under `key`) to `rows`; false, with nothing appended, when it must take the general way.
+  mutating func append(_ record: UnsafeBufferPointer<UInt8>, key: String? = nil, to rows: inout SQLiteStore.PreparedRows) -> Bool {
+    bytes = record
     i = 0
     out.removeAll(keepingCapacity: true)
     members.removeAll(keepingCapacity: true)
@@ -113,8 +114,15 @@ struct RowEncoder {
     skipWhitespace()
     guard i < bytes.count, bytes[i] == UInt8(ascii: "{"), object(shape, depth: 1, top: true) else { return false }
     skipWhitespace()
-    guard i == bytes.count, let id, !id.isEmpty else { return false }
-    rows.text.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[id]))
+    guard i == bytes.count else { return false }
+    if let key {
+      // Filed under its id: an id inside the record must be the same text.
+      guard !key.isEmpty, id.map({ key.utf8.elementsEqual(UnsafeBufferPointer(rebasing: bytes[$0])) }) ?? true else { return false }
+      rows.text.append(contentsOf: key.utf8)
+    } else {
+      guard let id, !id.isEmpty else { return false }
+      rows.text.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[id]))
+    }
     rows.ends.append(rows.text.count)
     rows.text.append(contentsOf: out)
     rows.ends.append(rows.text.count)
