@@ -120,13 +120,19 @@ struct JSONParser {
   }
 
   @inline(__always)
-  mutating func skipWhitespace() {
+  mutating func skipWhitespace() { index = Self.whitespaceEnd(bytes, from: index) }
+
+  /// Where the white space starting at `index` ends.
+  @inline(__always)
+  static func whitespaceEnd(_ bytes: UnsafeBufferPointer<UInt8>, from index: Int) -> Int {
+    var index = index
     while index < bytes.count {
       switch bytes[index] {
       case 0x20, 0x0A, 0x0D, 0x09: index += 1
-      default: return
+      default: return index
       }
     }
+    return index
   }
 
   /// Checks the next value as strictly as `parseValue` and moves past it without building it.

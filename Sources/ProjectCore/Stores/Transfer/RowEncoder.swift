@@ -139,15 +139,26 @@ struct RowEncoder {
   }
 
   @inline(__always)
-  mutating func skipWhitespace() {
-    while i < bytes.count {
-      switch bytes[i] {
-      case 0x20, 0x0A, 0x0D, 0x09: i += 1
-      default: return
-      }
+  mutating func skipWhitespace() { i = JSONParser.whitespaceEnd(bytes, from: i) }
+
+  /// After a member or an element: true past a ',', false past the closing byte, nil for
+  /// anything else.
+  @inline(__always)
+  mutating func next(closing close: UInt8) -> Bool? {
+    skipWhitespace()
+    guard i < bytes.count else { return nil }
+    if bytes[i] == UInt8(ascii: ",") {
+      i += 1
+      return true
     }
+    if bytes[i] == close {
+      i += 1
+      return false
+    }
+    return nil
   }
 
+  /// Past `byte` after white space, or false.
   @inline(__always)
   mutating func expect(_ byte: UInt8) -> Bool {
     skipWhitespace()
@@ -167,10 +178,7 @@ struct RowEncoder {
     var seen: UInt64 = 0
     var last = -1
     var inOrder = true
-    skipWhitespace()
-    if i < bytes.count && bytes[i] == UInt8(ascii: "}") {
-      i += 1
-    } else {
+    if !expect(UInt8(ascii: "}")) {
       while true {
         skipWhitespace()
         guard let key = string(), expect(UInt8(ascii: ":")) else { return false }
@@ -191,16 +199,8 @@ struct RowEncoder {
           if field < last { inOrder = false }
           last = field
         }
-        skipWhitespace()
-        guard i < bytes.count else { return false }
-        if bytes[i] == UInt8(ascii: ",") {
-          i += 1
-        } else if bytes[i] == UInt8(ascii: "}") {
-          i += 1
-          break
-        } else {
-          return false
-        }
+        guard let more = next(closing: UInt8(ascii: "}")) else { return false }
+        if !more { break }
       }
     }
     guard seen & shape.required == shape.required else { return false }
@@ -302,25 +302,14 @@ struct RowEncoder {
       i += 1
       out.append(UInt8(ascii: "["))
       var count = 0
-      skipWhitespace()
-      if i < bytes.count && bytes[i] == UInt8(ascii: "]") {
-        i += 1
-      } else {
+      if !expect(UInt8(ascii: "]")) {
         while true {
           skipWhitespace()
           if count > 0 { out.append(UInt8(ascii: ",")) }
           guard depth < 64, value(items, depth: depth + 1) else { return false }
           count += 1
-          skipWhitespace()
-          guard i < bytes.count else { return false }
-          if bytes[i] == UInt8(ascii: ",") {
-            i += 1
-          } else if bytes[i] == UInt8(ascii: "]") {
-            i += 1
-            break
-          } else {
-            return false
-          }
+          guard let more = next(closing: UInt8(ascii: "]")) else { return false }
+          if !more { break }
         }
       }
       if let minimum = spec.spec.minLength, count < minimum { return false }
