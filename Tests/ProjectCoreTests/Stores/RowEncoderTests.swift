@@ -33,6 +33,8 @@ import Testing
     #expect(!check(#"{"id":"k2","name":"x"}"#, key: "k1"))
     #expect(!check(#"{"id":"e\#u{301}","name":"x"}"#, key: "\u{E9}"))
     #expect(!check(#"{"name":"x"}"#, key: ""))
+    #expect(!check(#"{"name":"x"}"#, key: "a\u{0}b"))
+    #expect(row(#"{"name":"x"}"#, key: "a\u{0}b", quick: false) == nil)
   }
 
   @Test func plainRecordsTakeTheShortWay() {

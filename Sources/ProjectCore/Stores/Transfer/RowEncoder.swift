@@ -116,8 +116,9 @@ struct RowEncoder {
     skipWhitespace()
     guard i == bytes.count else { return false }
     if let key {
-      // Filed under its id: an id inside the record must be the same text.
-      guard !key.isEmpty, id.map({ key.utf8.elementsEqual(UnsafeBufferPointer(rebasing: bytes[$0])) }) ?? true else { return false }
+      // Filed under its id: an id inside the record must be the same text. A key holding a
+      // NUL (an escape in the file) is refused by the general way.
+      guard !key.isEmpty, !UTF8Text.containsNUL(key), id.map({ key.utf8.elementsEqual(UnsafeBufferPointer(rebasing: bytes[$0])) }) ?? true else { return false }
       rows.text.append(contentsOf: key.utf8)
     } else {
       guard let id, !id.isEmpty else { return false }
@@ -126,16 +127,18 @@ struct RowEncoder {
     rows.ends.append(rows.text.count)
     rows.text.append(contentsOf: out)
     rows.ends.append(rows.text.count)
-    if let createdAt { rows.text.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[createdAt])) } else { rows.text.append(contentsOf: now) }
+    timestamp(createdAt, to: &rows.text)
     rows.ends.append(rows.text.count)
-    if let updatedAt {
-      rows.text.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[updatedAt]))
-    } else {
-      let created = rows.ends[rows.ends.count - 2]..<rows.text.count
-      rows.text.append(contentsOf: rows.text[created])
-    }
+    // Without one, updated_at is created_at.
+    timestamp(updatedAt ?? createdAt, to: &rows.text)
     rows.ends.append(rows.text.count)
     return true
+  }
+
+  /// A timestamp from the record, or the import's start time.
+  @inline(__always)
+  func timestamp(_ range: Range<Int>?, to text: inout [UInt8]) {
+    if let range { text.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range])) } else { text.append(contentsOf: now) }
   }
 
   @inline(__always)
