@@ -176,6 +176,44 @@ import Testing
     #expect(try sqlite.count(.all) == 2)
   }
 
+  /// An array of records imports one record at a time (not built whole), with a full parse's
+  /// errors, records without an id given one, and others named by their position.
+  @Test func arraysOfRecordsImportOneAtATimeWithTheParsersErrors() throws {
+    let sqlite = service.store(.sqlite)
+    for broken in [#"[{"id": "a", "name": "a"}"#, #"[{"id": "a", "name": "a"},]"#, "[1] x", "[", "\n [ {\"count\": 1e999} ]", "[\"\\ud800\"]"] {
+      try folder.write(broken, to: "broken.json")
+      var parseError: JSONSyntaxError?
+      do { _ = try JSONReader.parse(broken) } catch { parseError = error }
+      let expected = try #require(parseError, "\(broken)")
+      #expect(throws: (any Error).self) {
+        try transfer.importRecords(from: folder.file("broken.json"), format: nil, into: sqlite, onConflict: .fail, dryRun: false)
+      }
+      do {
+        _ = try transfer.importRecords(from: folder.file("broken.json"), format: nil, into: sqlite, onConflict: .fail, dryRun: false)
+      } catch {
+        #expect("\(error)" == "\(Path.display(folder.file("broken.json"))):\(expected)", "\(broken)")
+      }
+    }
+    try folder.write(#"[{"id": "a", "name": "a"}, 5, {"id": "c", "name": ""}]"#, to: "bad.json")
+    #expect {
+      try transfer.importRecords(from: folder.file("bad.json"), format: nil, into: sqlite, onConflict: .fail, dryRun: false)
+    } throws: { error in
+      let text = "\(error)"
+      return text.contains("record #2: expected a record object") && text.contains("record #3 (id 'c'): name:")
+    }
+    #expect(try sqlite.count(.all) == 0)
+    try folder.write(#" [ {"id": "a", "name": "a", "score": 1.50} , {"name": "no id"}, {"id": "b", "name": "b\u00e9"} ] "#, to: "list.json")
+    let result = try transfer.importRecords(from: folder.file("list.json"), format: nil, into: sqlite, onConflict: .fail, dryRun: false)
+    #expect(result.summary == WriteSummary(added: 3))
+    let records = try sqlite.list(RecordQuery())
+    #expect(records.count == 3)
+    #expect(try sqlite.get(ids: ["b"]).first?.fields["name"] == .string("bé"))
+    #expect(try sqlite.get(ids: ["a"]).first?.fields["score"] == .double(1.5))
+    #expect(records.contains { $0.fields["name"] == .string("no id") && !$0.id.isEmpty })
+    try folder.write("[]", to: "empty.json")
+    #expect(try transfer.importRecords(from: folder.file("empty.json"), format: nil, into: sqlite, onConflict: .fail, dryRun: false).summary == WriteSummary())
+  }
+
   @Test func conflictPoliciesDecideWhatHappensToExistingIDs() throws {
     let store = service.store(.sqlite)
     _ = try store.insert([Record(id: "a", fields: JSONObject([("name", .string("old"))]), createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z")], onConflict: .fail)

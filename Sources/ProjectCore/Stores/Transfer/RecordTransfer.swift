@@ -67,8 +67,12 @@ public struct RecordTransfer {
   func readWhole(_ bytes: [UInt8], name: String, format: RecordFileFormat, take: ((UnsafeBufferPointer<UInt8>, String?) throws -> Bool)? = nil, _ body: (RecordLabel, String?, JSONValue) throws -> Void) throws {
     switch format {
     case .json:
-      if let take, Self.firstByte(bytes) == UInt8(ascii: "{") {
-        return try readStoreFile(bytes, name: name, take: take, body)
+      if let take {
+        switch Self.firstByte(bytes) {
+        case UInt8(ascii: "{"): return try readStoreFile(bytes, name: name, take: take, body)
+        case UInt8(ascii: "["): return try readArray(bytes, name: name, take: take, body)
+        default: break
+        }
       }
       let value: JSONValue
       do { value = try JSONReader.parse(bytes) } catch {
@@ -109,6 +113,33 @@ public struct RecordTransfer {
         let text = UnsafeBufferPointer(rebasing: all[entry.range])
         if try take(text, entry.id) { continue }
         try body(.key(entry.id), entry.id, try JSONReader.parse(buffer: text))
+      }
+    }
+  }
+
+  /// An array of records, one at a time instead of built whole: the text is checked first as a
+  /// full parse checks it (the same errors), then each element is handed on.
+  func readArray(_ bytes: [UInt8], name: String, take: (UnsafeBufferPointer<UInt8>, String?) throws -> Bool, _ body: (RecordLabel, String?, JSONValue) throws -> Void) throws {
+    try bytes.withUnsafeBufferPointer { all in
+      var check = JSONParser(all)
+      do throws(JSONSyntaxError) { try check.parseDocumentSkipping() } catch {
+        throw TransferError("\(name):\(error.line):\(error.column): \(error.message)")
+      }
+      // Valid from here on: past '[', then element after element.
+      var parser = JSONParser(all)
+      parser.skipWhitespace()
+      parser.index += 1
+      var position = 0
+      while true {
+        parser.skipWhitespace()
+        if all[parser.index] == UInt8(ascii: "]") { return }
+        let start = parser.index
+        try parser.skipValue()
+        position += 1
+        let text = UnsafeBufferPointer(rebasing: all[start..<parser.index])
+        if try !take(text, nil) { try body(.position(position), nil, try JSONReader.parse(buffer: text)) }
+        parser.skipWhitespace()
+        if all[parser.index] == UInt8(ascii: ",") { parser.index += 1 }
       }
     }
   }
