@@ -1,5 +1,5 @@
-/// The short way from one record's text (an NDJSON line, a record of a store file) to its
-/// SQLite row, for the records imports mostly hold.
+/// The short way from one record's text (an NDJSON line, a record of a store file or of an
+/// array) to its SQLite row, for the records imports mostly hold.
 ///
 /// The general way parses the record into a `JSONValue` tree, builds a `Record`, validates it
 /// and writes its fields back out as JSON: most of an import's reading thread went into
@@ -101,8 +101,9 @@ struct RowEncoder {
   static let createdKey = Array("created_at".utf8)
   static let updatedKey = Array("updated_at".utf8)
 
-  /// Appends the row of one record object (an NDJSON line, or a record of a store file filed
-  /// under `key`) to `rows`; false, with nothing appended, when it must take the general way.
+  /// Appends the row of one record object (an NDJSON line, an element of an array, or a record
+  /// of a store file filed under `key`) to `rows`; false, with nothing appended, when it must
+  /// take the general way.
   mutating func append(_ record: UnsafeBufferPointer<UInt8>, key: String? = nil, to rows: inout SQLiteStore.PreparedRows) -> Bool {
     bytes = record
     i = 0
