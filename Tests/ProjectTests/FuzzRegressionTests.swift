@@ -10,11 +10,13 @@ import Testing
   func regressionInputsReplayCleanly(target: String) throws {
     let folder = Self.package.appendingPathComponent("Fuzz/regressions/\(target)")
     let inputs = (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?.sorted().map { folder.appendingPathComponent($0).path } ?? []
-    // And the seeds: for JSON, the public JSONTestSuite beside the repository.
-    let seeds = target == "FuzzJSONReader"
-      ? Self.package.deletingLastPathComponent().appendingPathComponent("shared/testdata/JSONTestSuite/test_parsing")
-      : Self.package.appendingPathComponent("Fuzz/corpus/\(target == "FuzzManifestLoader" ? "manifest" : "where")")
-    let seedFiles = (try? FileManager.default.contentsOfDirectory(atPath: seeds.path))?.sorted().map { seeds.appendingPathComponent($0).path } ?? []
+    // And the seeds: for JSON, the public JSONTestSuite beside the repository and the records.
+    let seedFolders = target == "FuzzJSONReader"
+      ? [Self.package.deletingLastPathComponent().appendingPathComponent("shared/testdata/JSONTestSuite/test_parsing"), Self.package.appendingPathComponent("Fuzz/corpus/records")]
+      : [Self.package.appendingPathComponent("Fuzz/corpus/\(target == "FuzzManifestLoader" ? "manifest" : "where")")]
+    let seedFiles = seedFolders.flatMap { seeds in
+      (try? FileManager.default.contentsOfDirectory(atPath: seeds.path))?.sorted().map { seeds.appendingPathComponent($0).path } ?? []
+    }
     let files = inputs + seedFiles
     try #require(!files.isEmpty)
     let binary = (ProjectRunner.binary as NSString).deletingLastPathComponent + "/" + target
