@@ -274,6 +274,14 @@ public final class SQLiteStore: RecordStore {
       return (i == 0 ? 0 : ends[i - 1])..<ends[i]
     }
 
+    /// Binds row `row`'s four columns to parameters `first` to `first + 3`, without copies:
+    /// `text` is this buffer's storage, and must outlive the statement's next reset.
+    func bind(_ row: Int, from text: UnsafeBufferPointer<UInt8>, to statement: SQLiteStatement, at first: Int32) throws {
+      for column in 0..<4 {
+        try statement.bind(borrowing: UnsafeBufferPointer(rebasing: text[range(row, column)]), at: first + Int32(column))
+      }
+    }
+
     func string(_ row: Int, _ column: Int) -> String {
       String(decoding: text[range(row, column)], as: UTF8.self)
     }
@@ -322,9 +330,7 @@ public final class SQLiteStore: RecordStore {
         while first + group <= rows.count {
           many.reset()
           for row in first..<(first + group) {
-            for column in 0..<4 {
-              try many.bind(borrowing: UnsafeBufferPointer(rebasing: text[rows.range(row, column)]), at: Int32((row - first) * 4 + column + 1))
-            }
+            try rows.bind(row, from: text, to: many, at: Int32((row - first) * 4 + 1))
           }
           do {
             try many.step()
@@ -357,9 +363,7 @@ public final class SQLiteStore: RecordStore {
           existed = try exists.step()
         }
         insert.reset()
-        for column in 0..<4 {
-          try insert.bind(borrowing: UnsafeBufferPointer(rebasing: text[rows.range(row, column)]), at: Int32(column + 1))
-        }
+        try rows.bind(row, from: text, to: insert, at: 1)
         do {
           try insert.step()
         } catch let error as SQLiteError where error.isPrimaryKeyViolation {
