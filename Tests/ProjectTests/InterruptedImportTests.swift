@@ -20,11 +20,12 @@ import Glibc
   }
 
   /// When the signal is sent.
-  enum Moment: String, CustomStringConvertible {
+  enum Moment: String, CustomStringConvertible, Sendable {
     /// After a random 50–400 ms (shorter on each retry).
     case randomDelay
     /// While the new data is being written: the JSON store's temp file exists, or SQLite's WAL
-    /// has grown past 1 MiB inside the import's transaction.
+    /// (or, for a new database, the file itself) has grown past 1 MiB inside the import's
+    /// transaction.
     case midWrite
     var description: String { rawValue }
   }
@@ -56,13 +57,20 @@ import Glibc
     try interrupt(target: target, signal: signal, moment: .midWrite)
   }
 
+  /// An import into a database file that does not exist yet runs without WAL (a rollback
+  /// journal) until it commits: interrupted, it leaves an empty table.
+  @Test(arguments: Signal.allCases, [Moment.randomDelay, .midWrite])
+  func importIntoANewDatabaseInterrupted(signal: Signal, moment: Moment) throws {
+    try interrupt(target: "sqlite", signal: signal, moment: moment, newDatabase: true)
+  }
+
   /// Up to 5 attempts: an import that finished before the signal tested nothing, so it is noted
   /// and tried again with a shorter delay.
-  func interrupt(target: String, signal: Signal, moment: Moment) throws {
+  func interrupt(target: String, signal: Signal, moment: Moment, newDatabase: Bool = false) throws {
     let attempts = moment == .randomDelay ? 5 : 3
     for attempt in 0..<attempts {
       let delay = max(1, Int.random(in: 50...400) >> attempt)
-      if try interruptOnce(target: target, signal: signal, moment: moment, delayMilliseconds: delay) { return }
+      if try interruptOnce(target: target, signal: signal, moment: moment, delayMilliseconds: delay, newDatabase: newDatabase) { return }
     }
     Issue.record("every import of \(Self.recordCount) records finished before \(signal) reached it (\(attempts) attempts, \(moment)); nothing was tested")
   }
@@ -82,14 +90,17 @@ import Glibc
   }
 
   /// One attempt. Returns false when the import finished (or committed) before the signal.
-  func interruptOnce(target: String, signal: Signal, moment: Moment, delayMilliseconds: Int) throws -> Bool {
+  /// Three records go in first, unless the import is to make a new database.
+  func interruptOnce(target: String, signal: Signal, moment: Moment, delayMilliseconds: Int, newDatabase: Bool) throws -> Bool {
     let project = try ProjectRunner()
     try Self.bigFile.write(to: project.url("big.ndjson"))
-    for name in ["keep 1", "keep 2", "keep 3"] {
+    let kept = newDatabase ? [] : ["keep 1", "keep 2", "keep 3"]
+    for name in kept {
       try project.add(["--name", name, "--tags", "old"], backend: target)
     }
     let before = try project.list(target)
-    try #require(before.count == 3)
+    try #require(before.count == kept.count)
+    if newDatabase { try #require(!project.exists(Self.database)) }
     let snapshot = project.bytes(Self.storeFile)
     if target == "json" { try #require(snapshot != nil, "no JSON store file after three adds") }
 
@@ -130,6 +141,10 @@ import Glibc
           when = "with \(fileSize(wal)) bytes in the WAL"
           break
         }
+        if newDatabase, fileSize(project.path(Self.database)) > 1 << 20 {
+          when = "with \(fileSize(project.path(Self.database))) bytes in the new database"
+          break
+        }
         usleep(1000)
       }
     }
@@ -159,7 +174,7 @@ import Glibc
 
     // The import may have committed in the instant before the signal arrived: all or nothing.
     let count = try project.count(target)
-    if count == 3 + Self.recordCount {
+    if count == kept.count + Self.recordCount {
       if target == "sqlite" { try integrityCheck(project) }
       Issue.record("the import had committed when the signal arrived, trying again: \(how)", severity: .warning)
       return false
@@ -167,8 +182,8 @@ import Glibc
 
     // Exactly the three records from before, the same in every value.
     let after = try project.list(target)
-    #expect(after == before, "\(how)\nthe store holds \(after.count) records, expected the 3 from before: \(after.prefix(5))")
-    #expect(count == 3, "\(how)")
+    #expect(after == before, "\(how)\nthe store holds \(after.count) records, expected the \(kept.count) from before: \(after.prefix(5))")
+    #expect(count == kept.count, "\(how)")
     if target == "json" {
       let bytes = project.bytes(Self.storeFile)
       #expect(bytes == snapshot, "\(how)\nthe JSON store file changed:\n\(project.read(Self.storeFile) ?? "(missing)")")
@@ -187,13 +202,15 @@ import Glibc
     try project.write(Self.smallFile, to: "small.ndjson")
     let next = try project.run(["svc", "example", "import", "--from", "small.ndjson", "--target", target])
     #expect(next.status == 0 && !next.showsCrash, "the import after the interrupted one failed (\(how)):\n\(next)")
-    #expect(try project.count(target) == 6, "\(how)")
+    #expect(try project.count(target) == kept.count + 3, "\(how)")
     let names = try project.list(target).compactMap { $0["name"]?.string }
-    #expect(names == ["keep 1", "keep 2", "keep 3", "after 1", "after 2", "after 3"], "\(how)")
+    #expect(names == kept + ["after 1", "after 2", "after 3"], "\(how)")
     #expect(tempFiles(project).isEmpty, "\(how)\ntemp files left after the next import: \(tempFiles(project)) (before it: \(leftovers))")
     #expect(!project.exists(Self.database + "-journal"), "\(how)\n\(Self.database)-journal left after the next import")
     if target == "sqlite" {
       try integrityCheck(project)
+      let mode = try project.tool(sqliteShell, [Self.database, "PRAGMA journal_mode"])
+      #expect(mode.stdout == "wal\n", "\(how)\njournal mode after the next import: \(mode)")
     } else {
       #expect(throws: Never.self, "the JSON store file does not parse after the next import") { try JSON.parse(project.read(Self.storeFile) ?? "") }
     }

@@ -61,4 +61,119 @@ struct SQLiteFileTests {
     let archived = try project.json(["svc", "example", "list", "--where", "status=archived", "-o", "json", "--backend", "sqlite"])
     #expect(archived.array?.map { $0["id"] } == [.string("by-shell")])
   }
+
+  // MARK: Loads into a new database or an empty table
+
+  /// A service with two field indexes (one on a nested field) and a unique field.
+  static let loadManifest = """
+    version: 1
+    app: myapp
+    data_dir: data
+    services:
+      items:
+        fields:
+          name:   { type: string, required: true }
+          sku:    { type: string, unique: true }
+          status: { type: enum, values: [active, archived], default: active }
+          owner:  { type: object, fields: { team: { type: string } } }
+        indexes: [status, owner.team]
+
+    """
+
+  /// `count` records: every third archived, teams t0 to t4 in turn; `sku` numbered from `firstSKU`.
+  static func records(_ count: Int, firstSKU: Int = 0, last: String? = nil) -> String {
+    var lines = (0..<count).map { i in
+      #"{"name": "n\#(i)", "sku": "s\#(firstSKU + i)", "status": "\#(i % 3 == 0 ? "archived" : "active")", "owner": {"team": "t\#(i % 5)"}}"#
+    }
+    if let last { lines.append(last) }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// Each index of the table as `name|sql`, by name.
+  func indexes(_ project: ProjectRunner) throws -> String {
+    try sql(project, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'items_items' ORDER BY name;")
+  }
+
+  /// The indexes a database gets from its first `add`.
+  func referenceIndexes() throws -> String {
+    let reference = try ProjectRunner(manifest: Self.loadManifest)
+    _ = try reference.add(["--name", "x", "--sku", "y"], backend: "sqlite", service: "items")
+    return try indexes(reference)
+  }
+
+  func importItems(_ project: ProjectRunner, _ file: String) -> RunResult {
+    (try? project.run(["svc", "items", "import", "--from", file, "--target", "sqlite"])) ?? RunResult(arguments: [], stdout: "", stderr: "did not run", status: -1, signaled: false)
+  }
+
+  /// The table's indexes hold exactly its rows, and queries use them.
+  func expectIndexesServe(_ project: ProjectRunner, rows: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    #expect(try sql(project, "PRAGMA integrity_check;") == "ok\n", sourceLocation: sourceLocation)
+    #expect(try sql(project, "SELECT count(*) FROM items_items;") == "\(rows)\n", sourceLocation: sourceLocation)
+    let archived = (rows + 2) / 3
+    #expect(try sql(project, #"SELECT count(*) FROM items_items INDEXED BY "items_items$status" WHERE json_extract(data, '$.status') = 'archived';"#) == "\(archived)\n", sourceLocation: sourceLocation)
+    #expect(try sql(project, #"SELECT count(*) FROM items_items INDEXED BY "items_items$owner.team" WHERE json_extract(data, '$.owner.team') = 't1';"#) == "\((rows + 3) / 5)\n", sourceLocation: sourceLocation)
+    let explain = try project.succeed(["svc", "items", "list", "--explain", "--backend", "sqlite", "--where", "status=archived"])
+    #expect(explain.contains("items_items$status"), "\(explain)", sourceLocation: sourceLocation)
+    let listed = try project.json(["svc", "items", "list", "--backend", "sqlite", "--where", "status=archived", "-o", "json"])
+    #expect(listed.array?.count == archived, sourceLocation: sourceLocation)
+  }
+
+  /// An import into a database file that does not exist yet is written without WAL, then
+  /// switched to it; its field indexes are built after the rows. The file ends as any other.
+  @Test func aLoadIntoANewDatabaseEndsInWALModeWithEveryIndex() throws {
+    let reference = try referenceIndexes()
+    #expect(reference.contains("items_items$owner.team") && reference.contains("items_items_sku_unique"), "\(reference)")
+
+    let project = try ProjectRunner(manifest: Self.loadManifest)
+    try project.write(Self.records(3000), to: "items.ndjson")
+    let loaded = importItems(project, "items.ndjson")
+    #expect(loaded.status == 0, "\(loaded)")
+    #expect(try sql(project, "PRAGMA journal_mode;") == "wal\n")
+    #expect(try sql(project, "PRAGMA page_size;") == "16384\n")
+    #expect(try indexes(project) == reference)
+    #expect(!project.exists(Self.db + "-journal"))
+    try expectIndexesServe(project, rows: 3000)
+  }
+
+  /// A clash on a unique field in a load into a new database names the record, writes no row,
+  /// and leaves the file in WAL mode with every index.
+  @Test func aFailedLoadIntoANewDatabaseLeavesAnEmptyTable() throws {
+    let reference = try referenceIndexes()
+    let project = try ProjectRunner(manifest: Self.loadManifest)
+    try project.write(Self.records(3000, last: #"{"name": "again", "sku": "s2500"}"#), to: "items.ndjson")
+    let failed = importItems(project, "items.ndjson")
+    #expect(failed.status == 1 && failed.stderr.contains("sku") && failed.stderr.contains("s2500"), "\(failed)")
+    #expect(try sql(project, "PRAGMA journal_mode;") == "wal\n")
+    #expect(try indexes(project) == reference)
+    #expect(!project.exists(Self.db + "-journal"))
+    try expectIndexesServe(project, rows: 0)
+  }
+
+  /// Into an empty table of a database that exists, the field indexes are dropped and built
+  /// again inside the import's transaction: a failed import puts them back as they were.
+  @Test func aLoadIntoAnEmptyTableRebuildsItsIndexesInItsTransaction() throws {
+    let reference = try referenceIndexes()
+    let project = try ProjectRunner(manifest: Self.loadManifest)
+    let id = try project.add(["--name", "gone", "--sku", "g"], backend: "sqlite", service: "items")
+    _ = try project.succeed(["svc", "items", "delete", id, "--backend", "sqlite"])
+
+    try project.write(Self.records(3000, last: #"{"name": "bad", "status": "bogus"}"#), to: "bad.ndjson")
+    let failed = importItems(project, "bad.ndjson")
+    #expect(failed.status == 1 && failed.stderr.contains("bogus"), "\(failed)")
+    #expect(try indexes(project) == reference)
+    try expectIndexesServe(project, rows: 0)
+
+    try project.write(Self.records(3000), to: "items.ndjson")
+    let loaded = importItems(project, "items.ndjson")
+    #expect(loaded.status == 0, "\(loaded)")
+    #expect(try indexes(project) == reference)
+    try expectIndexesServe(project, rows: 3000)
+
+    // A second load goes into a table that holds rows: the indexes grow row by row.
+    try project.write(Self.records(3000, firstSKU: 3000), to: "more.ndjson")
+    let more = importItems(project, "more.ndjson")
+    #expect(more.status == 0, "\(more)")
+    #expect(try indexes(project) == reference)
+    try expectIndexesServe(project, rows: 6000)
+  }
 }

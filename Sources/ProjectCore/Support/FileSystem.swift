@@ -199,6 +199,9 @@ public enum FileSystem {
   }
 
   /// Milliseconds since 1970 from the real-time clock.
+  /// Processors this process may run on now.
+  public static var processorCount: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+
   public static func nowMilliseconds() -> Int64 {
     var ts = timespec()
     clock_gettime(CLOCK_REALTIME, &ts)
