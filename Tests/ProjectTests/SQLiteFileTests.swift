@@ -76,14 +76,18 @@ struct SQLiteFileTests {
           sku:    { type: string, unique: true }
           status: { type: enum, values: [active, archived], default: active }
           owner:  { type: object, fields: { team: { type: string } } }
-        indexes: [status, owner.team]
+          size:   { type: number }
+        indexes: [status, owner.team, size]
 
     """
 
-  /// `count` records: every third archived, teams t0 to t4 in turn; `sku` numbered from `firstSKU`.
+  /// `count` records: every third archived, teams t0 to t4 in turn, sizes whole and not;
+  /// `sku` numbered from `firstSKU`; names with escapes and beyond ASCII now and then.
   static func records(_ count: Int, firstSKU: Int = 0, last: String? = nil) -> String {
     var lines = (0..<count).map { i in
-      #"{"name": "n\#(i)", "sku": "s\#(firstSKU + i)", "status": "\#(i % 3 == 0 ? "archived" : "active")", "owner": {"team": "t\#(i % 5)"}}"#
+      let name = i % 7 == 0 ? #"n\"\#(i)\\ \u00fc é"# : "n\(i)"
+      let size = i % 4 == 0 ? "\(i).5" : "\(i)"
+      return #"{"name": "\#(name)", "sku": "s\#(firstSKU + i)", "status": "\#(i % 3 == 0 ? "archived" : "active")", "owner": {"team": "t\#(i % 5)"}, "size": \#(size)}"#
     }
     if let last { lines.append(last) }
     return lines.joined(separator: "\n") + "\n"
@@ -112,6 +116,7 @@ struct SQLiteFileTests {
     let archived = (rows + 2) / 3
     #expect(try sql(project, #"SELECT count(*) FROM items_items INDEXED BY "items_items$status" WHERE json_extract(data, '$.status') = 'archived';"#) == "\(archived)\n", sourceLocation: sourceLocation)
     #expect(try sql(project, #"SELECT count(*) FROM items_items INDEXED BY "items_items$owner.team" WHERE json_extract(data, '$.owner.team') = 't1';"#) == "\((rows + 3) / 5)\n", sourceLocation: sourceLocation)
+    #expect(try sql(project, #"SELECT count(*) FROM items_items INDEXED BY "items_items$size" WHERE json_extract(data, '$.size') >= 0;"#) == "\(rows)\n", sourceLocation: sourceLocation)
     let explain = try project.succeed(["svc", "items", "list", "--explain", "--backend", "sqlite", "--where", "status=archived"])
     #expect(explain.contains("items_items$status"), "\(explain)", sourceLocation: sourceLocation)
     let listed = try project.json(["svc", "items", "list", "--backend", "sqlite", "--where", "status=archived", "-o", "json"])

@@ -305,18 +305,23 @@ struct JSONParser {
     return true
   }
 
-  /// Whether any of the eight bytes is a quote, a backslash, a control character or not ASCII
-  /// ("Bit Twiddling Hacks": `hasZero` and the control test may flag the wrong byte, but they
-  /// flag some byte exactly when one matches, and only that is asked).
+  /// Whether any of the eight bytes is a quote, a backslash, a control character or not ASCII.
   @inline(__always)
-  static func special(_ word: UInt64) -> Bool {
+  static func special(_ word: UInt64) -> Bool { specialBytes(word) != 0 }
+
+  /// The high bit of each of the eight bytes (loaded little-endian) that is a quote, a
+  /// backslash, a control character or not ASCII ("Bit Twiddling Hacks"). A borrow may also
+  /// flag a byte above one that matches, never one below, so the lowest bit set marks the
+  /// first special byte exactly.
+  @inline(__always)
+  static func specialBytes(_ word: UInt64) -> UInt64 {
     let ones: UInt64 = 0x0101_0101_0101_0101
     let highs: UInt64 = 0x8080_8080_8080_8080
     @inline(__always) func hasZero(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
     let quote = hasZero(word ^ (ones &* 0x22))
     let backslash = hasZero(word ^ (ones &* 0x5C))
     let control = (word &- ones &* 0x20) & ~word & highs
-    return (quote | backslash | control | (word & highs)) != 0
+    return quote | backslash | control | (word & highs)
   }
 
   mutating func parseString() throws(JSONSyntaxError) -> String {

@@ -260,7 +260,7 @@ public final class SQLiteStore: RecordStore {
     let db = try writer()
     return try wrap {
       try db.writeTransaction {
-        try insertInTransaction(records, onConflict: onConflict, db: db)
+        try RowInserter(store: self, db: db, onConflict: onConflict).insert(PreparedRows(records))
       }
     }
   }
@@ -347,11 +347,14 @@ public final class SQLiteStore: RecordStore {
       try db.writeTransaction {
         let deferred = try db.scalarText("SELECT 1 FROM \(table) LIMIT 1") == nil ? indexes.filter(\.deferrable) : []
         for index in deferred { try db.execute("DROP INDEX \"\(index.name)\"") }
-        let result = try body { rows in try self.insertInTransaction(rows, onConflict: onConflict, db: db) }
+        let inserter = RowInserter(store: self, db: db, onConflict: onConflict)
+        let result = try body { rows in try inserter.insert(rows) }
         if !deferred.isEmpty {
           // The sorter sorts runs of the page cache's size (4 MiB here) and spills them to temp
           // files, so memory stays flat; with temp_store = MEMORY it would hold every entry.
           try db.execute("PRAGMA threads = \(FileSystem.processorCount); PRAGMA temp_store = FILE; PRAGMA cache_size = -4096")
+          let extract = try JSONExtractFunction(on: db)
+          defer { extract.stepAside() }
           for index in deferred { try db.execute(Self.createStatement(index, ifNotExists: false)) }
           try db.execute("PRAGMA threads = 0; PRAGMA temp_store = MEMORY; PRAGMA cache_size = \(Self.cacheSize)")
         }
@@ -360,79 +363,107 @@ public final class SQLiteStore: RecordStore {
     }
   }
 
-  func insertInTransaction(_ records: [Record], onConflict: ConflictPolicy, db: SQLiteDatabase) throws -> WriteSummary {
-    try insertInTransaction(PreparedRows(records), onConflict: onConflict, db: db)
-  }
-
   /// Rows per `INSERT` when a clash fails the import: SQLite spends about as much starting
   /// and ending a statement as inserting one row.
   static let rowsPerStatement = 64
 
-  func insertInTransaction(_ rows: PreparedRows, onConflict: ConflictPolicy, db: SQLiteDatabase) throws -> WriteSummary {
-    var summary = WriteSummary()
-    // Whole groups of rows first. A group that clashes is undone by SQLite (the statement
-    // aborts, the transaction goes on) and goes through the row-at-a-time loop below, which
-    // names the record. Skip and overwrite count each row's fate, so they go one at a time.
-    var first = 0
-    let group = Self.rowsPerStatement
-    if onConflict == .fail && rows.count >= group {
-      let values = Array(repeating: "(?, ?, ?, ?)", count: group).joined(separator: ", ")
-      let many = try db.prepare("INSERT INTO \(table) (id, data, created_at, updated_at) VALUES " + values)
-      try rows.text.withUnsafeBufferPointer { text in
-        while first + group <= rows.count {
-          many.reset()
-          for row in first..<(first + group) {
-            try rows.bind(row, from: text, to: many, at: Int32((row - first) * 4 + 1))
-          }
-          do {
-            try many.step()
-          } catch let error as SQLiteError where error.isPrimaryKeyViolation || error.isUniqueViolation {
-            break
-          }
-          first += group
-          summary.added += group
+  /// Inserts rows inside one transaction, with its statements prepared once for all batches.
+  final class RowInserter {
+    let store: SQLiteStore
+    let db: SQLiteDatabase
+    let onConflict: ConflictPolicy
+    private var many: SQLiteStatement?
+    private var exists: SQLiteStatement?
+    private var one: SQLiteStatement?
+
+    init(store: SQLiteStore, db: SQLiteDatabase, onConflict: ConflictPolicy) {
+      self.store = store
+      self.db = db
+      self.onConflict = onConflict
+    }
+
+    func prepared(_ slot: inout SQLiteStatement?, _ sql: () -> String) throws -> SQLiteStatement {
+      if let statement = slot { return statement }
+      let statement = try db.prepare(sql())
+      slot = statement
+      return statement
+    }
+
+    func insert(_ rows: PreparedRows) throws -> WriteSummary {
+      let table = store.table
+      var summary = WriteSummary()
+      // Whole groups of rows first. `OR FAIL` keeps the rows of a group before a clash (so
+      // SQLite needs no statement journal to undo them, unless an index runs a function); the
+      // row that clashed and those after it go through the row-at-a-time loop below, which
+      // names the record. Skip and overwrite count each row's fate, so they go one at a time.
+      var first = 0
+      let group = SQLiteStore.rowsPerStatement
+      if onConflict == .fail && rows.count >= group {
+        let many = try prepared(&many) {
+          "INSERT OR FAIL INTO \(table) (id, data, created_at, updated_at) VALUES " + Array(repeating: "(?, ?, ?, ?)", count: group).joined(separator: ", ")
         }
+        try rows.text.withUnsafeBufferPointer { text in
+          while first + group <= rows.count {
+            many.reset()
+            for row in first..<(first + group) {
+              try rows.bind(row, from: text, to: many, at: Int32((row - first) * 4 + 1))
+            }
+            do {
+              try many.step()
+            } catch let error as SQLiteError where error.isPrimaryKeyViolation || error.isUniqueViolation {
+              first += db.changes
+              summary.added += db.changes
+              break
+            }
+            first += group
+            summary.added += group
+          }
+        }
+        many.reset()
       }
-      many.reset()
-    }
-    let exists = try db.prepare("SELECT 1 FROM \(table) WHERE id = ?")
-    let conflict: String
-    switch onConflict {
-    case .fail: conflict = ""
-    case .skip: conflict = " ON CONFLICT(id) DO NOTHING"
-    case .overwrite: conflict = " ON CONFLICT(id) DO UPDATE SET data = excluded.data, created_at = excluded.created_at, updated_at = excluded.updated_at"
-    }
-    let insert = try db.prepare("INSERT INTO \(table) (id, data, created_at, updated_at) VALUES (?, ?, ?, ?)" + conflict)
-    // Bound without copies: the statements are reset before each row and finalized before
-    // the buffer goes.
-    try rows.text.withUnsafeBufferPointer { text in
-      for row in first..<rows.count {
-        let id = UnsafeBufferPointer(rebasing: text[rows.range(row, 0)])
-        var existed = false
-        if onConflict != .fail {
-          exists.reset()
-          try exists.bind(borrowing: id, at: 1)
-          existed = try exists.step()
+      guard first < rows.count else { return summary }
+      let exists = onConflict == .fail ? nil : try prepared(&exists) { "SELECT 1 FROM \(table) WHERE id = ?" }
+      let insert = try prepared(&one) {
+        let conflict = switch onConflict {
+        case .fail: ""
+        case .skip: " ON CONFLICT(id) DO NOTHING"
+        case .overwrite: " ON CONFLICT(id) DO UPDATE SET data = excluded.data, created_at = excluded.created_at, updated_at = excluded.updated_at"
         }
+        return "INSERT INTO \(table) (id, data, created_at, updated_at) VALUES (?, ?, ?, ?)" + conflict
+      }
+      // Bound without copies: the statements are reset (their bindings cleared) before the
+      // buffer goes.
+      defer {
+        exists?.reset()
         insert.reset()
-        try rows.bind(row, from: text, to: insert, at: 1)
-        do {
-          try insert.step()
-        } catch let error as SQLiteError where error.isPrimaryKeyViolation {
-          throw StoreError.duplicateID(id: rows.string(row, 0), location: location)
-        } catch let error as SQLiteError where error.isUniqueViolation {
-          throw try uniqueError(rows.record(row), db: db)
-        }
-        if existed {
-          if onConflict == .skip { summary.skipped += 1 } else { summary.updated += 1 }
-        } else {
-          summary.added += 1
+      }
+      try rows.text.withUnsafeBufferPointer { text in
+        for row in first..<rows.count {
+          let id = UnsafeBufferPointer(rebasing: text[rows.range(row, 0)])
+          var existed = false
+          if let exists {
+            exists.reset()
+            try exists.bind(borrowing: id, at: 1)
+            existed = try exists.step()
+          }
+          insert.reset()
+          try rows.bind(row, from: text, to: insert, at: 1)
+          do {
+            try insert.step()
+          } catch let error as SQLiteError where error.isPrimaryKeyViolation {
+            throw StoreError.duplicateID(id: rows.string(row, 0), location: store.location)
+          } catch let error as SQLiteError where error.isUniqueViolation {
+            throw try store.uniqueError(rows.record(row), db: db)
+          }
+          if existed {
+            if onConflict == .skip { summary.skipped += 1 } else { summary.updated += 1 }
+          } else {
+            summary.added += 1
+          }
         }
       }
+      return summary
     }
-    exists.reset()
-    insert.reset()
-    return summary
   }
 
   /// Names the field and the record that a unique-index failure clashed with.

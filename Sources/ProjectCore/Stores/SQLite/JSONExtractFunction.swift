@@ -1,0 +1,337 @@
+import CSQLite
+
+/// SQLite's two-argument `json_extract(json, path)`, answered without building the document
+/// wherever the answer is certain, and by SQLite's own function everywhere else.
+///
+/// A load into an empty table builds each field index after its rows
+/// (`SQLiteStore.withInsertTransaction`), and SQLite 3.40's `json_extract` parses every row's
+/// whole document into a tree to read one field: most of that build. This stands in for it on
+/// the loading connection for those `CREATE INDEX` statements only (an application's function
+/// of the same name and argument count comes first), so every index entry must be exactly
+/// what SQLite's function gives; `PRAGMA integrity_check` from any other connection recomputes
+/// them with SQLite's own. So it answers itself only for a path of plain keys (`$.a.b`), in a
+/// document that its strict parser accepts whole, and only where the value is a string with no
+/// escapes (its text), `true`/`false` (1/0), `null` or a missing key (NULL), or an integer of
+/// at most 18 digits. Anything else (numbers with a fraction or exponent, arrays, objects,
+/// escapes in the value or in a key on the way, a key twice, invalid JSON) is handed to
+/// SQLite's function on a private in-memory connection, errors included.
+final class JSONExtractFunction {
+  /// `SELECT json_extract(?1, ?2)` on a connection where the name still means SQLite's own.
+  let builtIn: SQLiteStatement
+  let builtInConnection: SQLiteDatabase
+  /// The last path text seen and its keys (an index build asks with one path throughout).
+  var pathText: [UInt8] = []
+  var keys: [[UInt8]]?
+
+  /// Stands in for `json_extract` on `db` for as long as the connection lives, which keeps
+  /// this object alive until it closes.
+  init(on db: SQLiteDatabase) throws {
+    builtInConnection = try SQLiteDatabase(path: ":memory:", create: true, busyTimeoutMilliseconds: 0)
+    builtIn = try builtInConnection.prepare("SELECT json_extract(?1, ?2)")
+    let rc = sqlite3_create_function_v2(
+      db.handle, "json_extract", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+      Unmanaged.passRetained(self).toOpaque(),
+      { context, _, values in
+        guard let context, let values, let user = sqlite3_user_data(context) else { return }
+        Unmanaged<JSONExtractFunction>.fromOpaque(user).takeUnretainedValue().call(context, values[0], values[1])
+      }, nil, nil,
+      { user in
+        if let user { Unmanaged<JSONExtractFunction>.fromOpaque(user).release() }
+      })
+    if rc != SQLITE_OK { throw db.error(rc, sql: nil) }
+  }
+
+  /// From now on every call is SQLite's own answer. (Deleting the function would not bring
+  /// SQLite's back: on that connection the name would be unknown.)
+  func stepAside() { steppedAside = true }
+  var steppedAside = false
+
+  func call(_ context: OpaquePointer, _ json: OpaquePointer?, _ path: OpaquePointer?) {
+    if !steppedAside, sqlite3_value_type(json) == SQLITE_TEXT, sqlite3_value_type(path) == SQLITE_TEXT,
+      let keys = keys(of: Self.bytes(path)), let text = sqlite3_value_text(json)
+    {
+      let document = UnsafeBufferPointer(start: text, count: Int(sqlite3_value_bytes(json)))
+      switch Self.extract(document, keys: keys) {
+      case .text(let range):
+        let start = UnsafeRawPointer(text + range.lowerBound).assumingMemoryBound(to: CChar.self)
+        sqlite3_result_text(context, start, Int32(range.count), project_sqlite_transient())
+        return
+      case .integer(let value):
+        sqlite3_result_int64(context, value)
+        return
+      case .null:
+        sqlite3_result_null(context)
+        return
+      case .unsure:
+        break
+      }
+    }
+    askSQLite(context, json, path)
+  }
+
+  /// SQLite's own answer, value or error, passed on as it is.
+  func askSQLite(_ context: OpaquePointer, _ json: OpaquePointer?, _ path: OpaquePointer?) {
+    let statement = builtIn.handle
+    defer { sqlite3_reset(statement) }
+    sqlite3_bind_value(statement, 1, json)
+    sqlite3_bind_value(statement, 2, path)
+    if sqlite3_step(statement) == SQLITE_ROW {
+      sqlite3_result_value(context, sqlite3_column_value(statement, 0))
+    } else {
+      sqlite3_result_error(context, sqlite3_errmsg(builtInConnection.handle), -1)
+    }
+  }
+
+  static func bytes(_ value: OpaquePointer?) -> UnsafeBufferPointer<UInt8> {
+    UnsafeBufferPointer(start: sqlite3_value_text(value), count: Int(sqlite3_value_bytes(value)))
+  }
+
+  /// The keys of `$.a.b` when every one is plain (letters, digits, `_`), else nil.
+  func keys(of path: UnsafeBufferPointer<UInt8>) -> [[UInt8]]? {
+    if JSONParser.equal(pathText, path) { return keys }
+    pathText = Array(path)
+    keys = Self.plainKeys(path)
+    return keys
+  }
+
+  static func plainKeys(_ path: UnsafeBufferPointer<UInt8>) -> [[UInt8]]? {
+    guard path.first == UInt8(ascii: "$"), path.count > 1 else { return nil }
+    var keys: [[UInt8]] = []
+    for part in path.dropFirst().split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).dropFirst() {
+      guard !part.isEmpty, part.allSatisfy(Self.isPlain) else { return nil }
+      keys.append(Array(part))
+    }
+    // The text must have started with "$." and held nothing but keys.
+    guard path[1] == UInt8(ascii: "."), !keys.isEmpty else { return nil }
+    return keys
+  }
+
+  static func isPlain(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"): true
+    default: false
+    }
+  }
+
+  enum Answer: Equatable {
+    /// A string's text, without its quotes, as a range of the document.
+    case text(Range<Int>)
+    case integer(Int64)
+    case null
+    /// Only SQLite's own function can say.
+    case unsure
+  }
+
+  /// What `json_extract` gives for the value at `keys` in `document`, or `.unsure`.
+  static func extract(_ document: UnsafeBufferPointer<UInt8>, keys: [[UInt8]]) -> Answer {
+    var scanner = Scanner(bytes: document)
+    var found: Range<Int>?
+    scanner.space()
+    guard scanner.walk(keys[...], found: &found) else { return .unsure }
+    guard let found else {
+      // The whole document was read: it must end there.
+      scanner.space()
+      return scanner.i == document.count ? .null : .unsure
+    }
+    let value = UnsafeBufferPointer(rebasing: document[found])
+    switch value[0] {
+    case UInt8(ascii: "\""):
+      return value.contains(UInt8(ascii: "\\")) ? .unsure : .text((found.lowerBound + 1)..<(found.upperBound - 1))
+    case UInt8(ascii: "t"): return .integer(1)
+    case UInt8(ascii: "f"): return .integer(0)
+    case UInt8(ascii: "n"): return .null
+    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+      let negative = value[0] == UInt8(ascii: "-")
+      let digits = negative ? value.dropFirst() : value[...]
+      guard digits.count <= 18, digits.allSatisfy(Scanner.isDigit) else { return .unsure }
+      let magnitude = digits.reduce(Int64(0)) { $0 * 10 + Int64($1 - UInt8(ascii: "0")) }
+      return .integer(negative ? -magnitude : magnitude)
+    default:
+      return .unsure
+    }
+  }
+
+  /// A strict JSON scanner that builds nothing. It accepts only what RFC 8259 allows, which
+  /// SQLite's parser accepts too (SQLite also takes \\f and \\v as white space, and does not
+  /// check UTF-8, nor does this); where it says false, SQLite's function is asked.
+  struct Scanner {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var i = 0
+    var depth = 0
+
+    static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+    static func isHex(_ byte: UInt8) -> Bool {
+      isDigit(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte | 0x20)
+    }
+
+    @inline(__always)
+    func at(_ byte: UInt8) -> Bool { i < bytes.count && bytes[i] == byte }
+
+    @inline(__always)
+    mutating func space() { i = JSONParser.whitespaceEnd(bytes, from: i) }
+
+    /// Finds the value at `keys` from the value here: while keys are left, it must be an
+    /// object, and the first member named by the first key is walked with the rest (as SQLite
+    /// takes the first of two members of one name). With no keys left, the value's range is
+    /// `found`, and reading stops. Nil `found` is a missing key. False when unsure.
+    mutating func walk(_ keys: ArraySlice<[UInt8]>, found: inout Range<Int>?) -> Bool {
+      guard let wanted = keys.first else {
+        let start = i
+        guard value() else { return false }
+        found = start..<i
+        return true
+      }
+      guard enter(UInt8(ascii: "{")) else { return false }
+      if leave(UInt8(ascii: "}")) { return true }
+      repeat {
+        guard let raw = key() else { return false }
+        // SQLite compares a key as written, escapes and all; such keys are left to it.
+        if raw.contains(UInt8(ascii: "\\")) { return false }
+        if JSONParser.equal(wanted, raw) { return walk(keys.dropFirst(), found: &found) }
+        guard value() else { return false }
+      } while next(closing: UInt8(ascii: "}"))
+      return leave(UInt8(ascii: "}"))
+    }
+
+    /// Moves past the value here, checking it.
+    mutating func value() -> Bool {
+      guard i < bytes.count else { return false }
+      switch bytes[i] {
+      case UInt8(ascii: "\""): return string()
+      case UInt8(ascii: "{"):
+        guard enter(UInt8(ascii: "{")) else { return false }
+        if leave(UInt8(ascii: "}")) { return true }
+        repeat {
+          guard key() != nil, value() else { return false }
+        } while next(closing: UInt8(ascii: "}"))
+        return leave(UInt8(ascii: "}"))
+      case UInt8(ascii: "["):
+        guard enter(UInt8(ascii: "[")) else { return false }
+        if leave(UInt8(ascii: "]")) { return true }
+        repeat {
+          space()
+          guard value() else { return false }
+        } while next(closing: UInt8(ascii: "]"))
+        return leave(UInt8(ascii: "]"))
+      case UInt8(ascii: "t"): return literal("true")
+      case UInt8(ascii: "f"): return literal("false")
+      case UInt8(ascii: "n"): return literal("null")
+      case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return number()
+      default: return false
+      }
+    }
+
+    /// Past `open`, one level deeper, and any white space after it.
+    mutating func enter(_ open: UInt8) -> Bool {
+      guard at(open), depth < JSONReader.maximumDepth else { return false }
+      depth += 1
+      i += 1
+      space()
+      return true
+    }
+
+    /// Past `close` and one level up, when it is here.
+    mutating func leave(_ close: UInt8) -> Bool {
+      guard at(close) else { return false }
+      i += 1
+      depth -= 1
+      return true
+    }
+
+    /// After a member or an element: past a ',' (true), or at the closing byte (false; the
+    /// caller's `leave` then checks it is there).
+    mutating func next(closing close: UInt8) -> Bool {
+      space()
+      guard at(UInt8(ascii: ",")) else { return false }
+      i += 1
+      return true
+    }
+
+    /// A member's key as written (between its quotes), with the ':' and white space after it.
+    mutating func key() -> UnsafeBufferPointer<UInt8>? {
+      space()
+      guard at(UInt8(ascii: "\"")) else { return nil }
+      let start = i + 1
+      guard string() else { return nil }
+      let raw = UnsafeBufferPointer(rebasing: bytes[start..<(i - 1)])
+      space()
+      guard at(UInt8(ascii: ":")) else { return nil }
+      i += 1
+      space()
+      return raw
+    }
+
+    /// A string at `"`: no control characters, valid escapes. Eight bytes at a time: the lowest
+    /// special byte of a word is where to look next.
+    mutating func string() -> Bool {
+      i += 1
+      guard let base = bytes.baseAddress else { return false }
+      while true {
+        if i + 8 <= bytes.count {
+          let special = JSONParser.specialBytes(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self).littleEndian)
+          if special == 0 {
+            i += 8
+            continue
+          }
+          i += special.trailingZeroBitCount >> 3
+        }
+        guard i < bytes.count else { return false }
+        let byte = bytes[i]
+        i += 1
+        switch byte {
+        case UInt8(ascii: "\""): return true
+        case UInt8(ascii: "\\"):
+          guard i < bytes.count else { return false }
+          let escaped = bytes[i]
+          i += 1
+          switch escaped {
+          case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"): break
+          case UInt8(ascii: "u"):
+            guard bytes.count - i >= 4, bytes[i..<(i + 4)].allSatisfy(Self.isHex) else { return false }
+            i += 4
+          default: return false
+          }
+        case 0..<0x20: return false
+        default: break
+        }
+      }
+    }
+
+    /// A number as RFC 8259 writes it.
+    mutating func number() -> Bool {
+      if at(UInt8(ascii: "-")) { i += 1 }
+      guard i < bytes.count, Self.isDigit(bytes[i]) else { return false }
+      if bytes[i] == UInt8(ascii: "0") {
+        i += 1
+      } else {
+        while i < bytes.count && Self.isDigit(bytes[i]) { i += 1 }
+      }
+      if at(UInt8(ascii: ".")) {
+        i += 1
+        guard digits() else { return false }
+      }
+      if at(UInt8(ascii: "e")) || at(UInt8(ascii: "E")) {
+        i += 1
+        if at(UInt8(ascii: "+")) || at(UInt8(ascii: "-")) { i += 1 }
+        guard digits() else { return false }
+      }
+      return true
+    }
+
+    /// One digit or more.
+    mutating func digits() -> Bool {
+      let start = i
+      while i < bytes.count && Self.isDigit(bytes[i]) { i += 1 }
+      return i > start
+    }
+
+    mutating func literal(_ word: StaticString) -> Bool {
+      let count = word.utf8CodeUnitCount
+      guard bytes.count - i >= count else { return false }
+      for k in 0..<count where bytes[i + k] != word.utf8Start[k] { return false }
+      i += count
+      return true
+    }
+  }
+}
