@@ -48,6 +48,31 @@ import Glibc
     if backend == "json" { #expect(try storedIDs(project) == acknowledged) }
   }
 
+  /// The first import into a database file that does not exist yet writes it in rollback-journal
+  /// mode: a reader that comes meanwhile finds no file yet, an empty table, or waits for the
+  /// import to commit. Each one sees no record or every record, and none fails.
+  @Test func readersDuringTheFirstImportIntoANewDatabaseSeeNothingOrAll() throws {
+    let project = try ProjectRunner()
+    try InterruptedImportTests.bigFile.write(to: project.url("big.ndjson"))
+    let result = try bash(project, """
+      "$P" svc example import --from big.ndjson --target sqlite > import.out 2> import.err &
+      pid=$!
+      while kill -0 $pid 2>/dev/null; do
+        "$P" svc example count --backend sqlite >> counts 2>> count.err || echo failed >> counts
+      done
+      wait $pid
+      """)
+    #expect(result.status == 0, "\(result)\nimport: \(project.read("import.err") ?? "")")
+    let counts = lines(project, "counts")
+    let all = "\(InterruptedImportTests.recordCount)"
+    #expect(!counts.isEmpty)
+    #expect(counts.allSatisfy { $0 == "0" || $0 == all }, "counts seen during the import: \(Set(counts))")
+    #expect((project.read("count.err") ?? "").isEmpty, "\(project.read("count.err") ?? "")")
+    #expect(try project.count("sqlite") == InterruptedImportTests.recordCount)
+    let mode = try project.tool(sqliteShell, ["data/db/myapp.db", "PRAGMA journal_mode"])
+    #expect(mode.stdout == "wal\n", "\(mode)")
+  }
+
   @Test(arguments: backends)
   func concurrentUpdatesOfOneRecordKeepEveryField(backend: String) throws {
     let project = try ProjectRunner()

@@ -93,6 +93,23 @@ public final class SQLiteDatabase {
     }
   }
 
+  /// Runs `body` again while SQLite answers "busy" at once, for up to `timeoutMilliseconds`.
+  /// SQLite skips its busy handler where a statement must take a lock it cannot wait for:
+  /// `PRAGMA journal_mode = WAL` needs the whole file, and fails at once while another
+  /// connection writes it in rollback-journal mode (the first import into a new file).
+  public func retryingWhileBusy<T>(timeoutMilliseconds: Int32, _ body: () throws -> T) throws -> T {
+    let deadline = FileSystem.monotonicSeconds() + Double(timeoutMilliseconds) / 1000
+    var pause = 1
+    while true {
+      do {
+        return try body()
+      } catch let error as SQLiteError where error.isBusy && FileSystem.monotonicSeconds() < deadline {
+        FileSystem.sleep(milliseconds: pause)
+        pause = min(pause * 2, 50)
+      }
+    }
+  }
+
   public var changes: Int { Int(sqlite3_changes(handle)) }
 
   /// The first column of the first row, as text.

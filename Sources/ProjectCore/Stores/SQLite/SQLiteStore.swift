@@ -64,7 +64,8 @@ public final class SQLiteStore: RecordStore {
     try StoreError.checkConfinement(service.sqlitePath, in: service.sqliteConfinement)
     return try wrap {
       let db = try SQLiteDatabase(path: service.sqlitePath, create: false, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
-      try configure(db)
+      // Reads never write, not even the journal mode: the first write sets WAL.
+      try configure(db, wal: false)
       let exists = try db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
       try exists.bind([.text(service.table)])
       guard try exists.step() else { return nil }
@@ -81,11 +82,11 @@ public final class SQLiteStore: RecordStore {
   /// 16 MiB of page cache (SQLite's unit: negative is KiB).
   static let cacheSize = -16384
 
-  func configure(_ db: SQLiteDatabase, wal: Bool = true) throws {
+  func configure(_ db: SQLiteDatabase, wal: Bool) throws {
     // Takes effect only on a file that holds nothing yet, so before WAL mode writes the header.
     try db.execute("PRAGMA page_size = \(Self.pageSize)")
     if try wal && db.scalarText("PRAGMA journal_mode")?.lowercased() != "wal" {
-      try db.execute("PRAGMA journal_mode = WAL")
+      try db.retryingWhileBusy(timeoutMilliseconds: busyTimeoutMilliseconds) { try db.execute("PRAGMA journal_mode = WAL") }
     }
     try db.execute("PRAGMA synchronous = FULL; PRAGMA cache_size = \(Self.cacheSize); PRAGMA temp_store = MEMORY")
   }
@@ -339,9 +340,11 @@ public final class SQLiteStore: RecordStore {
   public func withInsertTransaction<T>(onConflict: ConflictPolicy, _ body: (_ insert: (PreparedRows) throws -> WriteSummary) throws -> T) throws -> T {
     let (db, isNew) = try openWriter(bulk: true)
     defer {
-      // Committed or not, the file is left in WAL mode. Should another process hold it open
-      // now, its next open does this.
-      if isNew { try? db.execute("PRAGMA journal_mode = WAL") }
+      // Committed or not, the file is left in WAL mode, once the readers that waited for the
+      // import are done. Should that take too long, the next write does this.
+      if isNew {
+        _ = try? db.retryingWhileBusy(timeoutMilliseconds: busyTimeoutMilliseconds) { try db.execute("PRAGMA journal_mode = WAL") }
+      }
     }
     return try wrap {
       try db.writeTransaction {
