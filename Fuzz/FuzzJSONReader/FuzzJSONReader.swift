@@ -2,9 +2,32 @@
 // (compact and pretty) as text that reads back to the same value and is stable byte for byte.
 // Read as a record (an NDJSON line, or a store file's record filed under an id) of a service
 // with a field of every type, the input becomes the same SQLite row by import's short way
-// (RowEncoder) as by the general way, or the short way declines.
+// (RowEncoder) as by the general way, or the short way declines. Where SQLite takes the input
+// for valid JSON, the stand-in for `json_extract` that builds indexes after a load gives what
+// SQLite's own function gives.
 import FuzzSupport
 import ProjectCore
+
+/// SQLite's own `json_extract`, and a connection where the stand-in answers for it.
+nonisolated(unsafe) let plain = try! SQLiteDatabase(path: ":memory:", create: true, busyTimeoutMilliseconds: 0)
+nonisolated(unsafe) let standIn: SQLiteDatabase = {
+  let db = try! SQLiteDatabase(path: ":memory:", create: true, busyTimeoutMilliseconds: 0)
+  _ = try! JSONExtractFunction(on: db)
+  return db
+}()
+
+/// `json_extract(text, path)` on `db`: the value, or the error.
+func extract(_ db: SQLiteDatabase, _ text: UnsafeBufferPointer<UInt8>, _ path: String) -> String {
+  do {
+    let statement = try db.prepare("SELECT json_extract(?1, ?2), typeof(json_extract(?1, ?2))")
+    try statement.bind(borrowing: text, at: 1)
+    try statement.bind(.text(path), at: 2)
+    try statement.step()
+    return "\(statement.scalar(0)) \(statement.text(1) ?? "")"
+  } catch {
+    return "error: \(error)"
+  }
+}
 
 /// Short field names, so that the fuzzer finds them (and `Fuzz/dict/json.dict` lists them).
 nonisolated(unsafe) let transfer: RecordTransfer = {
@@ -62,6 +85,13 @@ func check(_ bytes: UnsafeBufferPointer<UInt8>) {
     if let quick = transfer.row(line: bytes, key: key, now: "2026-11-30T12:00:00.000Z", quick: true) {
       let general = transfer.row(line: bytes, key: key, now: "2026-11-30T12:00:00.000Z", quick: false)
       expect(quick == general, "import's short way made \(quick), the general way \(general.map(\.description) ?? "no row") (key \(key ?? "none"))")
+    }
+  }
+  if !extract(plain, bytes, "$").hasPrefix("error: malformed JSON") {
+    for path in ["$.s", "$.o.k", "$.i", "$.b", "$.a", "$.e"] {
+      let theirs = extract(plain, bytes, path)
+      let ours = extract(standIn, bytes, path)
+      expect(ours == theirs, "json_extract at \(path): the stand-in gave \(ours), SQLite \(theirs)")
     }
   }
   guard case .success(let value) = full else { return }

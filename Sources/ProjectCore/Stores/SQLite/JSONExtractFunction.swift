@@ -1,21 +1,26 @@
 import CSQLite
 
-/// SQLite's two-argument `json_extract(json, path)`, answered without building the document
-/// wherever the answer is certain, and by SQLite's own function everywhere else.
+/// SQLite's two-argument `json_extract(json, path)`, answered by reading the document only up
+/// to the value where the answer is certain, and by SQLite's own function everywhere else.
 ///
 /// A load into an empty table builds each field index after its rows
 /// (`SQLiteStore.withInsertTransaction`), and SQLite 3.40's `json_extract` parses every row's
 /// whole document into a tree to read one field: most of that build. This stands in for it on
-/// the loading connection for those `CREATE INDEX` statements only (an application's function
-/// of the same name and argument count comes first), so every index entry must be exactly
-/// what SQLite's function gives; `PRAGMA integrity_check` from any other connection recomputes
-/// them with SQLite's own. So it answers itself only for a path of plain keys (`$.a.b`), in a
-/// document that its strict parser accepts whole, and only where the value is a string with no
-/// escapes (its text), `true`/`false` (1/0), `null` or a missing key (NULL), or an integer of
-/// at most 18 digits. Anything else (numbers with a fraction or exponent, arrays, objects,
-/// escapes in the value or in a key on the way, a key twice, invalid JSON) is handed to
-/// SQLite's function on a private in-memory connection, errors included.
-final class JSONExtractFunction {
+/// the loading connection for those `CREATE INDEX` statements (an application's function of
+/// the same name and argument count comes first), then steps aside. Every index entry must be
+/// exactly what SQLite's function gives: `PRAGMA integrity_check` from any other connection
+/// recomputes them with SQLite's own.
+///
+/// The rows it reads are the import's own (the table was empty), written by `JSONWriter` or by
+/// `RowEncoder`, which writes the same bytes: valid JSON. For valid JSON the text after the value cannot change SQLite's answer (SQLite
+/// takes the first of two members with one name, as this does), so it stops reading there.
+/// It answers itself only for a path of plain keys (`$.a.b`), where every key before the value
+/// is written without escapes (SQLite compares keys as written), and where the value is a
+/// string with no escapes (its text), `true`/`false` (1/0), `null` or missing (NULL), or an
+/// integer of at most 18 digits. Anything else (numbers with a fraction or exponent, arrays,
+/// objects, escapes, text that is not valid JSON as far as it reads) goes to SQLite's function
+/// on a private in-memory connection, errors included.
+public final class JSONExtractFunction {
   /// `SELECT json_extract(?1, ?2)` on a connection where the name still means SQLite's own.
   let builtIn: SQLiteStatement
   let builtInConnection: SQLiteDatabase
@@ -25,7 +30,7 @@ final class JSONExtractFunction {
 
   /// Stands in for `json_extract` on `db` for as long as the connection lives, which keeps
   /// this object alive until it closes.
-  init(on db: SQLiteDatabase) throws {
+  public init(on db: SQLiteDatabase) throws {
     builtInConnection = try SQLiteDatabase(path: ":memory:", create: true, busyTimeoutMilliseconds: 0)
     builtIn = try builtInConnection.prepare("SELECT json_extract(?1, ?2)")
     let rc = sqlite3_create_function_v2(
@@ -43,7 +48,7 @@ final class JSONExtractFunction {
 
   /// From now on every call is SQLite's own answer. (Deleting the function would not bring
   /// SQLite's back: on that connection the name would be unknown.)
-  func stepAside() { steppedAside = true }
+  public func stepAside() { steppedAside = true }
   var steppedAside = false
 
   func call(_ context: OpaquePointer, _ json: OpaquePointer?, _ path: OpaquePointer?) {
