@@ -232,9 +232,11 @@ def main():
     w("Notes: the JSON-store cases copy a pristine store file into place before every run "
       "(hyperfine `--prepare`, not timed); `project` fsyncs the temp file and the folder on "
       "every JSON write as its design requires, the Python template does not. "
-      "The `sqlite3 .import` floor writes the same table, indexes and WAL mode as `project` (its "
-      "schema is read from a database `project` made); the bare-table row is the same table with "
-      "no index but the primary key; "
+      "The `sqlite3 .import` floor writes the same table, indexes and page size as `project` (its "
+      "schema is read from a database `project` made), in WAL mode, the mode of `project`'s files; "
+      "`project` itself writes a new file in rollback-journal mode and switches it to WAL at the "
+      "end, and builds the field index after the rows (Documentation/Performance.md). The "
+      "bare-table row is the same table with no index but the primary key; "
       "`sqlite-utils insert` makes its own column-per-field table. "
       "Export starts without a store file for both programs.")
     print("\n".join(out))

@@ -123,35 +123,35 @@ struct SQLiteFileTests {
     #expect(listed.array?.count == archived, sourceLocation: sourceLocation)
   }
 
+  /// Imports `records` into a database file that does not exist yet, and checks what any such
+  /// load must leave, whether it succeeded or not: a file in WAL mode with 16 KiB pages and no
+  /// journal beside it, the indexes a first `add` makes, holding `rows` rows.
+  func loadIntoANewDatabase(_ records: String, rows: Int, sourceLocation: SourceLocation = #_sourceLocation) throws -> RunResult {
+    let reference = try referenceIndexes()
+    #expect(reference.contains("items_items$owner.team") && reference.contains("items_items_sku_unique"), "\(reference)", sourceLocation: sourceLocation)
+    let project = try ProjectRunner(manifest: Self.loadManifest)
+    try project.write(records, to: "items.ndjson")
+    let result = importItems(project, "items.ndjson")
+    #expect(try sql(project, "PRAGMA journal_mode;") == "wal\n", sourceLocation: sourceLocation)
+    #expect(try sql(project, "PRAGMA page_size;") == "16384\n", sourceLocation: sourceLocation)
+    #expect(try indexes(project) == reference, sourceLocation: sourceLocation)
+    #expect(!project.exists(Self.db + "-journal"), sourceLocation: sourceLocation)
+    try expectIndexesServe(project, rows: rows, sourceLocation: sourceLocation)
+    return result
+  }
+
   /// An import into a database file that does not exist yet is written without WAL, then
   /// switched to it; its field indexes are built after the rows. The file ends as any other.
   @Test func aLoadIntoANewDatabaseEndsInWALModeWithEveryIndex() throws {
-    let reference = try referenceIndexes()
-    #expect(reference.contains("items_items$owner.team") && reference.contains("items_items_sku_unique"), "\(reference)")
-
-    let project = try ProjectRunner(manifest: Self.loadManifest)
-    try project.write(Self.records(3000), to: "items.ndjson")
-    let loaded = importItems(project, "items.ndjson")
+    let loaded = try loadIntoANewDatabase(Self.records(3000), rows: 3000)
     #expect(loaded.status == 0, "\(loaded)")
-    #expect(try sql(project, "PRAGMA journal_mode;") == "wal\n")
-    #expect(try sql(project, "PRAGMA page_size;") == "16384\n")
-    #expect(try indexes(project) == reference)
-    #expect(!project.exists(Self.db + "-journal"))
-    try expectIndexesServe(project, rows: 3000)
   }
 
   /// A clash on a unique field in a load into a new database names the record, writes no row,
   /// and leaves the file in WAL mode with every index.
   @Test func aFailedLoadIntoANewDatabaseLeavesAnEmptyTable() throws {
-    let reference = try referenceIndexes()
-    let project = try ProjectRunner(manifest: Self.loadManifest)
-    try project.write(Self.records(3000, last: #"{"name": "again", "sku": "s2500"}"#), to: "items.ndjson")
-    let failed = importItems(project, "items.ndjson")
+    let failed = try loadIntoANewDatabase(Self.records(3000, last: #"{"name": "again", "sku": "s2500"}"#), rows: 0)
     #expect(failed.status == 1 && failed.stderr.contains("sku") && failed.stderr.contains("s2500"), "\(failed)")
-    #expect(try sql(project, "PRAGMA journal_mode;") == "wal\n")
-    #expect(try indexes(project) == reference)
-    #expect(!project.exists(Self.db + "-journal"))
-    try expectIndexesServe(project, rows: 0)
   }
 
   /// Into an empty table of a database that exists, the field indexes are dropped and built

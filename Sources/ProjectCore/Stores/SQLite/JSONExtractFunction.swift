@@ -156,9 +156,9 @@ public final class JSONExtractFunction {
     }
   }
 
-  /// A strict JSON scanner that builds nothing. It accepts only what RFC 8259 allows, which
-  /// SQLite's parser accepts too (SQLite also takes \\f and \\v as white space, and does not
-  /// check UTF-8, nor does this); where it says false, SQLite's function is asked.
+  /// A strict JSON scanner that builds nothing. What it reads it accepts only as RFC 8259
+  /// allows, all of which SQLite's parser accepts too; like SQLite's, it checks no UTF-8.
+  /// Where it says false, SQLite's function is asked.
   struct Scanner {
     let bytes: UnsafeBufferPointer<UInt8>
     var i = 0
@@ -195,7 +195,7 @@ public final class JSONExtractFunction {
         if raw.contains(UInt8(ascii: "\\")) { return false }
         if JSONParser.equal(wanted, raw) { return walk(keys.dropFirst(), found: &found) }
         guard value() else { return false }
-      } while next(closing: UInt8(ascii: "}"))
+      } while next()
       return leave(UInt8(ascii: "}"))
     }
 
@@ -209,7 +209,7 @@ public final class JSONExtractFunction {
         if leave(UInt8(ascii: "}")) { return true }
         repeat {
           guard key() != nil, value() else { return false }
-        } while next(closing: UInt8(ascii: "}"))
+        } while next()
         return leave(UInt8(ascii: "}"))
       case UInt8(ascii: "["):
         guard enter(UInt8(ascii: "[")) else { return false }
@@ -217,7 +217,7 @@ public final class JSONExtractFunction {
         repeat {
           space()
           guard value() else { return false }
-        } while next(closing: UInt8(ascii: "]"))
+        } while next()
         return leave(UInt8(ascii: "]"))
       case UInt8(ascii: "t"): return literal("true")
       case UInt8(ascii: "f"): return literal("false")
@@ -244,9 +244,9 @@ public final class JSONExtractFunction {
       return true
     }
 
-    /// After a member or an element: past a ',' (true), or at the closing byte (false; the
-    /// caller's `leave` then checks it is there).
-    mutating func next(closing close: UInt8) -> Bool {
+    /// After a member or an element: past a ',' (true), or not (false; the caller's `leave`
+    /// then checks that the closing byte is there).
+    mutating func next() -> Bool {
       space()
       guard at(UInt8(ascii: ",")) else { return false }
       i += 1
