@@ -13,6 +13,7 @@ static inline sqlite3_destructor_type project_sqlite_transient(void) {
 static inline int project_sqlite_disable_memstatus(void) {
   return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
+
 /// The smallest run, in pages, that SQLite's sorter writes to a temp file (default 250); must
 /// run before the first connection opens.
 static inline int project_sqlite_set_sorter_run_pages(unsigned int pages) {

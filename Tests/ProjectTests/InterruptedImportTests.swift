@@ -180,7 +180,7 @@ import Glibc
       return false
     }
 
-    // Exactly the three records from before, the same in every value.
+    // Exactly the records from before (three, or none for a new database), the same in every value.
     let after = try project.list(target)
     #expect(after == before, "\(how)\nthe store holds \(after.count) records, expected the \(kept.count) from before: \(after.prefix(5))")
     #expect(count == kept.count, "\(how)")

@@ -198,10 +198,10 @@ public enum FileSystem {
     return Int(size.ws_col)
   }
 
-  /// Milliseconds since 1970 from the real-time clock.
-  /// Processors this process may run on now.
+  /// Processors online now.
   public static var processorCount: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
 
+  /// Milliseconds since 1970 from the real-time clock.
   public static func nowMilliseconds() -> Int64 {
     var ts = timespec()
     clock_gettime(CLOCK_REALTIME, &ts)
