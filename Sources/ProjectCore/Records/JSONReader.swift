@@ -158,15 +158,17 @@ struct JSONParser {
   }
 
   mutating func expectLiteral(_ literal: StaticString) throws(JSONSyntaxError) {
-    let start = index
-    let count = literal.utf8CodeUnitCount
-    guard bytes.count - index >= count else {
-      throw error("invalid literal; expected '\(literal)'", at: start)
-    }
-    for i in 0..<count where bytes[index + i] != literal.utf8Start[i] {
-      throw error("invalid literal; expected '\(literal)'", at: start)
-    }
-    index += count
+    guard Self.literal(literal, in: bytes, at: index) else { throw error("invalid literal; expected '\(literal)'") }
+    index += literal.utf8CodeUnitCount
+  }
+
+  /// Whether `bytes` hold `word` at `index`.
+  @inline(__always)
+  static func literal(_ word: StaticString, in bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+    let count = word.utf8CodeUnitCount
+    guard bytes.count - index >= count else { return false }
+    for k in 0..<count where bytes[index + k] != word.utf8Start[k] { return false }
+    return true
   }
 
   mutating func enter() throws(JSONSyntaxError) {

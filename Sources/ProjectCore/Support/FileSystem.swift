@@ -232,6 +232,23 @@ public enum FileSystem {
   }
 }
 
+/// Waits between attempts to take something another process holds: 1 ms, doubling up to 50 ms,
+/// until a deadline.
+struct Backoff {
+  let deadline: Double
+  var pause = 1
+
+  init(seconds: Double) { deadline = FileSystem.monotonicSeconds() + seconds }
+
+  /// Sleeps before the next attempt; false, without sleeping, once the deadline has passed.
+  mutating func wait() -> Bool {
+    guard FileSystem.monotonicSeconds() < deadline else { return false }
+    FileSystem.sleep(milliseconds: pause)
+    pause = min(pause * 2, 50)
+    return true
+  }
+}
+
 /// An exclusive advisory lock (`flock`) on a sidecar lock file, held until `unlock()`.
 ///
 /// The data file is replaced on every write, so it cannot carry the lock itself. The lock file
@@ -249,20 +266,17 @@ public final class FileLock {
   static func acquire(path: String, timeout: Double) throws(FileSystemError) -> Int32 {
     let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
     if fd < 0 { throw FileSystemError(path: path, operation: "open lock file", code: errno) }
-    let deadline = FileSystem.monotonicSeconds() + timeout
-    var pause = 1
+    var backoff = Backoff(seconds: timeout)
     while flock(fd, LOCK_EX | LOCK_NB) != 0 {
       let code = errno
       guard code == EWOULDBLOCK || code == EINTR else {
         close(fd)
         throw FileSystemError(path: path, operation: "lock", code: code)
       }
-      if FileSystem.monotonicSeconds() >= deadline {
+      guard backoff.wait() else {
         close(fd)
         throw FileSystemError(path: path, operation: "lock (still held by another process after \(Int(timeout)) s)", code: EWOULDBLOCK)
       }
-      FileSystem.sleep(milliseconds: pause)
-      pause = min(pause * 2, 50)
     }
     return fd
   }

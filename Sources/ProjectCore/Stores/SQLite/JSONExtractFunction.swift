@@ -91,7 +91,8 @@ public final class JSONExtractFunction {
     UnsafeBufferPointer(start: sqlite3_value_text(value), count: Int(sqlite3_value_bytes(value)))
   }
 
-  /// The keys of `$.a.b` when every one is plain (letters, digits, `_`), else nil.
+  /// The keys of `$.a.b` when every one is a plain identifier (as `SQLQueryCompiler` writes
+  /// them unquoted), else nil.
   func keys(of path: UnsafeBufferPointer<UInt8>) -> [[UInt8]]? {
     if JSONParser.equal(pathText, path) { return keys }
     pathText = Array(path)
@@ -103,19 +104,12 @@ public final class JSONExtractFunction {
     guard path.first == UInt8(ascii: "$"), path.count > 1 else { return nil }
     var keys: [[UInt8]] = []
     for part in path.dropFirst().split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).dropFirst() {
-      guard !part.isEmpty, part.allSatisfy(Self.isPlain) else { return nil }
+      guard Identifier.isSafe(String(decoding: part, as: UTF8.self)) else { return nil }
       keys.append(Array(part))
     }
     // The text must have started with "$." and held nothing but keys.
     guard path[1] == UInt8(ascii: "."), !keys.isEmpty else { return nil }
     return keys
-  }
-
-  static func isPlain(_ byte: UInt8) -> Bool {
-    switch byte {
-    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"): true
-    default: false
-    }
   }
 
   enum Answer: Equatable {
@@ -148,7 +142,7 @@ public final class JSONExtractFunction {
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
       let negative = value[0] == UInt8(ascii: "-")
       let digits = negative ? value.dropFirst() : value[...]
-      guard digits.count <= 18, digits.allSatisfy(Scanner.isDigit) else { return .unsure }
+      guard digits.count <= 18, digits.allSatisfy(Identifier.isDigit) else { return .unsure }
       let magnitude = digits.reduce(Int64(0)) { $0 * 10 + Int64($1 - UInt8(ascii: "0")) }
       return .integer(negative ? -magnitude : magnitude)
     default:
@@ -164,10 +158,8 @@ public final class JSONExtractFunction {
     var i = 0
     var depth = 0
 
-    static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
-
     static func isHex(_ byte: UInt8) -> Bool {
-      isDigit(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte | 0x20)
+      Identifier.isDigit(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte | 0x20)
     }
 
     @inline(__always)
@@ -306,11 +298,11 @@ public final class JSONExtractFunction {
     /// A number as RFC 8259 writes it.
     mutating func number() -> Bool {
       if at(UInt8(ascii: "-")) { i += 1 }
-      guard i < bytes.count, Self.isDigit(bytes[i]) else { return false }
+      guard i < bytes.count, Identifier.isDigit(bytes[i]) else { return false }
       if bytes[i] == UInt8(ascii: "0") {
         i += 1
       } else {
-        while i < bytes.count && Self.isDigit(bytes[i]) { i += 1 }
+        while i < bytes.count && Identifier.isDigit(bytes[i]) { i += 1 }
       }
       if at(UInt8(ascii: ".")) {
         i += 1
@@ -327,15 +319,13 @@ public final class JSONExtractFunction {
     /// One digit or more.
     mutating func digits() -> Bool {
       let start = i
-      while i < bytes.count && Self.isDigit(bytes[i]) { i += 1 }
+      while i < bytes.count && Identifier.isDigit(bytes[i]) { i += 1 }
       return i > start
     }
 
     mutating func literal(_ word: StaticString) -> Bool {
-      let count = word.utf8CodeUnitCount
-      guard bytes.count - i >= count else { return false }
-      for k in 0..<count where bytes[i + k] != word.utf8Start[k] { return false }
-      i += count
+      guard JSONParser.literal(word, in: bytes, at: i) else { return false }
+      i += word.utf8CodeUnitCount
       return true
     }
   }

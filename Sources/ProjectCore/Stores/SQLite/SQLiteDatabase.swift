@@ -103,14 +103,12 @@ public final class SQLiteDatabase {
   /// `PRAGMA journal_mode = WAL` needs the whole file, and fails at once while another
   /// connection writes it in rollback-journal mode (the first import into a new file).
   public func retryingWhileBusy<T>(timeoutMilliseconds: Int32, _ body: () throws -> T) throws -> T {
-    let deadline = FileSystem.monotonicSeconds() + Double(timeoutMilliseconds) / 1000
-    var pause = 1
+    var backoff = Backoff(seconds: Double(timeoutMilliseconds) / 1000)
     while true {
       do {
         return try body()
-      } catch let error as SQLiteError where error.isBusy && FileSystem.monotonicSeconds() < deadline {
-        FileSystem.sleep(milliseconds: pause)
-        pause = min(pause * 2, 50)
+      } catch let error as SQLiteError where error.isBusy {
+        guard backoff.wait() else { throw error }
       }
     }
   }

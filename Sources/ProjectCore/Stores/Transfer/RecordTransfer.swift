@@ -15,12 +15,16 @@ public struct RecordTransfer {
 
   // MARK: Reading input
 
+  /// Offered a record's text (and the id a store file files it under) before it is parsed:
+  /// true when it took the record, which is then done with.
+  public typealias TakeText = (_ text: UnsafeBufferPointer<UInt8>, _ key: String?) throws -> Bool
+
   /// Calls `body` with each record object of the input and a label for messages
   /// (`line 12`, `record 'abc'`), streaming NDJSON and CSV. When given, `take` sees each record's
   /// text first (an NDJSON line; a record of a store file, with the id it is filed under): when
   /// it returns true, the record is done with and `body` does not see it.
   public func readRecords(
-    path: String, format requested: RecordFileFormat?, take: ((_ text: UnsafeBufferPointer<UInt8>, _ key: String?) throws -> Bool)? = nil,
+    path: String, format requested: RecordFileFormat?, take: TakeText? = nil,
     _ body: (_ label: RecordLabel, _ key: String?, _ value: JSONValue) throws -> Void
   ) throws {
     let reader: LineReader
@@ -42,7 +46,7 @@ public struct RecordTransfer {
     }
   }
 
-  func readNDJSON(_ reader: LineReader, take: ((UnsafeBufferPointer<UInt8>, String?) throws -> Bool)?, _ body: (RecordLabel, String?, JSONValue) throws -> Void) throws {
+  func readNDJSON(_ reader: LineReader, take: TakeText?, _ body: (RecordLabel, String?, JSONValue) throws -> Void) throws {
     while let line = try reader.nextLine() {
       guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
       if let take, try line.withUnsafeBufferPointer({ try take($0, nil) }) { continue }
@@ -64,7 +68,7 @@ public struct RecordTransfer {
     return .csv
   }
 
-  func readWhole(_ bytes: [UInt8], name: String, format: RecordFileFormat, take: ((UnsafeBufferPointer<UInt8>, String?) throws -> Bool)? = nil, _ body: (RecordLabel, String?, JSONValue) throws -> Void) throws {
+  func readWhole(_ bytes: [UInt8], name: String, format: RecordFileFormat, take: TakeText? = nil, _ body: (RecordLabel, String?, JSONValue) throws -> Void) throws {
     switch format {
     case .json:
       if let take {
@@ -101,7 +105,7 @@ public struct RecordTransfer {
   /// A map of records keyed by id (a JSON store file), one record at a time instead of built
   /// whole: one strict pass checks the file and finds each record, in the order and with the
   /// rule for a key given twice that a full parse has, and reports the same errors.
-  func readStoreFile(_ bytes: [UInt8], name: String, take: (UnsafeBufferPointer<UInt8>, String?) throws -> Bool, _ body: (RecordLabel, String?, JSONValue) throws -> Void) throws {
+  func readStoreFile(_ bytes: [UInt8], name: String, take: TakeText, _ body: (RecordLabel, String?, JSONValue) throws -> Void) throws {
     let file: JSONStoreFile
     do {
       file = try JSONStoreFile(bytes: bytes, path: name, location: name)
@@ -119,7 +123,7 @@ public struct RecordTransfer {
 
   /// An array of records, one at a time instead of built whole: the text is checked first as a
   /// full parse checks it (the same errors), then each element is handed on.
-  func readArray(_ bytes: [UInt8], name: String, take: (UnsafeBufferPointer<UInt8>, String?) throws -> Bool, _ body: (RecordLabel, String?, JSONValue) throws -> Void) throws {
+  func readArray(_ bytes: [UInt8], name: String, take: TakeText, _ body: (RecordLabel, String?, JSONValue) throws -> Void) throws {
     try bytes.withUnsafeBufferPointer { all in
       var check = JSONParser(all)
       do throws(JSONSyntaxError) { try check.parseDocumentSkipping() } catch {
@@ -315,7 +319,7 @@ public struct RecordTransfer {
       // Lines the encoder declines, and every line after the first bad record (to list every
       // issue), take the general way.
       var encoder = RowEncoder(service: self.service, now: now)
-      let take: ((UnsafeBufferPointer<UInt8>, String?) throws -> Bool)? = encoder == nil ? nil : { text, key in
+      let take: TakeText? = encoder == nil ? nil : { text, key in
         guard shared.issues.isEmpty, encoder?.append(text, key: key, to: &batch) == true else { return false }
         shared.read += 1
         try flushIfFull()

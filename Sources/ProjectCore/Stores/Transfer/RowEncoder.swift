@@ -345,9 +345,8 @@ struct RowEncoder {
 
   @inline(__always)
   mutating func literal(_ word: StaticString) -> Bool {
+    guard JSONParser.literal(word, in: bytes, at: i) else { return false }
     let count = word.utf8CodeUnitCount
-    guard bytes.count - i >= count else { return false }
-    for k in 0..<count where bytes[i + k] != word.utf8Start[k] { return false }
     out.append(contentsOf: UnsafeBufferPointer(start: word.utf8Start, count: count))
     i += count
     return true
