@@ -13,6 +13,7 @@ enum Main {
     // A file size limit (ulimit -f) must fail the write with a clear error, not kill the process.
     signal(SIGXFSZ, SIG_IGN)
     InterruptCleanup.install()
+    ArgumentBytes.exitUnlessUTF8()
     let arguments = GlobalArguments.extract(Array(CommandLine.arguments.dropFirst()))
     do {
       // The record commands parse their own arguments; skipping the command-tree parser for

@@ -71,10 +71,10 @@ extension ServiceRunner {
     let result = try transfer.exportJSON(from: source, to: target, mode: mode, dryRun: arguments.flag("dry-run"))
     progress.finish()
     let plan = result.plan ?? RecordTransfer.ExportPlan()
-    let counts = "\(plan.added.count) added, \(plan.changed.count) changed, \(plan.unchanged.count) unchanged, \(plan.dropped.count) \(mode == .merge ? "kept" : "dropped")"
+    let counts = "\(plan.added.count) added, \(plan.changed.count) changed, \(plan.unchanged.count) unchanged, \(mode == .merge ? "\(plan.kept.count) kept" : "\(plan.dropped.count) dropped")"
     if arguments.flag("dry-run") {
       var lines = ["dry run: exporting \(Plural.records(result.exported)) to \(Path.display(target)) would give \(counts); nothing written"]
-      for (label, ids) in [("added", plan.added), ("changed", plan.changed), ("dropped", plan.dropped)] where !ids.isEmpty {
+      for (label, ids) in [("added", plan.added), ("changed", plan.changed), ("dropped", plan.dropped), ("kept", plan.kept)] where !ids.isEmpty {
         lines.append("  \(label): " + ids.prefix(10).joined(separator: ", ") + (ids.count > 10 ? ", ... (\(ids.count))" : ""))
       }
       print(lines.joined(separator: "\n"))

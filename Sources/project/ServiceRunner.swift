@@ -149,8 +149,8 @@ struct ServiceRunner {
     let format = try output()
     let found = try records.store(try backend()).get(ids: arguments.positionals)
     if !found.isEmpty { printRecords(found, format: format) }
-    let foundIDs = Set(found.map { Array($0.id.utf8) })
-    let missing = arguments.positionals.filter { !foundIDs.contains(Array($0.utf8)) }
+    let foundIDs = Set(found.map { ByteString($0.id) })
+    let missing = arguments.positionals.filter { !foundIDs.contains(ByteString($0)) }
     if !missing.isEmpty {
       throw StoreError.notFound(ids: missing, location: records.store(try backend()).location)
     }

@@ -402,7 +402,7 @@ public struct ManifestLoader {
       var values: [String] = []
       for (i, item) in items.enumerated() {
         let text = try string(item, "\(path).values[\(i)]")
-        if values.contains(text) { throw error(item, "\(path).values[\(i)]", "duplicate value '\(text)'") }
+        if values.containsBytes(text) { throw error(item, "\(path).values[\(i)]", "duplicate value '\(text)'") }
         values.append(text)
       }
       type = .enumeration(values)

@@ -8,8 +8,10 @@ public struct QueryError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Turns `--where`, `--sort` and `--fields` text into typed queries, checking each field
 /// against the service's schema and typing each literal by the field's type.
 ///
-/// Grammar: `[not ]PATH OP VALUE`, where OP is `=`, `!=`, `<`, `<=`, `>`, `>=`, `~`
-/// (substring), `!~`, `in (A,B)`, `not in (A,B)`, `exists` or `not exists`.
+/// Grammar: `[not ]...PATH OP VALUE`, where OP is `=`, `!=`, `<`, `<=`, `>`, `>=`, `~`
+/// (substring), `!~`, `in (A,B)`, `not in (A,B)`, `exists` or `not exists`. A value wholly in
+/// double quotes (JSON escapes inside) or single quotes (taken as it is) is quoted: on a
+/// path the schema does not type it is text, never a number.
 public struct FilterParser {
   public let schema: ObjectSchema
 
@@ -57,12 +59,16 @@ public struct FilterParser {
     let context = "--where '\(text)'"
     var rest = Substring(text.trimmingSpaces)
     var negated = false
-    if rest.hasPrefix("not ") {
-      negated = true
-      rest = Substring(String(rest.dropFirst(4)).trimmingSpaces)
-    } else if rest.hasPrefix("!") && !rest.hasPrefix("!=") {
-      negated = true
-      rest = rest.dropFirst()
+    // `not` negates any expression, itself included.
+    while true {
+      if rest.hasPrefix("not ") {
+        rest = Substring(String(rest.dropFirst(4)).trimmingSpaces)
+      } else if rest.hasPrefix("!") && !rest.hasPrefix("!=") && !rest.hasPrefix("!~") {
+        rest = Substring(String(rest.dropFirst()).trimmingSpaces)
+      } else {
+        break
+      }
+      negated.toggle()
     }
     let pathEnd = rest.utf8.firstIndex { !(Self.isPathByte($0) || $0 == UInt8(ascii: ".")) } ?? rest.endIndex
     let pathText = String(rest[..<pathEnd])
@@ -117,10 +123,11 @@ public struct FilterParser {
         throw QueryError("\(context): expected a list in parentheses after 'in', as in status in (active,archived)")
       }
       for item in try Self.splitList(String(list.dropFirst().dropLast()), context: context) {
-        values.append(try literal(item, spec: spec, op: op, context: context))
+        values.append(try literal(item.text, quoted: item.quoted, spec: spec, op: op, context: context))
       }
     default:
-      values.append(try literal(Self.unquote(String(tail).trimmingSpaces), spec: spec, op: op, context: context))
+      let value = Self.unquote(String(tail).trimmingSpaces)
+      values.append(try literal(value.text, quoted: value.quoted, spec: spec, op: op, context: context))
     }
     if values.contains(where: { $0.stringValue.map(UTF8Text.containsNUL) == true }) {
       throw QueryError("\(context): the value contains a NUL character (U+0000), which stored text never holds")
@@ -128,26 +135,38 @@ public struct FilterParser {
     return Filter(path: target.path, op: op, values: values, negated: negated, matchesElements: elements)
   }
 
-  /// Removes one pair of surrounding double quotes, reading JSON escapes inside them.
-  static func unquote(_ text: String) -> String {
-    guard text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\""),
-      case .string(let s)? = try? JSONReader.parse(text)
-    else { return text }
-    return s
+  /// The value without one pair of quotes that wholly enclose it, and whether it had them:
+  /// double quotes read JSON escapes inside them, single quotes keep the text as it is. A
+  /// quote elsewhere (`O'Brien`) is part of the text.
+  static func unquote(_ text: String) -> (text: String, quoted: Bool) {
+    guard text.utf8.count >= 2 else { return (text, false) }
+    if text.hasPrefix("'") && text.hasSuffix("'") {
+      return (String(text.dropFirst().dropLast()), true)
+    }
+    guard text.hasPrefix("\""), text.hasSuffix("\""), case .string(let s)? = try? JSONReader.parse(text) else {
+      return (text, false)
+    }
+    return (s, true)
   }
 
-  /// Splits `a, "b,c", d` on commas outside double quotes.
-  static func splitList(_ text: String, context: String) throws(QueryError) -> [String] {
-    var items: [String] = []
+  /// Splits `a, "b,c", 'd,e', f` on commas outside quotes.
+  static func splitList(_ text: String, context: String) throws(QueryError) -> [(text: String, quoted: Bool)] {
+    var items: [(text: String, quoted: Bool)] = []
     var current = ""
-    var quoted = false
+    var quote: Character?
     var escaped = false
     for character in text {
-      if quoted {
+      if let open = quote {
         current.append(character)
-        if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == "\"" { quoted = false }
-      } else if character == "\"" {
-        quoted = true
+        if escaped {
+          escaped = false
+        } else if character == "\\" && open == "\"" {
+          escaped = true
+        } else if character == open {
+          quote = nil
+        }
+      } else if (character == "\"" || character == "'") && current.trimmingSpaces.isEmpty {
+        quote = character
         current.append(character)
       } else if character == "," {
         items.append(unquote(current.trimmingSpaces))
@@ -156,20 +175,23 @@ public struct FilterParser {
         current.append(character)
       }
     }
-    if quoted { throw QueryError("\(context): unterminated quote in the list") }
+    if quote != nil { throw QueryError("\(context): unterminated quote in the list") }
     items.append(unquote(current.trimmingSpaces))
-    if items.count == 1 && items[0].isEmpty { throw QueryError("\(context): the list is empty") }
+    if items.count == 1 && items[0].text.isEmpty && !items[0].quoted { throw QueryError("\(context): the list is empty") }
     return items
   }
 
-  /// Types a literal by the field's spec; nil spec means a free-form value.
-  func literal(_ text: String, spec: FieldSpec?, op: Filter.Operator, context: String) throws(QueryError) -> JSONValue {
+  /// Types a literal by the field's spec; nil spec means a free-form value, which a quoted
+  /// literal leaves as text.
+  func literal(_ text: String, quoted: Bool = false, spec: FieldSpec?, op: Filter.Operator, context: String) throws(QueryError) -> JSONValue {
     guard let spec else {
-      if op == .contains { return .string(text) }
-      switch try? JSONReader.parse(text) {
-      case .integer(let i)?: return .integer(i)
-      case .double(let d)?: return .double(d)
-      case .bool(let b)?: return .bool(b)
+      if op == .contains || quoted { return .string(text) }
+      switch Result(catching: { () throws(JSONSyntaxError) in try JSONReader.parse(text) }) {
+      case .success(.integer(let i)): return .integer(i)
+      case .success(.double(let d)): return .double(d)
+      case .success(.bool(let b)): return .bool(b)
+      case .failure(let error) where FieldValueParser.isOutOfRange(error):
+        throw QueryError("\(context): '\(text)' is out of range for a number (beyond 64-bit integers and doubles); quote it to compare it as text")
       default: return .string(text)
       }
     }
@@ -184,10 +206,10 @@ public struct FilterParser {
     }
     switch spec.type {
     case .string, .any:
-      if case .any = spec.type { return try literal(text, spec: nil, op: op, context: context) }
+      if case .any = spec.type { return try literal(text, quoted: quoted, spec: nil, op: op, context: context) }
       return .string(text)
     case .enumeration(let values):
-      if op == .equal || op == .oneOf, !values.contains(text) {
+      if op == .equal || op == .oneOf, !values.containsBytes(text) {
         var message = "\(context): '\(text)' is not one of \(values.joined(separator: ", "))"
         if let near = Suggestion.nearest(to: text, in: values) { message += "; did you mean '\(near)'?" }
         throw QueryError(message)

@@ -39,7 +39,7 @@ public enum SQLScalar: Sendable, Hashable {
     case (.real(let x), .real(let y)): return x < y ? -1 : (x > y ? 1 : 0)
     case (.integer(let x), .real(let y)): return compare(x, y)
     case (.real(let x), .integer(let y)): return -compare(y, x)
-    case (.text(let x), .text(let y)): return compareBytes(x, y)
+    case (.text(let x), .text(let y)): return ByteString.compare(x, y)
     default: return 0
     }
   }
@@ -53,25 +53,5 @@ public enum SQLScalar: Sendable, Hashable {
     if i > truncated { return 1 }
     let fraction = d - Double(truncated)
     return fraction > 0 ? -1 : (fraction < 0 ? 1 : 0)
-  }
-
-  static func compareBytes(_ a: String, _ b: String) -> Int {
-    var a = a, b = b
-    return a.withUTF8 { x in
-      b.withUTF8 { y in
-        let n = min(x.count, y.count)
-        if n > 0 {
-          let c = memcmpBytes(x.baseAddress!, y.baseAddress!, n)
-          if c != 0 { return c }
-        }
-        return x.count < y.count ? -1 : (x.count > y.count ? 1 : 0)
-      }
-    }
-  }
-
-  @inline(__always)
-  static func memcmpBytes(_ x: UnsafePointer<UInt8>, _ y: UnsafePointer<UInt8>, _ n: Int) -> Int {
-    for i in 0..<n where x[i] != y[i] { return x[i] < y[i] ? -1 : 1 }
-    return 0
   }
 }

@@ -467,12 +467,16 @@ struct JSONParser {
     let digitsStart = index
     var magnitude: UInt64 = 0
     var overflow = false
+    // Whether a digit other than 0 comes before the exponent: such a number that reads as 0
+    // is too small for a Double.
+    var nonzero = false
     if bytes[index] == UInt8(ascii: "0") {
       index += 1
       if index < bytes.count && isDigit(bytes[index]) {
         throw error("invalid number; leading zeros are not allowed", at: start)
       }
     } else {
+      nonzero = true
       while index < bytes.count && isDigit(bytes[index]) {
         let (m1, o1) = magnitude.multipliedReportingOverflow(by: 10)
         let (m2, o2) = m1.addingReportingOverflow(UInt64(bytes[index] - UInt8(ascii: "0")))
@@ -482,13 +486,19 @@ struct JSONParser {
       }
     }
     let integerDigits = index - digitsStart
+    var fractionDigits = 0
     if index < bytes.count && bytes[index] == UInt8(ascii: ".") {
       isInteger = false
       index += 1
       guard index < bytes.count, isDigit(bytes[index]) else {
         throw error("invalid number; expected a digit after '.'", at: index)
       }
-      while index < bytes.count && isDigit(bytes[index]) { index += 1 }
+      let fractionStart = index
+      while index < bytes.count && isDigit(bytes[index]) {
+        if bytes[index] != UInt8(ascii: "0") { nonzero = true }
+        index += 1
+      }
+      fractionDigits = index - fractionStart
     }
     if index < bytes.count && (bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E")) {
       isInteger = false
@@ -514,10 +524,11 @@ struct JSONParser {
       }
       throw error("integer out of the 64-bit range", at: start)
     }
-    // Skipping: without an exponent, fewer than 309 integer digits cannot overflow a Double.
-    if !building && !hasExponent && integerDigits < 309 { return .null }
+    // Skipping: without an exponent, fewer than 309 integer digits cannot overflow a Double,
+    // and fewer than 300 fraction digits cannot fall below its smallest value.
+    if !building && !hasExponent && integerDigits < 309 && fractionDigits < 300 { return .null }
     let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-    guard let double = Double(text), double.isFinite else {
+    guard let double = Double(text), double.isFinite, double != 0 || !nonzero else {
       throw error("number out of range", at: start)
     }
     return .double(double)
@@ -530,26 +541,6 @@ struct JSONParser {
 /// UTF-8 checks without the generic machinery of `String(validating:)`, which dominated the
 /// cost of reading records.
 public enum UTF8Text {
-  /// Whether the two texts have the same UTF-8 bytes (`==` compares canonical equivalence).
-  @inline(__always)
-  public static func sameBytes(_ a: String, _ b: String) -> Bool {
-    // Two identical String values hold the same text: short strings keep their bytes inline,
-    // long ones share their storage. Keys and field names are short, so this settles most.
-    if MemoryLayout<String>.size == 16 {
-      let same = withUnsafeBytes(of: a) { x in
-        withUnsafeBytes(of: b) { y in
-          x.loadUnaligned(as: UInt64.self) == y.loadUnaligned(as: UInt64.self)
-            && x.loadUnaligned(fromByteOffset: 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
-        }
-      }
-      if same { return true }
-    }
-    let inPlace = a.utf8.withContiguousStorageIfAvailable { x in
-      b.utf8.withContiguousStorageIfAvailable { y in x.elementsEqual(y) }
-    }
-    return (inPlace ?? nil) ?? a.utf8.elementsEqual(b.utf8)
-  }
-
   /// Whether the text holds U+0000, read from its bytes in place: `utf8.contains(0)` walks the
   /// view an index at a time and cost 9% of an import.
   @inline(__always)

@@ -76,10 +76,10 @@ public struct JSONObject: Hashable, Sendable, Sequence {
 
   /// Whether two keys are equal: the same UTF-8 bytes, as JSON and SQLite's `json_extract`
   /// compare them (`==` would also join canonically equivalent spellings, such as KELVIN SIGN
-  /// and "K"). Byte counts first: key lookups are mostly misses.
+  /// and "K").
   @inline(__always)
   public static func sameKey(_ a: String, _ b: String) -> Bool {
-    a.utf8.count == b.utf8.count && UTF8Text.sameBytes(a, b)
+    ByteString(a) == ByteString(b)
   }
 
   @inline(__always)

@@ -92,7 +92,7 @@ public struct Record: Hashable, Sendable {
       id = key
     case let other?: throw .badID(found: ValueText.preview(other))
     }
-    if let key, key != id { throw .idMismatch(key: key, id: id) }
+    if let key, ByteString(key) != ByteString(id) { throw .idMismatch(key: key, id: id) }
     id = key ?? id
     func stamp(_ value: JSONValue?, _ name: String, fallback: String) throws(ShapeError) -> String {
       switch value {

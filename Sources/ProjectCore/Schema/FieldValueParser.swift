@@ -5,7 +5,7 @@ public enum FieldValueParser {
     func bad(_ expected: String) -> ValidationIssue {
       ValidationIssue(path: path, message: "expected \(expected), found \(ValueText.preview(.string(text)))")
     }
-    guard let spec else { return freeForm(text) }
+    guard let spec else { return try freeForm(text, path: path) }
     switch spec.type {
     case .string, .datetime, .date, .enumeration:
       return .string(text)
@@ -13,9 +13,10 @@ public enum FieldValueParser {
       guard let i = Int64(text) else { throw bad("integer") }
       return .integer(i)
     case .number:
-      switch try? JSONReader.parse(text) {
-      case .integer(let i)?: return .integer(i)
-      case .double(let d)?: return .double(d)
+      switch Result(catching: { () throws(JSONSyntaxError) in try JSONReader.parse(text) }) {
+      case .success(.integer(let i)): return .integer(i)
+      case .success(.double(let d)): return .double(d)
+      case .failure(let error) where isOutOfRange(error): throw outOfRange(text, path: path)
       default: throw bad("number")
       }
     case .boolean:
@@ -41,13 +42,29 @@ public enum FieldValueParser {
         throw ValidationIssue(path: path, message: "expected a JSON object such as '{\"key\": \"value\"}': \(error)")
       }
     case .any:
-      return freeForm(text)
+      return try freeForm(text, path: path)
     }
   }
 
   /// JSON when the text is JSON (a number, true, an object...), else the text as a string.
-  static func freeForm(_ text: String) -> JSONValue {
-    (try? JSONReader.parse(text)) ?? .string(text)
+  /// A number too large or too small to keep is refused, never rounded or kept as text.
+  static func freeForm(_ text: String, path: FieldPath) throws(ValidationIssue) -> JSONValue {
+    do throws(JSONSyntaxError) {
+      return try JSONReader.parse(text)
+    } catch where isOutOfRange(error) {
+      throw outOfRange(text, path: path)
+    } catch {
+      return .string(text)
+    }
+  }
+
+  /// Whether JSON text failed only for a number past 64-bit integers or doubles.
+  static func isOutOfRange(_ error: JSONSyntaxError) -> Bool {
+    error.message == "number out of range" || error.message == "integer out of the 64-bit range"
+  }
+
+  static func outOfRange(_ text: String, path: FieldPath) -> ValidationIssue {
+    ValidationIssue(path: path, message: "number out of range (beyond 64-bit integers and doubles, which are never rounded), found \(ValueText.preview(.string(text)))")
   }
 }
 

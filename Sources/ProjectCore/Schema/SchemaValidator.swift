@@ -176,7 +176,7 @@ public final class SchemaValidator {
         return nil
       }
     case .enumeration(let values):
-      guard case .string(let s) = value, values.contains(s) else {
+      guard case .string(let s) = value, values.containsBytes(s) else {
         var message = "expected one of \(values.joined(separator: ", ")), found \(ValueText.preview(value))"
         if case .string(let s) = value, let near = Suggestion.nearest(to: s, in: values) {
           message += "; did you mean '\(near)'?"

@@ -55,6 +55,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
   case notFound(ids: [String], location: String)
   case duplicateID(id: String, location: String)
   case uniqueViolation(field: String, value: String, existingID: String?, location: String)
+  /// Two of the records being written hold the same value of a unique field.
+  case uniqueViolationInInput(field: String, value: String, firstID: String, id: String)
   /// The file no longer parses; it is never overwritten while it is broken.
   case corruptFile(path: String, line: Int, column: Int, message: String)
   case invalidStoredRecord(location: String, id: String, message: String)
@@ -72,6 +74,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
       return "a record with id '\(id)' already exists in \(location)"
     case .uniqueViolation(let field, let value, let existingID, let location):
       return "\(field): the value \(value) is already used by " + (existingID.map { "record '\($0)'" } ?? "another record") + " in \(location); '\(field)' must be unique"
+    case .uniqueViolationInInput(let field, let value, let firstID, let id):
+      return "\(field): records '\(firstID)' and '\(id)' of the input both hold the value \(value); '\(field)' must be unique"
     case .corruptFile(let path, let line, let column, let message):
       return "\(Path.display(path)):\(line):\(column): \(message); the file is left as it is; fix it by hand or restore it"
     case .invalidStoredRecord(let location, let id, let message):
@@ -90,35 +94,34 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
 enum UniqueCheck {
   /// A unique value as SQLite compares it: text by its bytes.
   enum Key: Hashable {
-    case text([UInt8])
+    case text(ByteString)
     case other(SQLScalar)
     init(_ scalar: SQLScalar) {
-      if case .text(let text) = scalar { self = .text(Array(text.utf8)) } else { self = .other(scalar) }
+      if case .text(let text) = scalar { self = .text(ByteString(text)) } else { self = .other(scalar) }
     }
   }
 
   /// The first clash between `incoming` and `existing` (or within `incoming`) on a unique field.
   static func firstViolation(
-    fields: [String], incoming: [Record], existing: some Sequence<Record>, replacing: Set<String>, location: String
+    fields: [String], incoming: [Record], existing: some Sequence<Record>, replacing: Set<ByteString>, location: String
   ) -> StoreError? {
     guard !fields.isEmpty else { return nil }
-    // Ids and text by their bytes, as SQLite's unique indexes compare them (`String` equality
-    // would join two spellings of "é").
-    let replaced = Set(replacing.map { Array($0.utf8) })
     for field in fields {
-      var owners: [Key: String] = [:]
-      for record in existing where !replaced.contains(Array(record.id.utf8)) {
+      var owners: [Key: (id: String, incoming: Bool)] = [:]
+      for record in existing where !replacing.contains(ByteString(record.id)) {
         let key = SQLScalar(record.fields[field])
-        if !key.isNull { owners[Key(key)] = record.id }
+        if !key.isNull { owners[Key(key)] = (record.id, false) }
       }
       for record in incoming {
         let scalar = SQLScalar(record.fields[field])
         if scalar.isNull { continue }
         let key = Key(scalar)
-        if let owner = owners[key], !UTF8Text.sameBytes(owner, record.id) {
-          return .uniqueViolation(field: field, value: ValueText.preview(record.fields[field] ?? .null), existingID: owner, location: location)
+        if let owner = owners[key], ByteString(owner.id) != ByteString(record.id) {
+          let value = ValueText.preview(record.fields[field] ?? .null)
+          if owner.incoming { return .uniqueViolationInInput(field: field, value: value, firstID: owner.id, id: record.id) }
+          return .uniqueViolation(field: field, value: value, existingID: owner.id, location: location)
         }
-        owners[key] = record.id
+        owners[key] = (record.id, true)
       }
     }
     return nil

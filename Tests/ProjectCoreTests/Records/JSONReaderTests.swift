@@ -58,6 +58,24 @@ import Testing
     }
   }
 
+  /// A number that is not zero but reads as 0 (below the smallest double) is refused as 1e999
+  /// is, whether it is built or skipped; zero written any way and the smallest double are kept.
+  @Test func numbersTooSmallForADoubleAreErrorsNotZero() throws {
+    let tiny = "0." + String(repeating: "0", count: 400) + "1"
+    for text in ["1e-400", "-1e-400", "0.5e-999", tiny] {
+      #expect(throws: JSONSyntaxError(line: 1, column: 1, message: "number out of range")) { try JSONReader.parse(text) }
+      #expect(throws: JSONSyntaxError(line: 1, column: 15, message: "number out of range")) {
+        try Array("{\"a\": 1, \"b\": \(text)}".utf8).withUnsafeBufferPointer { buffer throws(JSONSyntaxError) in
+          var parser = JSONParser(buffer)
+          _ = try parser.parseObject(keeping: [Array("a".utf8)])
+        }
+      }
+    }
+    #expect(try JSONReader.parse("0e-400") == .double(0))
+    #expect(try JSONReader.parse("-0.000e-999") == .double(-0.0))
+    #expect(try JSONReader.parse("5e-324") == .double(5e-324))
+  }
+
   /// Strings are scanned eight bytes at a time: a quote, backslash, control character or
   /// non-ASCII byte must be seen at every position of a word, and a word's worth of plain bytes
   /// on either side of it must survive.

@@ -247,7 +247,7 @@ import Testing
     }
     #expect(try store.count(.all) == 0)
     try folder.write(lines { i in #"{"id": "r\#(i)", "name": "n", "email": "e\#(i == second ? first : i)@example.com"}"# }, to: "emails.ndjson")
-    #expect(throws: StoreError.uniqueViolation(field: "email", value: "\"e\(first)@example.com\"", existingID: "r\(first)", location: store.location)) {
+    #expect(throws: StoreError.uniqueViolationInInput(field: "email", value: "\"e\(first)@example.com\"", firstID: "r\(first)", id: "r\(second)")) {
       try transfer.importRecords(from: folder.file("emails.ndjson"), format: .ndjson, into: store, onConflict: .fail, dryRun: false)
     }
     #expect(try store.count(.all) == 0)

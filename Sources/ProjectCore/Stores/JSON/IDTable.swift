@@ -35,7 +35,7 @@ struct IDTable {
       if entry == 0 { return nil }
       if entry >> 32 == hash >> 32 {
         let position = Int(entry & 0xFFFF_FFFF) - 1
-        if UTF8Text.sameBytes(idAt(position), id) { return position }
+        if ByteString(idAt(position)) == ByteString(id) { return position }
       }
       slot = (slot + 1) & mask
     }

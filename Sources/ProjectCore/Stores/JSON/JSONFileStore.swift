@@ -146,12 +146,10 @@ public final class JSONFileStore: RecordStore {
       let file = try scan(keeping: unique.isEmpty ? nil : JSONStoreFile.Keys(Set(unique)))
       var summary = WriteSummary()
       var accepted: [Record] = []
-      var replacing: Set<String> = []
-      // Ids as bytes, as the file's index and SQLite compare them (`String` equality would
-      // join two spellings of "é").
-      var seen: Set<[UInt8]> = []
+      var replacing: Set<ByteString> = []
+      var seen: Set<ByteString> = []
       for record in incoming {
-        if !seen.insert(Array(record.id.utf8)).inserted {
+        if !seen.insert(ByteString(record.id)).inserted {
           throw StoreError.duplicateID(id: record.id, location: location)
         }
         if file?.position(of: record.id) != nil {
@@ -161,7 +159,7 @@ public final class JSONFileStore: RecordStore {
             summary.skipped += 1
             continue
           case .overwrite:
-            replacing.insert(record.id)
+            replacing.insert(ByteString(record.id))
             summary.updated += 1
           }
         } else {
@@ -195,12 +193,12 @@ public final class JSONFileStore: RecordStore {
   public func update(id: String, _ change: (inout Record) throws -> Void) throws -> Record {
     guard FileSystem.exists(path) else { throw StoreError.notFound(ids: [id], location: location) }
     return try modify { records in
-      guard let i = records.firstIndex(where: { UTF8Text.sameBytes($0.id, id) }) else {
+      guard let i = records.firstIndex(where: { ByteString($0.id) == ByteString(id) }) else {
         throw StoreError.notFound(ids: [id], location: location)
       }
       var record = records[i]
       try change(&record)
-      if let violation = UniqueCheck.firstViolation(fields: service.uniqueFields, incoming: [record], existing: records, replacing: [id], location: location) {
+      if let violation = UniqueCheck.firstViolation(fields: service.uniqueFields, incoming: [record], existing: records, replacing: [ByteString(id)], location: location) {
         throw violation
       }
       records[i] = record
@@ -214,11 +212,11 @@ public final class JSONFileStore: RecordStore {
       throw StoreError.notFound(ids: ids, location: location)
     }
     return try modify { records in
-      let stored = Set(records.map { Array($0.id.utf8) })
-      let missing = ids.filter { !stored.contains(Array($0.utf8)) }
+      let stored = Set(records.map { ByteString($0.id) })
+      let missing = ids.filter { !stored.contains(ByteString($0)) }
       if !missing.isEmpty { throw StoreError.notFound(ids: missing, location: location) }
-      let doomed = Set(ids.map { Array($0.utf8) })
-      records.removeAll { doomed.contains(Array($0.id.utf8)) }
+      let doomed = Set(ids.map(ByteString.init))
+      records.removeAll { doomed.contains(ByteString($0.id)) }
       return doomed.count
     }
   }

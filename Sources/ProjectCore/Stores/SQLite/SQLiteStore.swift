@@ -398,6 +398,8 @@ public final class SQLiteStore: RecordStore {
     private var many: SQLiteStatement?
     private var exists: SQLiteStatement?
     private var one: SQLiteStatement?
+    /// The highest rowid before these inserts: rows above it came in with them.
+    private var rowidBefore: Int64?
 
     init(store: SQLiteStore, db: SQLiteDatabase, onConflict: ConflictPolicy) {
       self.store = store
@@ -414,6 +416,7 @@ public final class SQLiteStore: RecordStore {
 
     func insert(_ rows: PreparedRows) throws -> WriteSummary {
       let table = store.table
+      if rowidBefore == nil { rowidBefore = try Int64(db.scalarText("SELECT max(rowid) FROM \(table)") ?? "0") ?? 0 }
       var summary = WriteSummary()
       // Whole groups of rows first. `OR FAIL` keeps the rows of a group before a clash (so
       // SQLite needs no statement journal to undo them, unless an index runs a function); the
@@ -476,7 +479,15 @@ public final class SQLiteStore: RecordStore {
           } catch let error as SQLiteError where error.isPrimaryKeyViolation {
             throw StoreError.duplicateID(id: rows.string(row, 0), location: store.location)
           } catch let error as SQLiteError where error.isUniqueViolation {
-            throw try store.uniqueError(rows.record(row), db: db)
+            // SQLite may check a unique field's index before the id's: a stored id is the clash
+            // to report, whatever else the row shares.
+            if onConflict == .fail {
+              let stored = try prepared(&self.exists) { "SELECT 1 FROM \(table) WHERE id = ?" }
+              stored.reset()
+              try stored.bind(borrowing: id, at: 1)
+              if try stored.step() { throw StoreError.duplicateID(id: rows.string(row, 0), location: store.location) }
+            }
+            throw try store.uniqueError(rows.record(row), db: db, rowidBefore: rowidBefore)
           }
           if existed {
             if onConflict == .skip { summary.skipped += 1 } else { summary.updated += 1 }
@@ -489,13 +500,17 @@ public final class SQLiteStore: RecordStore {
     }
   }
 
-  /// Names the field and the record that a unique-index failure clashed with.
-  func uniqueError(_ record: Record, db: SQLiteDatabase) throws -> StoreError {
+  /// Names the field and the record that a unique-index failure clashed with: a stored one, or
+  /// one written by the same insert (its rowid above `rowidBefore`).
+  func uniqueError(_ record: Record, db: SQLiteDatabase, rowidBefore: Int64? = nil) throws -> StoreError {
     for field in service.uniqueFields {
       guard let value = record.fields[field], !value.isNull else { continue }
-      let statement = try db.prepare("SELECT id FROM \(table) WHERE \(SQLQueryCompiler.expression(FieldPath([field]))) = ? AND id != ?")
+      let statement = try db.prepare("SELECT id, rowid FROM \(table) WHERE \(SQLQueryCompiler.expression(FieldPath([field]))) = ? AND id != ?")
       try statement.bind([SQLScalar(value), .text(record.id)])
       if try statement.step() {
+        if let rowidBefore, statement.int64(1) > rowidBefore, let first = statement.text(0) {
+          return .uniqueViolationInInput(field: field, value: ValueText.preview(value), firstID: first, id: record.id)
+        }
         return .uniqueViolation(field: field, value: ValueText.preview(value), existingID: statement.text(0), location: location)
       }
     }
@@ -534,15 +549,15 @@ public final class SQLiteStore: RecordStore {
     return try wrap {
       try db.writeTransaction {
         let statement = try db.prepare("DELETE FROM \(table) WHERE id = ?")
-        var missing: [String] = []
+        var missing: Set<ByteString> = []
         var deleted = 0
-        for id in Set(ids).sorted() {
+        for id in Set(ids.map(ByteString.init)).sorted() {
           statement.reset()
-          try statement.bind([.text(id)])
+          try statement.bind([.text(id.text)])
           try statement.step()
-          if db.changes == 0 { missing.append(id) } else { deleted += 1 }
+          if db.changes == 0 { missing.insert(id) } else { deleted += 1 }
         }
-        if !missing.isEmpty { throw StoreError.notFound(ids: ids.filter(missing.contains), location: location) }
+        if !missing.isEmpty { throw StoreError.notFound(ids: ids.filter { missing.contains(ByteString($0)) }, location: location) }
         return deleted
       }
     }

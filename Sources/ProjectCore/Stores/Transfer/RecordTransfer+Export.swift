@@ -9,12 +9,14 @@ extension RecordTransfer {
     case replace
   }
 
-  /// What an export into a JSON file adds, changes, leaves and drops, by id.
+  /// What an export into a JSON file adds, changes, leaves and drops, by id. The file's
+  /// records the export does not hold are dropped, or kept by a merge.
   public struct ExportPlan: Equatable {
     public var added: [String] = []
     public var changed: [String] = []
     public var unchanged: [String] = []
     public var dropped: [String] = []
+    public var kept: [String] = []
     public init() {}
   }
 
@@ -27,18 +29,18 @@ extension RecordTransfer {
   /// Compares the exported records with those already in the file.
   public static func plan(existing: [Record], exported: [Record]) -> ExportPlan {
     var plan = ExportPlan()
-    var old: [String: Record] = [:]
-    for record in existing { old[record.id] = record }
-    var exportedIDs: Set<String> = []
+    var old: [ByteString: Record] = [:]
+    for record in existing { old[ByteString(record.id)] = record }
+    var exportedIDs: Set<ByteString> = []
     for record in exported {
-      exportedIDs.insert(record.id)
-      if let previous = old[record.id] {
+      exportedIDs.insert(ByteString(record.id))
+      if let previous = old[ByteString(record.id)] {
         if previous == record { plan.unchanged.append(record.id) } else { plan.changed.append(record.id) }
       } else {
         plan.added.append(record.id)
       }
     }
-    plan.dropped = existing.map(\.id).filter { !exportedIDs.contains($0) }
+    plan.dropped = existing.map(\.id).filter { !exportedIDs.contains(ByteString($0)) }
     return plan
   }
 
@@ -72,8 +74,7 @@ extension RecordTransfer {
     let path = file.path
     var result = ExportResult(path: path)
     var plan = ExportPlan()
-    // Ids by their bytes, as the file's index and SQLite compare them.
-    var seen = Set<[UInt8]>()
+    var seen = Set<ByteString>()
     // Safe and replace write the export as it streams; merge needs the file's order first.
     let streaming = !dryRun && mode != .merge
     var writer: AtomicFileWriter?
@@ -81,14 +82,14 @@ extension RecordTransfer {
       do throws(FileSystemError) { writer = try AtomicFileWriter(path: path) } catch { throw StoreError.io(error) }
     }
     var chunk: [UInt8] = [UInt8(ascii: "{")]
-    var merged: [[UInt8]: [UInt8]] = [:]
+    var merged: [ByteString: [UInt8]] = [:]
     var added: [String] = []
     var value: [UInt8] = []
     try source.forEachRow { id, data, createdAt, updatedAt in
       value.removeAll(keepingCapacity: true)
       Self.encodeValue(id: id, data: data, createdAt: createdAt, updatedAt: updatedAt, to: &value)
       if let existing, let i = existing.position(of: id) {
-        seen.insert(Array(id.utf8))
+        seen.insert(ByteString(id))
         let same = try existing.bytes[existing.entries[i].range].elementsEqual(value) || Self.sameRecord(existing.record(i), value, id: id)
         if same {
           plan.unchanged.append(id)
@@ -110,12 +111,15 @@ extension RecordTransfer {
           chunk.removeAll(keepingCapacity: true)
         }
       } else if mode == .merge && !dryRun {
-        merged[Array(id.utf8)] = value
+        merged[ByteString(id)] = value
       }
       result.exported += 1
       if result.exported % 1000 == 0 { progress?(result.exported) }
     }
-    if let existing { plan.dropped = existing.entries.map(\.id).filter { !seen.contains(Array($0.utf8)) } }
+    if let existing {
+      let onlyInFile = existing.entries.map(\.id).filter { !seen.contains(ByteString($0)) }
+      if mode == .merge { plan.kept = onlyInFile } else { plan.dropped = onlyInFile }
+    }
     result.plan = plan
     if mode == .safe && (!plan.dropped.isEmpty || !plan.changed.isEmpty) && !dryRun {
       var parts: [String] = []
@@ -137,9 +141,9 @@ extension RecordTransfer {
         count += 1
       }
       for item in existing?.entries ?? [] {
-        if let text = merged[Array(item.id.utf8)] { entry(item.id, text) } else if let existing { entry(item.id, existing.bytes[item.range]) }
+        if let text = merged[ByteString(item.id)] { entry(item.id, text) } else if let existing { entry(item.id, existing.bytes[item.range]) }
       }
-      for id in added { if let text = merged[Array(id.utf8)] { entry(id, text) } }
+      for id in added { if let text = merged[ByteString(id)] { entry(id, text) } }
       out.append(contentsOf: count == 0 ? "}\n".utf8 : "\n}\n".utf8)
       try file.write(out)
       return result

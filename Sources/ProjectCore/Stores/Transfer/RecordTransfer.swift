@@ -58,12 +58,18 @@ public struct RecordTransfer {
     }
   }
 
+  /// The format of input that does not say it: a JSON array, a JSON object of records keyed
+  /// by id, NDJSON, else CSV. One object on one line that holds a value other than an object
+  /// is one NDJSON record: a store file's values are all records.
   static func sniff(_ bytes: [UInt8]) -> RecordFileFormat {
     guard let first = firstByte(bytes) else { return .json }
     if first == UInt8(ascii: "[") { return .json }
     if first == UInt8(ascii: "{") {
-      if (try? JSONReader.parse(bytes)) != nil { return .json }
-      return .ndjson
+      guard case .object(let map)? = try? JSONReader.parse(bytes) else { return .ndjson }
+      let last = bytes.lastIndex { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 } ?? 0
+      let oneLine = !bytes[..<last].contains(0x0A)
+      if oneLine && map.contains(where: { $0.value.objectValue == nil }) { return .ndjson }
+      return .json
     }
     return .csv
   }
@@ -267,18 +273,32 @@ public struct RecordTransfer {
         if let record = prepare(label, key, value, now: now, issues: &result.issues) { records.append(record) }
         progress?(result.read)
       }
-      let existing = Set(try store.get(ids: records.map(\.id)).map(\.id))
-      var seen: Set<String> = []
+      let existing = Set(try store.get(ids: records.map(\.id)).map { ByteString($0.id) })
+      var seen: Set<ByteString> = []
+      var written: [Record] = []
+      var replacing: Set<ByteString> = []
       for record in records {
-        if existing.contains(record.id) || !seen.insert(record.id).inserted {
+        let id = ByteString(record.id)
+        if existing.contains(id) || !seen.insert(id).inserted {
           switch onConflict {
           case .fail: result.issues.append(ImportIssue(label: "record '\(record.id)'", message: "a record with this id already exists in \(store.location)"))
           case .skip: result.summary.skipped += 1
-          case .overwrite: result.summary.updated += 1
+          case .overwrite:
+            result.summary.updated += 1
+            replacing.insert(id)
+            written.append(record)
           }
         } else {
           result.summary.added += 1
+          written.append(record)
         }
+      }
+      // Unique values, as the real run's store checks them: against each other and the rest.
+      let unique = definition.uniqueFields
+      if result.issues.isEmpty, !unique.isEmpty,
+        let violation = UniqueCheck.firstViolation(fields: unique, incoming: written, existing: try store.list(.all), replacing: replacing, location: store.location)
+      {
+        throw violation
       }
       return result
     }
