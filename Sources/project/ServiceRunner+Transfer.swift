@@ -104,6 +104,10 @@ extension ServiceRunner {
     if target == .json && from == service.jsonPath {
       throw usage("--from is the JSON store file itself; importing it into --target json would change nothing")
     }
+    if from == service.jsonPath {
+      // Checked before the file is looked at: a symlink out of data_dir is not followed.
+      try JSONFileStore(service: service).checkPath()
+    }
     if from != "-" && !FileSystem.exists(from) {
       throw CommandFailure.failure("\(Path.display(from)) does not exist" + (arguments.value("from") == nil ? " (the JSON store file; export to it first, or give --from PATH)" : ""))
     }

@@ -13,7 +13,8 @@ public struct JSONSyntaxError: Error, Equatable, Sendable, CustomStringConvertib
 /// Numbers out of range, invalid UTF-8, lone surrogates and nesting deeper than `maximumDepth`
 /// are errors, never silent changes. A leading UTF-8 byte order mark is skipped.
 public struct JSONReader {
-  public static let maximumDepth = 512
+  /// `JSONLimits.readerDepth`, where every JSON limit is named.
+  public static let maximumDepth = JSONLimits.readerDepth
 
   /// Parses one JSON document that must fill the whole text (surrounding white space aside).
   public static func parse(_ bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> JSONValue {

@@ -23,8 +23,25 @@ public final class SchemaValidator {
   public func validate(_ fields: JSONObject, applyDefaults: Bool) -> (JSONObject, [ValidationIssue]) {
     var walk = Walk(applyDefaults: applyDefaults)
     let result = validateObject(fields, schema: schema, path: { FieldPath([]) }, walk: &walk) ?? fields
-    for (key, value) in result { Self.rejectNUL(value, key: key, path: { FieldPath([]) }, walk: &walk) }
+    for (key, value) in result {
+      Self.rejectNUL(value, key: key, path: { FieldPath([]) }, walk: &walk)
+      Self.checkDepth(value, level: 1, path: { FieldPath([key]) }, walk: &walk)
+    }
     return (result, walk.issues)
+  }
+
+  /// Refuses a value that would take its record past `JSONLimits.recordDepth` levels; `level`
+  /// is that of the object or array holding it (1 for a record's own fields). Whatever passes
+  /// can be read back from the store file and from every export, on both backends.
+  static func checkDepth(_ value: JSONValue, level: Int, path: () -> FieldPath, walk: inout Walk) {
+    switch value {
+    case .array, .object: break
+    default: return
+    }
+    let limit = JSONLimits.recordDepth
+    if level + JSONLimits.levels(of: value, limit: limit - level) > limit {
+      walk.fail(path, "nests deeper than the \(limit) levels a record may have (the record's own object is one; JSON text may nest \(JSONLimits.readerDepth) levels, and the store file and JSON exports wrap \(JSONLimits.wrapperLevels) around each record)")
+    }
   }
 
   /// Text holding U+0000 is refused anywhere in a record: SQLite's JSON functions end a string

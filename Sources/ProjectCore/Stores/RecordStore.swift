@@ -59,6 +59,11 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
   case uniqueViolationInInput(field: String, value: String, firstID: String, id: String)
   /// The file no longer parses; it is never overwritten while it is broken.
   case corruptFile(path: String, line: Int, column: Int, message: String)
+  /// The file gives one id twice (`line`:`column` is the second one); treated as a broken file.
+  case duplicateStoredID(path: String, id: String, firstLine: Int, firstColumn: Int, line: Int, column: Int)
+  /// The store path, or a folder on the way to it, is a symlink to nothing; a write would
+  /// replace the link with a file.
+  case danglingSymlink(path: String, link: String, target: String)
   case invalidStoredRecord(location: String, id: String, message: String)
   case io(FileSystemError)
   /// A symlink takes the store outside the data folder.
@@ -78,6 +83,13 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
       return "\(field): records '\(firstID)' and '\(id)' of the input both hold the value \(value); '\(field)' must be unique"
     case .corruptFile(let path, let line, let column, let message):
       return "\(Path.display(path)):\(line):\(column): \(message); the file is left as it is; fix it by hand or restore it"
+    case .duplicateStoredID(let path, let id, let firstLine, let firstColumn, let line, let column):
+      return "\(Self.duplicateMessage(path: Path.display(path), id: id, firstLine: firstLine, firstColumn: firstColumn, line: line, column: column)); the file is left as it is; fix it by hand or restore it"
+    case .danglingSymlink(let path, let link, let target):
+      if link == path {
+        return "\(Path.display(path)) is a symlink to \(target), which does not exist; refusing to use it (a write would replace the link with a file)"
+      }
+      return "\(Path.display(path)): \(Path.display(link)) is a symlink to \(target), which does not exist; refusing to use it"
     case .invalidStoredRecord(let location, let id, let message):
       return "\(location): record '\(id)': \(message)"
     case .io(let error):
@@ -134,8 +146,18 @@ public enum Plural {
 }
 
 extension StoreError {
-  /// Fails when symlinks take `path` outside `folder` (when there is a folder to stay in).
+  /// `file:line:column: the id ... (first at file:line:column)`, for store and import files.
+  static func duplicateMessage(path: String, id: String, firstLine: Int, firstColumn: Int, line: Int, column: Int) -> String {
+    "\(path):\(line):\(column): the id '\(id)' is given a second time (first at \(path):\(firstLine):\(firstColumn)); each id may appear only once"
+  }
+
+  /// Fails when `path`, or a folder on the way to it, is a symlink that leads nowhere (whatever
+  /// `folder` is), or when symlinks take `path` outside `folder` (when there is a folder to
+  /// stay in). Called before every read and write of a store.
   static func checkConfinement(_ path: String, in folder: String?) throws(StoreError) {
+    if let link = FileSystem.danglingSymlink(on: path) {
+      throw StoreError.danglingSymlink(path: path, link: link, target: FileSystem.symlinkTarget(link) ?? "?")
+    }
     guard let folder else { return }
     let resolved = Path.resolved(path)
     let root = Path.resolved(folder)

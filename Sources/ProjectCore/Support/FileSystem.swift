@@ -9,9 +9,11 @@ public struct FileSystemError: Error, Equatable, Sendable, CustomStringConvertib
   public var path: String
   public var operation: String
   public var code: Int32
+  /// Said instead of the system's text for `code`, when that would not tell what is wrong.
+  public var detail: String? = nil
 
   public var description: String {
-    "cannot \(operation) \(path): \(String(cString: strerror(code))) (errno \(code))"
+    "cannot \(operation) \(path): " + (detail ?? "\(String(cString: strerror(code))) (errno \(code))")
   }
 }
 
@@ -63,6 +65,27 @@ public enum FileSystem {
   public static func exists(_ path: String) -> Bool {
     var info = stat()
     return stat(path, &info) == 0
+  }
+
+  /// The first component of `path` that is a symlink leading nowhere (to a missing file, or
+  /// round in a loop), or nil. Only components that `stat` cannot reach are looked at.
+  public static func danglingSymlink(on path: String) -> String? {
+    var current = Path.normalize(path)
+    var info = stat()
+    var found: String?
+    while stat(current, &info) != 0 && current != "/" && current != "." && !current.isEmpty {
+      if lstat(current, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK { found = current }
+      current = Path.directory(of: current)
+    }
+    return found
+  }
+
+  /// What a symlink holds, or nil when `path` is not one.
+  public static func symlinkTarget(_ path: String) -> String? {
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    let n = readlink(path, &buffer, buffer.count - 1)
+    guard n >= 0 else { return nil }
+    return String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 
   public static func isDirectory(_ path: String) -> Bool {
@@ -148,13 +171,21 @@ public enum FileSystem {
   /// Removes temp files that `AtomicFileWriter` left beside `path` when its process was killed
   /// before it could clean up. Files of processes still running are left alone.
   public static func removeStaleTempFiles(besides path: String) {
-    let folder = Path.directory(of: path)
-    let prefix = ".\(Path.lastComponent(of: path))."
-    for name in contents(ofDirectory: folder) where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
-      let middle = name.dropFirst(prefix.count).dropLast(4)
-      guard let pidText = middle.split(separator: ".").first, let pid = Int32(pidText) else { continue }
-      if pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH {
-        unlink(Path.join(folder, name))
+    removeStaleTempFiles(besides: [path])
+  }
+
+  /// The same for several files of one folder (a file and its `.bak`), in one pass over it.
+  public static func removeStaleTempFiles(besides paths: [String]) {
+    guard let first = paths.first else { return }
+    let folder = Path.directory(of: first)
+    let prefixes = paths.map { ".\(Path.lastComponent(of: $0))." }
+    for name in contents(ofDirectory: folder) where name.hasSuffix(".tmp") {
+      for prefix in prefixes where name.hasPrefix(prefix) {
+        let middle = name.dropFirst(prefix.count).dropLast(4)
+        guard let pidText = middle.split(separator: ".").first, let pid = Int32(pidText) else { continue }
+        if pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH {
+          unlink(Path.join(folder, name))
+        }
       }
     }
   }
@@ -253,19 +284,57 @@ struct Backoff {
 ///
 /// The data file is replaced on every write, so it cannot carry the lock itself. The lock file
 /// stays in place: it holds no data, and the kernel releases the lock when its holder dies.
+/// It is opened without following a symlink (one is refused), and must be a regular file.
 public final class FileLock {
   let fd: Int32
   public let path: String
 
+  /// How the lock's file is opened.
+  public enum Mode: Sendable {
+    /// The sidecar lock file, created when missing.
+    case create
+    /// The sidecar lock file only when it exists already (`nil` from `existing` otherwise).
+    case existing
+    /// A folder, locked in place: nothing is created.
+    case folder
+  }
+
   /// Waits up to `timeout` seconds for the lock; fails with a clear error after that.
   public init(path: String, timeout: Double) throws(FileSystemError) {
     self.path = path
-    self.fd = try Self.acquire(path: path, timeout: timeout)
+    self.fd = try Self.acquire(path: path, timeout: timeout, mode: .create)!
   }
 
-  static func acquire(path: String, timeout: Double) throws(FileSystemError) -> Int32 {
-    let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
-    if fd < 0 { throw FileSystemError(path: path, operation: "open lock file", code: errno) }
+  /// A lock in another mode; nil only for `.existing` when there is no lock file.
+  public init?(path: String, timeout: Double, mode: Mode) throws(FileSystemError) {
+    guard let fd = try Self.acquire(path: path, timeout: timeout, mode: mode) else { return nil }
+    self.path = path
+    self.fd = fd
+  }
+
+  static func acquire(path: String, timeout: Double, mode: Mode) throws(FileSystemError) -> Int32? {
+    let fd: Int32
+    switch mode {
+    case .create: fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o666)
+    case .existing: fd = open(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+    case .folder: fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    }
+    if fd < 0 {
+      let code = errno
+      if mode == .existing && code == ENOENT { return nil }
+      var info = stat()
+      if code == ELOOP && lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK {
+        throw FileSystemError(path: path, operation: "open lock file", code: code, detail: "it is a symlink, and a lock file is never followed; remove the link")
+      }
+      throw FileSystemError(path: path, operation: mode == .folder ? "open folder to lock" : "open lock file", code: code)
+    }
+    if mode != .folder {
+      var info = stat()
+      if fstat(fd, &info) != 0 || (info.st_mode & S_IFMT) != S_IFREG {
+        close(fd)
+        throw FileSystemError(path: path, operation: "use lock file", code: EINVAL, detail: "it is not a regular file; remove it")
+      }
+    }
     var backoff = Backoff(seconds: timeout)
     while flock(fd, LOCK_EX | LOCK_NB) != 0 {
       let code = errno

@@ -57,6 +57,9 @@ import Testing
         switch error {
         case .corruptFile(let path, let line, let column, _):
           #expect(path == definition.jsonPath && line >= 1 && column >= 1, "\(name)")
+        case .duplicateStoredID(let path, _, let firstLine, let firstColumn, let line, let column):
+          // An id given twice makes the file broken (`y_object_duplicated_key*`).
+          #expect(path == definition.jsonPath && firstLine >= 1 && firstColumn >= 1 && (line, column) > (firstLine, firstColumn), "\(name)")
         case .invalidStoredRecord: break
         default: Issue.record("\(name): unexpected \(error)")
         }

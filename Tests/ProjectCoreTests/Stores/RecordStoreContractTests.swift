@@ -174,18 +174,19 @@ import Testing
   }
 
   /// Ids are told apart by their bytes, as SQLite's `id` column does: "é" written precomposed
-  /// and decomposed are two records. A key given twice keeps its last value in its first place.
-  @Test func idsAreComparedAsBytesAndTheLastOfARepeatedKeyWins() throws {
+  /// and decomposed are two records. An id given twice (by its bytes) makes the file broken:
+  /// every read and write refuses it, naming both places, and the file stays as it is.
+  @Test func idsAreComparedAsBytesAndARepeatedIDIsRefused() throws {
     let composed = "\u{E9}", decomposed = "e\u{301}"
     let stamps = #""created_at": "2026-01-01T00:00:00.000Z", "updated_at": "2026-01-01T00:00:00.000Z""#
     try folder.write("""
       {"\(composed)": {"name": "composed", \(stamps)}, "x": {"name": "first x", \(stamps)},
-       "\(decomposed)": {"name": "decomposed", \(stamps)}, "x": {"name": "last x", \(stamps)}}
+       "\(decomposed)": {"name": "decomposed", \(stamps)}}
       """, to: "data/json/example_items.json")
     let store = try store()
     // The same created_at: the records fall back to id order, byte by byte.
     #expect(try store.list(.all).map(\.id).map { Array($0.utf8) } == [decomposed, "x", composed].map { Array($0.utf8) })
-    #expect(try store.get(ids: ["x"]).first?.fields["name"] == .string("last x"))
+    #expect(try store.get(ids: ["x"]).first?.fields["name"] == .string("first x"))
     #expect(try store.get(ids: [decomposed]).first?.fields["name"] == .string("decomposed"))
     #expect(try store.get(ids: [composed]).first?.fields["name"] == .string("composed"))
     let updated = try store.update(id: decomposed) { $0.fields["name"] = .string("changed") }
@@ -193,6 +194,22 @@ import Testing
     #expect(try store.get(ids: [composed]).first?.fields["name"] == .string("composed"))
     #expect(try store.delete(ids: [composed]) == 1)
     #expect(try store.get(ids: [decomposed]).first?.fields["name"] == .string("changed"))
+
+    try folder.write("""
+      {"\(composed)": {"name": "composed", \(stamps)}, "x": {"name": "first x", \(stamps)},
+       "\(decomposed)": {"name": "decomposed", \(stamps)}, "x": {"name": "last x", \(stamps)}}
+      """, to: "data/json/example_items.json")
+    let path = folder.file("data/json/example_items.json")
+    let before = try Data(contentsOf: URL(fileURLWithPath: path))
+    let refusal = StoreError.duplicateStoredID(path: path, id: "x", firstLine: 1, firstColumn: 113, line: 2, column: 116)
+    let record = Record(id: "y", fields: JSONObject([("name", .string("y"))]), createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z")
+    #expect(throws: refusal) { try store.list(.all) }
+    #expect(throws: refusal) { try store.count(.all) }
+    #expect(throws: refusal) { try store.get(ids: ["x"]) }
+    #expect(throws: refusal) { try store.insert([record], onConflict: .fail) }
+    #expect(throws: refusal) { try store.update(id: "x") { $0.fields["name"] = .string("changed") } }
+    #expect(throws: refusal) { try store.delete(ids: [composed]) }
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
   }
 
   /// Many records, so that the id index grows past its first size; every id is found again.

@@ -139,9 +139,10 @@ import Testing
     #expect(result.summary == WriteSummary(added: 2))
   }
 
-  /// A store file imports record by record (not built whole), with a full parse's rules: a
-  /// key given twice keeps its last value in its first place, errors name line and column,
-  /// and a record's id must be the key it is filed under.
+  /// A store file imports record by record (not built whole), with a full parse's rules:
+  /// errors name line and column, and a record's id must be the key it is filed under. An id
+  /// given twice is refused, naming both places, into either store (a store file with one is
+  /// broken; keeping either record would lose the other).
   @Test func storeFilesImportRecordByRecordWithTheParsersRules() throws {
     let sqlite = service.store(.sqlite)
     try folder.write("""
@@ -151,7 +152,24 @@ import Testing
         "b": {"id": "b", "name": "second b", "created_at": "2026-01-02T00:00:00.000Z"}
       }
       """, to: "twice.json")
-    #expect(try transfer.importRecords(from: folder.file("twice.json"), format: nil, into: sqlite, onConflict: .fail, dryRun: false).summary == WriteSummary(added: 2))
+    let twice = Path.display(folder.file("twice.json"))
+    for store in [sqlite, service.store(.json)] {
+      for dryRun in [false, true] {
+        #expect {
+          try transfer.importRecords(from: folder.file("twice.json"), format: nil, into: store, onConflict: .overwrite, dryRun: dryRun)
+        } throws: { error in
+          "\(error)" == "\(twice):4:3: the id 'b' is given a second time (first at \(twice):2:3); each id may appear only once"
+        }
+      }
+    }
+    #expect(try sqlite.count(.all) == 0)
+    try folder.write("""
+      {
+        "b": {"id": "b", "name": "second b", "created_at": "2026-01-02T00:00:00.000Z"},
+        "a": {"id": "a", "name": "a"}
+      }
+      """, to: "once.json")
+    #expect(try transfer.importRecords(from: folder.file("once.json"), format: nil, into: sqlite, onConflict: .fail, dryRun: false).summary == WriteSummary(added: 2))
     #expect(try sqlite.list(RecordQuery()).map(\.id) == ["b", "a"])
     #expect(try sqlite.get(ids: ["b"]).first?.fields["name"] == .string("second b"))
 

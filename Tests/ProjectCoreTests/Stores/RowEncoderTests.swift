@@ -152,3 +152,21 @@ import Testing
     }
   }
 }
+
+extension RowEncoderTests {
+  /// A record deeper than `JSONLimits.recordDepth` is refused by the short way and the general
+  /// way alike; one exactly that deep is taken (the fast path may leave it to the general way).
+  @Test func recordsDeeperThanTheRecordLimitAreRefusedBothWays() {
+    func nested(_ levels: Int) -> String { String(repeating: #"{"a":"#, count: levels) + "1" + String(repeating: "}", count: levels) }
+    func array(_ levels: Int) -> String { String(repeating: "[", count: levels) + String(repeating: "]", count: levels) }
+    let inside = JSONLimits.recordDepth - 1
+    for (field, deepest, tooDeep) in [("meta", nested(inside), nested(inside + 1)), ("extra", array(inside), array(inside + 1))] {
+      let fits = #"{"id":"d","name":"x","\#(field)":\#(deepest)}"#
+      let over = #"{"id":"d","name":"x","\#(field)":\#(tooDeep)}"#
+      #expect(row(fits, quick: false) != nil, "\(field): the deepest record allowed was refused")
+      if let quick = row(fits, quick: true) { #expect(quick == row(fits, quick: false)) }
+      #expect(row(over, quick: false) == nil, "\(field): a record past the limit was taken")
+      #expect(row(over, quick: true) == nil, "\(field): the short way took a record past the limit")
+    }
+  }
+}

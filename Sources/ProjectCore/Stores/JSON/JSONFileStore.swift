@@ -6,22 +6,33 @@
 public final class JSONFileStore: RecordStore {
   public let service: ServiceDefinition
   let lockTimeout: Double
+  /// False for a file that is not a store's own but the user's (`export --to FILE.json`): no
+  /// `FILE.json.lock` is created beside it. Writers then lock that lock file when it is there
+  /// already (the file is some store's), else the folder holding the file.
+  let createsLockFile: Bool
 
-  public init(service: ServiceDefinition, lockTimeout: Double = 30) {
+  public init(service: ServiceDefinition, lockTimeout: Double = 30, createsLockFile: Bool = true) {
     self.service = service
     self.lockTimeout = lockTimeout
+    self.createsLockFile = createsLockFile
   }
 
   public var path: String { service.jsonPath }
   public var location: String { Path.display(path) }
   public var lockPath: String { path + ".lock" }
 
+  /// Fails when the file cannot be used: a symlink on its path leads nowhere, or out of the
+  /// data folder. Every read and write checks it first.
+  public func checkPath() throws(StoreError) {
+    try StoreError.checkConfinement(path, in: service.jsonConfinement)
+  }
+
   // MARK: File contents
 
   /// The file, checked and indexed, with the `keeping` keys of each record built; nil when it
   /// does not exist.
   func scan(keeping keys: JSONStoreFile.Keys? = nil) throws -> JSONStoreFile? {
-    try StoreError.checkConfinement(path, in: service.jsonConfinement)
+    try checkPath()
     let bytes: [UInt8]?
     do throws(FileSystemError) { bytes = try FileSystem.read(path) } catch { throw StoreError.io(error) }
     guard let bytes else { return nil }
@@ -57,16 +68,24 @@ public final class JSONFileStore: RecordStore {
 
   /// Runs `body` holding the exclusive lock, after removing temp files of killed writers.
   func withLock<T>(_ body: () throws -> T) throws -> T {
-    try StoreError.checkConfinement(path, in: service.jsonConfinement)
+    try checkPath()
     let lock: FileLock
     do throws(FileSystemError) {
-      try FileSystem.createDirectories(Path.directory(of: path))
-      lock = try FileLock(path: lockPath, timeout: lockTimeout)
+      let folder = Path.directory(of: path)
+      try FileSystem.createDirectories(folder)
+      if createsLockFile {
+        lock = try FileLock(path: lockPath, timeout: lockTimeout)
+      } else if let sidecar = try FileLock(path: lockPath, timeout: lockTimeout, mode: .existing) {
+        lock = sidecar
+      } else {
+        lock = try FileLock(path: folder.isEmpty ? "." : folder, timeout: lockTimeout, mode: .folder)!
+      }
     } catch {
       throw StoreError.io(error)
     }
     defer { withExtendedLifetime(lock) {} }
-    FileSystem.removeStaleTempFiles(besides: path)
+    // The file's and its `.bak` copy's (`export --replace`).
+    FileSystem.removeStaleTempFiles(besides: [path, path + ".bak"])
     return try body()
   }
 
@@ -138,7 +157,10 @@ public final class JSONFileStore: RecordStore {
     return try ids.compactMap { id in try file.position(of: id).map { try file.record($0) } }
   }
 
-  public func lastModified() throws -> Int64? { FileSystem.modificationTime(path) }
+  public func lastModified() throws -> Int64? {
+    try checkPath()
+    return FileSystem.modificationTime(path)
+  }
 
   public func insert(_ incoming: [Record], onConflict: ConflictPolicy) throws -> WriteSummary {
     try withLock {
@@ -191,6 +213,7 @@ public final class JSONFileStore: RecordStore {
   }
 
   public func update(id: String, _ change: (inout Record) throws -> Void) throws -> Record {
+    try checkPath()
     guard FileSystem.exists(path) else { throw StoreError.notFound(ids: [id], location: location) }
     return try modify { records in
       guard let i = records.firstIndex(where: { ByteString($0.id) == ByteString(id) }) else {
@@ -207,6 +230,7 @@ public final class JSONFileStore: RecordStore {
   }
 
   public func delete(ids: [String]) throws -> Int {
+    try checkPath()
     guard FileSystem.exists(path) else {
       if ids.isEmpty { return 0 }
       throw StoreError.notFound(ids: ids, location: location)
@@ -222,6 +246,7 @@ public final class JSONFileStore: RecordStore {
   }
 
   public func delete(matching query: RecordQuery) throws -> Int {
+    try checkPath()
     guard FileSystem.exists(path) else { return 0 }
     let matcher = RecordMatcher(RecordQuery(filters: query.filters))
     return try modify { records in

@@ -7,6 +7,8 @@
 struct JSONStoreFile {
   struct Entry {
     var id: String
+    /// Where the id's opening quote stands.
+    var keyStart: Int
     /// The record object's bytes, braces included.
     var range: Range<Int>
     /// The record with only the kept keys, when the scan was asked to keep some.
@@ -29,7 +31,7 @@ struct JSONStoreFile {
     self.bytes = bytes
     self.path = path
     self.location = location
-    let scanned: Result<(entries: [Entry], ids: IDTable, open: Int, close: Int), JSONSyntaxError> = bytes.withUnsafeBufferPointer { buffer in
+    let scanned: Result<Scan, JSONSyntaxError> = bytes.withUnsafeBufferPointer { buffer in
       var parser = JSONParser(buffer)
       do throws(JSONSyntaxError) {
         return .success(try Self.scan(&parser, keeping: keys))
@@ -39,6 +41,19 @@ struct JSONStoreFile {
     }
     switch scanned {
     case .success(let result):
+      if let duplicate = result.duplicate {
+        let (first, second) = duplicate
+        // Either record could be the one the user meant: no command picks one, and nothing
+        // rewrites the file until it is fixed by hand.
+        let (firstLine, firstColumn, line, column) = bytes.withUnsafeBufferPointer { buffer in
+          let parser = JSONParser(buffer)
+          let a = parser.error("", at: result.entries[first].keyStart)
+          let b = parser.error("", at: second)
+          return (a.line, a.column, b.line, b.column)
+        }
+        throw StoreError.duplicateStoredID(
+          path: path, id: result.entries[first].id, firstLine: firstLine, firstColumn: firstColumn, line: line, column: column)
+      }
       entries = result.entries
       ids = result.ids
       openBrace = result.open
@@ -48,7 +63,17 @@ struct JSONStoreFile {
     }
   }
 
-  private static func scan(_ parser: inout JSONParser, keeping keys: Keys?) throws(JSONSyntaxError) -> (entries: [Entry], ids: IDTable, open: Int, close: Int) {
+  private struct Scan {
+    var entries: [Entry]
+    var ids: IDTable
+    var open: Int
+    var close: Int
+    /// The first id given twice: the entry of its first occurrence, and the offset of the
+    /// second one's key.
+    var duplicate: (first: Int, second: Int)?
+  }
+
+  private static func scan(_ parser: inout JSONParser, keeping keys: Keys?) throws(JSONSyntaxError) -> Scan {
     parser.skipWhitespace()
     guard parser.index < parser.bytes.count else { throw parser.error("the text is empty; expected a JSON value") }
     guard parser.bytes[parser.index] == UInt8(ascii: "{") else {
@@ -68,12 +93,13 @@ struct JSONStoreFile {
     var entries: [Entry] = []
     // Pretty-printed records run to a few hundred bytes each.
     var ids = IDTable(expected: parser.bytes.count / 256)
+    var duplicate: (first: Int, second: Int)?
     parser.skipWhitespace()
     if parser.index < parser.bytes.count && parser.bytes[parser.index] == UInt8(ascii: "}") {
       let close = parser.index
       parser.index += 1
       try finish(&parser)
-      return ([], ids, open, close)
+      return Scan(entries: [], ids: ids, open: open, close: close)
     }
     while true {
       parser.skipWhitespace()
@@ -81,6 +107,7 @@ struct JSONStoreFile {
       guard parser.bytes[parser.index] == UInt8(ascii: "\"") else {
         throw parser.error("unexpected \(parser.describe(parser.bytes[parser.index])); expected a string key")
       }
+      let keyStart = parser.index
       let key = try parser.parseString()
       parser.skipWhitespace()
       guard parser.index < parser.bytes.count else { throw parser.error("unexpected end of text inside an object") }
@@ -96,12 +123,12 @@ struct JSONStoreFile {
       } else {
         try parser.skipValue()
       }
-      let entry = Entry(id: key, range: start..<parser.index, partial: partial)
-      // A key given twice: the last value wins, in the first one's place (as the parser does).
+      // An id given twice makes the file broken: the rest is still checked, so that a syntax
+      // error further on is reported first, as for any other file.
       if let existing = ids.insert(key, at: entries.count, idAt: { entries[$0].id }) {
-        entries[existing] = entry
+        if duplicate == nil { duplicate = (existing, keyStart) }
       } else {
-        entries.append(entry)
+        entries.append(Entry(id: key, keyStart: keyStart, range: start..<parser.index, partial: partial))
       }
       parser.skipWhitespace()
       guard parser.index < parser.bytes.count else { throw parser.error("unexpected end of text inside an object") }
@@ -111,7 +138,7 @@ struct JSONStoreFile {
         let close = parser.index
         parser.index += 1
         try finish(&parser)
-        return (entries, ids, open, close)
+        return Scan(entries: entries, ids: ids, open: open, close: close, duplicate: duplicate)
       default: throw parser.error("unexpected \(parser.describe(parser.bytes[parser.index])); expected ',' or '}'")
       }
     }

@@ -221,7 +221,7 @@ public final class JSONExtractFunction {
 
     /// Past `open`, one level deeper, and any white space after it.
     mutating func enter(_ open: UInt8) -> Bool {
-      guard at(open), depth < JSONReader.maximumDepth else { return false }
+      guard at(open), depth < JSONLimits.readerDepth else { return false }
       depth += 1
       i += 1
       space()

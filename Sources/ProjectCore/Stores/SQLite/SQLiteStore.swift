@@ -60,8 +60,8 @@ public final class SQLiteStore: RecordStore {
   /// The connection for reading, or nil when the database or the table does not exist yet.
   func reader() throws -> SQLiteDatabase? {
     if let connection { return connection }
-    guard FileSystem.exists(service.sqlitePath) else { return nil }
     try StoreError.checkConfinement(service.sqlitePath, in: service.sqliteConfinement)
+    guard FileSystem.exists(service.sqlitePath) else { return nil }
     return try wrap {
       let db = try SQLiteDatabase(path: service.sqlitePath, create: false, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
       // Reads never write, not even the journal mode: the first write sets WAL.

@@ -56,12 +56,14 @@ extension RecordTransfer {
   /// unchanged; otherwise both are read and compared as values.
   public func exportJSON(from source: SQLiteStore, to path: String, mode: ExportMode, dryRun: Bool) throws -> ExportResult {
     var destination = definition
-    if path != definition.jsonPath {
+    let ownFile = path == definition.jsonPath
+    if !ownFile {
       // A file named on the command line is where the user wants it, inside data_dir or not.
       destination.jsonPath = path
       destination.jsonConfinement = nil
     }
-    let file = JSONFileStore(service: destination)
+    // Nothing but the export (and `.bak` with --replace) is left beside the user's file.
+    let file = JSONFileStore(service: destination, createsLockFile: ownFile)
     if dryRun {
       return try exportJSON(from: source, into: file, existing: try file.scan(), mode: mode, dryRun: true)
     }
@@ -188,6 +190,8 @@ extension RecordTransfer {
       }
       do throws(FileSystemError) {
         try FileSystem.createDirectories(Path.directory(of: path))
+        // What killed exports to this file (or its `.bak` copy) left behind.
+        FileSystem.removeStaleTempFiles(besides: [path, path + ".bak"])
         writer = try AtomicFileWriter(path: path)
       } catch { throw StoreError.io(error) }
     }

@@ -77,12 +77,13 @@ public struct RecordTransfer {
   func readWhole(_ bytes: [UInt8], name: String, format: RecordFileFormat, take: TakeText? = nil, _ body: (RecordLabel, String?, JSONValue) throws -> Void) throws {
     switch format {
     case .json:
-      if let take {
-        switch Self.firstByte(bytes) {
-        case UInt8(ascii: "{"): return try readStoreFile(bytes, name: name, take: take, body)
-        case UInt8(ascii: "["): return try readArray(bytes, name: name, take: take, body)
-        default: break
-        }
+      // A map of records keyed by id is read as a store file is, whoever reads it: an id given
+      // twice is refused, never resolved by keeping one of the records.
+      if Self.firstByte(bytes) == UInt8(ascii: "{") {
+        return try readStoreFile(bytes, name: name, take: take ?? { _, _ in false }, body)
+      }
+      if let take, Self.firstByte(bytes) == UInt8(ascii: "[") {
+        return try readArray(bytes, name: name, take: take, body)
       }
       let value: JSONValue
       do { value = try JSONReader.parse(bytes) } catch {
@@ -117,6 +118,8 @@ public struct RecordTransfer {
       file = try JSONStoreFile(bytes: bytes, path: name, location: name)
     } catch StoreError.corruptFile(_, let line, let column, let message) {
       throw TransferError("\(name):\(line):\(column): \(message)")
+    } catch StoreError.duplicateStoredID(_, let id, let firstLine, let firstColumn, let line, let column) {
+      throw TransferError(StoreError.duplicateMessage(path: name, id: id, firstLine: firstLine, firstColumn: firstColumn, line: line, column: column))
     }
     try bytes.withUnsafeBufferPointer { all in
       for entry in file.entries {
@@ -266,6 +269,11 @@ public struct RecordTransfer {
   public func importRecords(from path: String, format: RecordFileFormat?, into store: RecordStore, onConflict: ConflictPolicy, dryRun: Bool) throws -> ImportResult {
     var result = ImportResult()
     let now = Timestamp.now()
+    if path == definition.jsonPath {
+      // The JSON store file is read as the store reads it: not through a symlink that leads
+      // nowhere or out of the data folder.
+      try JSONFileStore(service: definition).checkPath()
+    }
     if dryRun {
       var records: [Record] = []
       try readRecords(path: path, format: format) { label, key, value in

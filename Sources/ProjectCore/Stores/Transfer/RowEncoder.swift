@@ -337,6 +337,7 @@ struct RowEncoder {
     var walk = SchemaValidator.Walk(applyDefaults: false)
     let checked = validator.validateValue(value, spec: spec.spec, path: { FieldPath([]) }, walk: &walk) ?? value
     SchemaValidator.rejectNUL(checked, key: "", path: { FieldPath([]) }, walk: &walk)
+    SchemaValidator.checkDepth(checked, level: depth, path: { FieldPath([]) }, walk: &walk)
     guard walk.issues.isEmpty else { return false }
     JSONWriter.write(checked, to: &out, style: .compact, indent: 0)
     i = parser.index
