@@ -20,9 +20,15 @@ let package = Package(
       pkgConfig: "yaml-0.1",
       providers: [.apt(["libyaml-dev"])]
     ),
+    // `pattern:` is matched by RE2 (Debian's libre2-dev ships libre2.a): a few extern "C"
+    // functions over it, since Swift does not import C++ here.
+    .target(
+      name: "CRE2Bridge",
+      linkerSettings: [.linkedLibrary("re2"), .linkedLibrary("stdc++")]
+    ),
     .target(
       name: "ProjectCore",
-      dependencies: ["CSQLite", "CYAML"]
+      dependencies: ["CSQLite", "CYAML", "CRE2Bridge"]
     ),
     .executableTarget(
       name: "project",

@@ -32,8 +32,8 @@ ensure_tools() {
     tool="${pair%%:*}" package="${pair#*:}"
     command -v "$tool" >/dev/null 2>&1 || missing+=("$package")
   done
-  # The static link needs libsqlite3.a and libyaml.a from the -dev packages.
-  for package in libsqlite3-dev libyaml-dev; do
+  # The static link needs libsqlite3.a, libyaml.a and libre2.a from the -dev packages.
+  for package in libsqlite3-dev libyaml-dev libre2-dev; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
   done
   if [ ${#missing[@]} -gt 0 ]; then

@@ -438,14 +438,10 @@ public struct ManifestLoader {
       case "max_length": spec.maxLength = try count(v, keyPath)
       case "description": spec.description = try string(v, keyPath)
       case "pattern":
-        let pattern = try string(v, keyPath)
-        do { _ = try Regex(pattern) } catch {
-          throw self.error(v, keyPath, "invalid pattern '\(pattern)'")
+        let source = try string(v, keyPath)
+        do { spec.pattern = try Pattern(source) } catch {
+          throw self.error(v, keyPath, "pattern '\(source)' is refused: \(error)")
         }
-        if PatternCheck.hasNestedRepetition(pattern) {
-          throw error(v, keyPath, "pattern '\(pattern)' repeats a group that itself repeats (like (a+)+), which can take exponential time on some values; rewrite it without the nested repetition")
-        }
-        spec.pattern = pattern
       case "unique":
         spec.unique = try bool(v, keyPath)
         if spec.unique {

@@ -49,7 +49,7 @@ public struct FieldSpec: Hashable, Sendable {
     var maximum: Double?
     var minLength: Int?
     var maxLength: Int?
-    var pattern: String?
+    var pattern: Pattern?
     var unique = false
     var description: String?
   }
@@ -95,7 +95,7 @@ public struct FieldSpec: Hashable, Sendable {
     get { storage.properties.maxLength }
     set { makeUnique(); storage.properties.maxLength = newValue }
   }
-  public var pattern: String? {
+  public var pattern: Pattern? {
     get { storage.properties.pattern }
     set { makeUnique(); storage.properties.pattern = newValue }
   }

@@ -14,7 +14,6 @@ public struct ValidationIssue: Hashable, Sendable, CustomStringConvertible {
 /// Checks record fields against an `ObjectSchema`, fills defaults, and orders keys as declared.
 public final class SchemaValidator {
   public let schema: ObjectSchema
-  private var regexCache: [String: Regex<AnyRegexOutput>] = [:]
 
   public init(schema: ObjectSchema) { self.schema = schema }
 
@@ -168,7 +167,7 @@ public final class SchemaValidator {
       } else {
         checkLength(s.count, spec: spec, unit: "characters", path: path, walk: &walk)
       }
-      if let pattern = spec.pattern, let regex = regex(pattern), (try? regex.firstMatch(in: s)) == nil {
+      if let pattern = spec.pattern, !pattern.matches(s) {
         walk.fail(path, "\(ValueText.preview(value)) does not match the pattern '\(pattern)'")
       }
     case .integer:
@@ -237,12 +236,6 @@ public final class SchemaValidator {
     }
   }
 
-  func regex(_ pattern: String) -> Regex<AnyRegexOutput>? {
-    if let cached = regexCache[pattern] { return cached }
-    guard let compiled = try? Regex(pattern) else { return nil }
-    regexCache[pattern] = compiled
-    return compiled
-  }
 }
 
 /// Short renderings of values for error messages.

@@ -91,7 +91,7 @@ import Testing
 
   @Test func patternsAreSearched() throws {
     var spec = FieldSpec(type: .string)
-    spec.pattern = "^[a-z]+$"
+    spec.pattern = try Pattern("^[a-z]+$")
     #expect(validator.validate(.string("abc"), spec: spec, path: FieldPath(["h"])).isEmpty)
     #expect(validator.validate(.string("aBc"), spec: spec, path: FieldPath(["h"])).map(\.description) == [#"h: "aBc" does not match the pattern '^[a-z]+$'"#])
   }
@@ -115,15 +115,6 @@ import Testing
 }
 
 @Suite struct HostileValueTests {
-  @Test func nestedRepetitionsInPatternsAreRefused() {
-    for bad in ["^(a+)+$", "(\\w*)*", "(x+y?)+z", "((ab)*)+", "([a-z]+)*", "(a{1,})+"] {
-      #expect(PatternCheck.hasNestedRepetition(bad), "\(bad)")
-    }
-    for good in ["^[a-z0-9][a-z0-9.-]*$", "(ab)+", "^(a|b)+$", "\\d{3}-\\d{4}", "(a+)", "[(]+", "(ab){2}"] {
-      #expect(!PatternCheck.hasNestedRepetition(good), "\(good)")
-    }
-  }
-
   @Test func textWithNULIsRefusedEverywhereInARecord() throws {
     let validator = SchemaValidator(schema: try Fixtures.service(in: TemporaryFolder()).schema)
     let object = try #require(try JSONReader.parse(#"{"name": "a\u0000b", "tags": ["x\u0000"], "meta": {"k\u0000": 1, "v": "\u0000"}}"#).objectValue)

@@ -1,0 +1,142 @@
+import CRE2Bridge
+
+/// A field's `pattern:`, compiled once by RE2 when the manifest loads.
+///
+/// RE2 matches without backtracking: the time a match takes grows linearly with the length of
+/// the value, for every pattern it accepts, so no value can hang a command that holds the store
+/// lock. Matching follows JSON Schema's `pattern`: an unanchored search (anchor with `^`/`$`),
+/// over Unicode code points. What RE2 does not have (backreferences, lookahead and lookbehind,
+/// atomic groups, possessive quantifiers) is refused when the pattern is compiled, with the
+/// position of the offending part.
+public final class Pattern: Hashable, @unchecked Sendable, CustomStringConvertible {
+  /// RE2's memory budget for one pattern, in bytes: the compiled program and the match-time
+  /// DFA cache share it. A pattern whose program does not fit is refused at load ("pattern too
+  /// large"); a DFA cache that fills up during a match makes RE2 go on with its NFA, which is
+  /// slower but still linear in the value and gives the same answer.
+  public static let memoryBudget: Int64 = 8 << 20
+
+  /// The pattern as the manifest wrote it.
+  public let source: String
+  // `cre2_regex *`; RE2 objects are safe to match from several threads at once.
+  private let regex: OpaquePointer
+
+  public init(_ source: String) throws(PatternError) {
+    self.source = source
+    switch Self.compile(Array(source.utf8)) {
+    case .success(let regex): self.regex = regex
+    case .failure(let failure):
+      throw PatternError(source: source, failure: failure)
+    }
+  }
+
+  deinit { cre2_free(regex) }
+
+  /// Whether the pattern matches somewhere in the text.
+  public func matches(_ text: String) -> Bool {
+    var text = text
+    return text.withUTF8 { bytes in
+      bytes.withMemoryRebound(to: CChar.self) { cre2_search(regex, $0.baseAddress, $0.count) == 1 }
+    }
+  }
+
+  public var description: String { source }
+
+  public static func == (lhs: Pattern, rhs: Pattern) -> Bool { lhs.source == rhs.source }
+  public func hash(into hasher: inout Hasher) { hasher.combine(source) }
+
+  /// RE2's refusal of a pattern: its message, the fragment it names and its error code.
+  struct Failure: Error, Equatable {
+    var message: String
+    var fragment: String
+    var code: Int32
+  }
+
+  static func compile(_ bytes: [UInt8]) -> Result<OpaquePointer, Failure> {
+    var error: UnsafeMutablePointer<CChar>?
+    var errorArg: UnsafeMutablePointer<CChar>?
+    var code: Int32 = 0
+    let regex = bytes.withUnsafeBufferPointer { buffer in
+      buffer.withMemoryRebound(to: CChar.self) {
+        cre2_compile($0.baseAddress, $0.count, memoryBudget, &error, &errorArg, &code)
+      }
+    }
+    defer {
+      cre2_free_string(error)
+      cre2_free_string(errorArg)
+    }
+    if let regex { return .success(regex) }
+    return .failure(Failure(
+      message: error.map { String(cString: $0) } ?? "RE2 refused the pattern",
+      fragment: errorArg.map { String(cString: $0) } ?? "",
+      code: code))
+  }
+}
+
+/// Why a pattern was refused, and where in it.
+public struct PatternError: Error, Hashable, Sendable, CustomStringConvertible {
+  /// RE2's message, such as `invalid escape sequence: \1`.
+  public var message: String
+  /// The 1-based position, in characters (code points), of the offending part of the pattern;
+  /// nil when the refusal is about the pattern as a whole (too large, a group never closed).
+  public var position: Int?
+
+  public var description: String {
+    guard let position else { return message }
+    return "\(message) (at character \(position) of the pattern)"
+  }
+
+  init(source: String, failure: Pattern.Failure) {
+    message = failure.message
+    let bytes = Array(source.utf8)
+    switch Int(failure.code) {
+    case CRE2_ERROR_PATTERN_TOO_LARGE:
+      message += ": it needs more than RE2's memory budget of \(Pattern.memoryBudget >> 20) MiB for one pattern; make it smaller (fewer or smaller counted repetitions)"
+      position = nil
+    case CRE2_ERROR_MISSING_PAREN where failure.fragment == source:
+      position = nil  // RE2 notices at the end; its message shows the whole pattern
+    case CRE2_ERROR_TRAILING_BACKSLASH:
+      position = source.unicodeScalars.count  // RE2 names no fragment: it is the last character
+    case CRE2_ERROR_UNEXPECTED_PAREN where failure.fragment == source:
+      // RE2 names the whole pattern: the stray `)` ends the shortest prefix refused the same way.
+      let end = (1...bytes.count).first { end in
+        switch Pattern.compile(Array(bytes[..<end])) {
+        case .success(let regex):
+          cre2_free(regex)
+          return false
+        case .failure(let cut): return cut.code == failure.code
+        }
+      }
+      position = end.map { Self.characters(bytes[..<($0 - 1)]) + 1 }
+    default:
+      position = Self.position(of: failure, in: bytes)
+    }
+  }
+
+  static func characters(_ bytes: ArraySlice<UInt8>) -> Int {
+    String(decoding: bytes, as: UTF8.self).unicodeScalars.count
+  }
+
+  /// Where RE2's offending fragment stands in the pattern. RE2 names the fragment, not its
+  /// offset; when the fragment occurs more than once, the occurrence is the first one at which
+  /// the pattern cut just after it is refused with the same error (RE2 reads left to right and
+  /// stops at the first error).
+  static func position(of failure: Pattern.Failure, in bytes: [UInt8]) -> Int? {
+    let fragment = Array(failure.fragment.utf8)
+    guard !fragment.isEmpty, fragment.count <= bytes.count else { return nil }
+    var occurrences: [Int] = []
+    for start in 0...(bytes.count - fragment.count) where bytes[start..<(start + fragment.count)].elementsEqual(fragment) {
+      occurrences.append(start)
+    }
+    guard let first = occurrences.first else { return nil }
+    func refusedHere(_ start: Int) -> Bool {
+      switch Pattern.compile(Array(bytes[..<(start + fragment.count)])) {
+      case .success(let regex):
+        cre2_free(regex)
+        return false
+      case .failure(let cut): return cut == failure
+      }
+    }
+    let offset = occurrences.count == 1 ? first : occurrences.first(where: refusedHere) ?? first
+    return characters(bytes[..<offset]) + 1
+  }
+}
