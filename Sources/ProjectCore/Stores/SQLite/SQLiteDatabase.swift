@@ -89,7 +89,10 @@ public struct SQLiteError: Error, Equatable, CustomStringConvertible {
   var operation: String {
     switch code & 0xFF {
     case SQLITE_CANTOPEN: return "open"
-    case SQLITE_FULL, SQLITE_READONLY: return "write"
+    case SQLITE_FULL: return "write"
+    // Plain SQLITE_READONLY: a write to a file opened read-only. The extended codes are about
+    // setting up the WAL or the journal, which reads need too.
+    case SQLITE_READONLY: return code == SQLITE_READONLY ? "write" : "open"
     case SQLITE_IOERR:
       switch code >> 8 {
       case 1, 2: return "read"
