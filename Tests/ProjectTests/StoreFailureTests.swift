@@ -18,13 +18,13 @@ import Testing
     try #require(getuid() == 0, "these tests mount a tmpfs, which needs root: run swift test as root (see the README)")
     let data = project.path("data")
     try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
-    let mount = try project.tool("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=\(size),mode=0755", "tmpfs", data])
+    let mount = try project.tool("/bin/mount", ["-t", "tmpfs", "-o", "size=\(size),mode=0755", "tmpfs", data])
     try #require(mount.status == 0, "\(mount)")
     return data
   }
 
   func unmount(_ project: ProjectRunner, _ data: String) {
-    _ = try? project.tool("/usr/bin/umount", ["-l", data])
+    _ = try? project.tool("/bin/umount", ["-l", data])
   }
 
   /// Fills the disk with a file, so that the store's first write finds no space.
@@ -51,7 +51,7 @@ import Testing
     let data = try mountSmallDisk(project)
     defer { unmount(project, data) }
     _ = try project.add(["--name", "before"], backend: backend)
-    let remount = try project.tool("/usr/bin/mount", ["-o", "remount,ro", data])
+    let remount = try project.tool("/bin/mount", ["-o", "remount,ro", data])
     try #require(remount.status == 0, "\(remount)")
 
     let add = try project.run(["svc", "example", "add", "--name", "x", "--backend", backend])
