@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Builds the release artifacts in dist/ with one command, from any folder:
 #
-#   dist/project-<version>-linux-<arch>.tar.gz   static binary, README, example manifest,
-#                                                completions (bash, zsh, fish), man page
-#   dist/project_<version>_<debarch>.deb         the same, installed in the Debian places
+#   dist/project-<version>-linux-<arch>.tar.gz   static binary, README, LICENSE, example
+#                                                manifest, completions (bash, zsh, fish), man page
+#   dist/project_<version>_<debarch>.deb         the same, installed in the Debian places, with
+#                                                /etc/project/project.yaml (a conffile whose
+#                                                data_dir is /var/lib/project), the empty data
+#                                                folder /var/lib/project (root, 0755) and
+#                                                /usr/share/doc/project/copyright
 #   dist/SHA256SUMS                              sha256sum format, both files
 #
 # The binary is the fully static, stripped release build: `ldd` must say "not a dynamic
@@ -28,7 +32,7 @@ die() { printf 'build.sh: error: %s\n' "$*" >&2; exit 1; }
 ensure_tools() {
   local -a missing=()
   local pair tool package
-  for pair in strip:binutils dpkg-deb:dpkg tar:tar gzip:gzip sha256sum:coreutils ldd:libc-bin; do
+  for pair in strip:binutils dpkg-deb:dpkg tar:tar gzip:gzip sha256sum:coreutils ldd:libc-bin groff:groff-base; do
     tool="${pair%%:*}" package="${pair#*:}"
     command -v "$tool" >/dev/null 2>&1 || missing+=("$package")
   done
@@ -48,7 +52,7 @@ ensure_tools() {
 
 ensure_tools
 
-for file in README.md project.yaml packaging/project.1; do
+for file in README.md LICENSE project.yaml packaging/project.1 packaging/copyright; do
   [ -f "$file" ] || die "$root/$file is missing; the package ships it"
 done
 
@@ -110,11 +114,15 @@ sed -E "s/^\\.TH PROJECT 1 .*/.TH PROJECT 1 \"$build_date\" \"project $version\"
   packaging/project.1 >"$generated/project.1"
 grep -q "^\\.TH PROJECT 1 \"$build_date\" \"project $version\"" "$generated/project.1" \
   || die "packaging/project.1 has no '.TH PROJECT 1' line to stamp"
-if command -v groff >/dev/null 2>&1; then
-  warnings="$(groff -man -Tutf8 -ww -z "$generated/project.1" 2>&1)"
-  [ -z "$warnings" ] || die "the man page does not render cleanly:
+warnings="$(groff -man -Tutf8 -ww -z "$generated/project.1" 2>&1)"
+[ -z "$warnings" ] || die "the man page does not render cleanly:
 $warnings"
-fi
+
+# The server manifest: the example, with its data in /var/lib/project.
+grep -q '^data_dir: data$' project.yaml || die "project.yaml has no 'data_dir: data' line to point at /var/lib/project"
+sed 's|^data_dir: data$|data_dir: /var/lib/project|' project.yaml >"$generated/etc-project.yaml"
+"$binary" --manifest "$generated/etc-project.yaml" check >/dev/null \
+  || die "the server manifest (project.yaml with data_dir: /var/lib/project) does not pass 'project check'"
 
 # Remove the artifacts of earlier builds so that SHA256SUMS and dist/ list only this one.
 rm -f "$dist"/project-*-linux-*.tar.gz "$dist"/project_*_*.deb "$dist/SHA256SUMS"
@@ -125,6 +133,7 @@ tree="$work/tar/$name"
 install -d "$tree/bin" "$tree/completions" "$tree/man"
 install -m 0755 "$binary" "$tree/bin/project"
 install -m 0644 README.md "$tree/README.md"
+install -m 0644 LICENSE "$tree/LICENSE"
 install -m 0644 project.yaml "$tree/project.yaml"
 install -m 0644 "$generated/completion.bash" "$tree/completions/project.bash"
 install -m 0644 "$generated/completion.zsh" "$tree/completions/_project"
@@ -139,6 +148,7 @@ tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH
 deb_root="$work/deb"
 doc="$deb_root/usr/share/doc/project"
 install -d "$deb_root/DEBIAN" "$deb_root/usr/bin" "$doc/examples" \
+  "$deb_root/etc/project" "$deb_root/var/lib/project" \
   "$deb_root/usr/share/man/man1" \
   "$deb_root/usr/share/bash-completion/completions" \
   "$deb_root/usr/share/zsh/vendor-completions" \
@@ -154,6 +164,14 @@ for page in Documentation/*.md; do
   [ -f "$page" ] && install -m 0644 "$page" "$doc/$(basename "$page")"
 done
 install -m 0644 project.yaml "$doc/examples/project.yaml"
+install -m 0644 packaging/copyright "$doc/copyright"
+# The manifest `project` finds from any folder (after the upward search), as a conffile: an
+# upgrade keeps the administrator's edits. Its data folder belongs to root, mode 0755; the
+# README says how to give a service user access (dpkg-statoverride).
+install -m 0644 "$generated/etc-project.yaml" "$deb_root/etc/project/project.yaml"
+chmod 0755 "$deb_root/var/lib/project"
+printf '/etc/project/project.yaml\n' >"$deb_root/DEBIAN/conffiles"
+chmod 0644 "$deb_root/DEBIAN/conffiles"
 
 maintainer="${DEB_MAINTAINER:-$(git -C "$root" log -1 --format='%an <%ae>' 2>/dev/null || true)}"
 [ -n "$maintainer" ] || maintainer="project maintainers <root@localhost>"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Checks the release artifacts as a user receives them: runs packaging/build.sh (or, with
 # --no-build, reuses what is in dist/), then checks the tarball's contents, SHA256SUMS, and
-# the .deb unpacked into a scratch root, running its binary with an empty environment.
+# the .deb unpacked into a scratch root, running its binary with an empty environment, and
+# the .deb installed with dpkg into a second scratch root, where the binary runs chrooted.
+# Needs root (dpkg --root and chroot), groff and file; without them the checks fail.
 # The last line is "N passed, N failed"; the exit status is 1 when anything failed.
 set -euo pipefail
 
@@ -71,7 +73,7 @@ version="${name#project-}"
 version="${version%-linux-"$arch"}"
 
 # --- Tarball -----------------------------------------------------------------------------
-expected_files="$(printf '%s\n' bin/project README.md project.yaml \
+expected_files="$(printf '%s\n' bin/project README.md LICENSE project.yaml \
   completions/project.bash completions/_project completions/project.fish man/project.1 \
   | sed "s|^|$name/|" | sort)"
 listed_files="$(tar -tzf "$tarball" | grep -v '/$' | sort)"
@@ -91,6 +93,9 @@ check "the tarball's project.yaml is the repository's example manifest" \
   cmp "$root/project.yaml" "$scratch/tar/$name/project.yaml"
 check "the tarball's README.md is the repository's" \
   cmp "$root/README.md" "$scratch/tar/$name/README.md"
+check "the tarball's LICENSE is the repository's Apache License 2.0" \
+  bash -c 'cmp "$1/LICENSE" "$2" && head -n 1 "$2" | grep -qx "Copyright 2026 the project authors" && grep -q "Apache License" "$2"' \
+  _ "$root" "$scratch/tar/$name/LICENSE"
 check "the tarball's binary prints version $version" \
   bash -c '[ "$("$1" --version | cut -d" " -f1-2)" = "project $2" ]' _ "$scratch/tar/$name/bin/project" "$version"
 
@@ -124,14 +129,29 @@ for path in usr/bin/project \
   usr/share/zsh/vendor-completions/_project \
   usr/share/fish/vendor_completions.d/project.fish \
   usr/share/doc/project/README.md \
-  usr/share/doc/project/examples/project.yaml; do
+  usr/share/doc/project/copyright \
+  usr/share/doc/project/examples/project.yaml \
+  etc/project/project.yaml; do
   check "/$path is installed and not empty" test -s "$pkg/$path"
 done
 check "/usr/bin/project is executable" test -x "$bin"
+check "/usr/share/doc/project/copyright is the machine-readable copyright file, Apache-2.0" \
+  bash -c 'cmp "$1/packaging/copyright" "$2" && head -n 1 "$2" | grep -q "^Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/" &&
+    grep -q "^Copyright: 2026 the project authors$" "$2" && grep -q "^License: Apache-2.0$" "$2"' \
+  _ "$root" "$pkg/usr/share/doc/project/copyright"
+check "the .deb lists /etc/project/project.yaml as its one conffile" \
+  bash -c 'dpkg-deb --ctrl-tarfile "$1" | tar -xOf - ./conffiles | diff - <(echo /etc/project/project.yaml)' _ "$deb"
+check "/etc/project/project.yaml is the example with data_dir: /var/lib/project" \
+  bash -c 'diff <(sed "s|^data_dir: data\$|data_dir: /var/lib/project|" "$1") "$2" && grep -qx "data_dir: /var/lib/project" "$2"' \
+  _ "$root/project.yaml" "$pkg/etc/project/project.yaml"
+check "the .deb holds /var/lib/project, a folder owned by root, mode 0755" \
+  bash -c 'dpkg-deb -c "$1" | grep -Eq "^drwxr-xr-x root/root +0 [0-9-]+ [0-9:]+ \./var/lib/project/\$"' _ "$deb"
+check "the .deb holds /etc/project/project.yaml owned by root, mode 0644" \
+  bash -c 'dpkg-deb -c "$1" | grep -Eq "^-rw-r--r-- root/root +[0-9]+ [0-9-]+ [0-9:]+ \./etc/project/project\.yaml\$"' _ "$deb"
 check "the man page is gzip'd, renders, and names the command" \
   bash -c 'gzip -t "$1" && zcat "$1" | grep -q "^\.TH PROJECT 1 .*project $2" &&
     zcat "$1" | grep -A1 "^\.SH NAME" | grep -q "^project \\\\- " &&
-    { ! command -v groff >/dev/null || [ -z "$(zcat "$1" | groff -man -Tutf8 -ww -z 2>&1)" ]; }' \
+    [ -z "$(zcat "$1" | groff -man -Tutf8 -ww -z 2>&1)" ]' \
   _ "$pkg/usr/share/man/man1/project.1.gz" "$version"
 check "the bash completion parses and registers _project" \
   bash -c 'bash -n "$1" && grep -q "complete .*-F _project project" "$1"' \
@@ -158,9 +178,7 @@ if [ "$size" -lt "$MAX_BYTES" ]; then
 else
   fail "binary is under 20 MB ($size bytes)"
 fi
-if command -v file >/dev/null 2>&1; then
-  check "binary is stripped" bash -c 'file -b "$1" | grep -q ", stripped"' _ "$bin"
-fi
+check "binary is stripped" bash -c 'file -b "$1" | grep -q ", stripped"' _ "$bin"
 
 version_out="$(env -i "$bin" --version 2>&1)" && rc=0 || rc=$?
 if [ "$rc" -eq 0 ] && [[ "$version_out" =~ ^project\ $version\ \(SQLite\ [0-9.]+,\ libyaml\ [0-9.]+\)$ ]]; then
@@ -197,6 +215,37 @@ check "export then count on the json backend says 1" \
   bash -c '"$@" svc example export >/dev/null && [ "$("$@" svc example count --backend json)" = 1 ]' _ run
 check "the JSON store file holds the record" grep -q "\"$id\"" "$work/data/json/example_items.json"
 check "check --data passes on the example" run check --data
+
+# --- Installed with dpkg, run where a server runs it ---------------------------------------
+# dpkg installs the .deb into a scratch root with its own package database; the static binary
+# then runs chrooted there, from /, with an empty environment: it finds
+# /etc/project/project.yaml after the upward search and keeps its data in /var/lib/project.
+sysroot="$scratch/sysroot"
+mkdir -p "$sysroot/var/lib/dpkg/info" "$sysroot/var/lib/dpkg/updates" "$sysroot/tmp"
+touch "$sysroot/var/lib/dpkg/status"
+check "dpkg --root installs the .deb (needs root)" \
+  dpkg --root="$sysroot" --force-not-root --log=/dev/null -i "$deb"
+check "dpkg records /etc/project/project.yaml as a conffile" \
+  bash -c 'dpkg --root="$1" -s project | sed -n "/^Conffiles:/,/^[^ ]/p" | grep -q "^ /etc/project/project.yaml [0-9a-f]\{32\}$"' _ "$sysroot"
+check "the installed /var/lib/project is a folder owned by root, mode 0755" \
+  bash -c '[ "$(stat -c "%U:%G %a %F" "$1/var/lib/project")" = "root:root 755 directory" ]' _ "$sysroot"
+# The binary needs /proc (the Swift runtime finds itself through it): a private mount and PID
+# namespace mounts one in the scratch root, and takes it away when the command ends.
+mkdir -p "$sysroot/proc"
+unshare_bin="$(command -v unshare || echo /usr/bin/unshare)"
+chroot_bin="$(command -v chroot || echo /usr/sbin/chroot)"
+in_root() {
+  env -i "$unshare_bin" --mount --propagation private --pid --fork --mount-proc="$sysroot/proc" \
+    "$chroot_bin" "$sysroot" /usr/bin/project "$@"
+}
+export -f in_root
+export sysroot chroot_bin unshare_bin
+check "chrooted, from /: services finds /etc/project/project.yaml" \
+  bash -c 'cd / && in_root services | grep -Eq " /?var/lib/project/db/myapp.db \(table example_items\)"'
+check "chrooted: svc example add writes to /var/lib/project/db/myapp.db" \
+  bash -c 'in_root svc example add --name server >/dev/null && [ "$(in_root svc example count)" = 1 ] && test -s "$sysroot/var/lib/project/db/myapp.db"'
+check "dpkg --root removes the package and keeps the records in /var/lib/project" \
+  bash -c 'dpkg --root="$1" --log=/dev/null -r project >/dev/null && test -s "$1/var/lib/project/db/myapp.db" && test -f "$1/etc/project/project.yaml" && ! test -e "$1/usr/bin/project"' _ "$sysroot"
 
 empty="$scratch/empty"
 mkdir "$empty"

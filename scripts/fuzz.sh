@@ -5,8 +5,8 @@
 #   FUZZ_TARGETS="FuzzWhereParser" scripts/fuzz.sh 300
 #
 # Each target first replays its saved regressions (Fuzz/regressions/TARGET/*), then fuzzes from
-# its seeds: JSONTestSuite's test_parsing files for FuzzJSONReader (read from ../shared, never
-# copied) and Fuzz/corpus/records, project.yaml and Fuzz/corpus/manifest for FuzzManifestLoader,
+# its seeds: JSONTestSuite's test_parsing files for FuzzJSONReader (kept in the repository, in
+# Tests/Fixtures/JSONTestSuite) and Fuzz/corpus/records, project.yaml and Fuzz/corpus/manifest for FuzzManifestLoader,
 # Fuzz/corpus/where for FuzzWhereParser. libFuzzer runs in fork mode and keeps going after a crash, so that one run
 # finds every bug it can. Working corpora and crash artifacts stay under .build-fuzz/ (ignored).
 # Exits non-zero when a regression still fails or a new crash, timeout or OOM was found, and
@@ -35,13 +35,7 @@ bin="$(swift build "${flags[@]}" --show-bin-path)"
 
 seeds() {
   case "$1" in
-    FuzzJSONReader)
-      if [ -d ../shared/testdata/JSONTestSuite/test_parsing ]; then
-        echo ../shared/testdata/JSONTestSuite/test_parsing Fuzz/corpus/records
-      else
-        echo "fuzz.sh: ../shared/testdata/JSONTestSuite/test_parsing is missing; fuzzing from Fuzz/corpus/records alone" >&2
-        echo Fuzz/corpus/records
-      fi ;;
+    FuzzJSONReader) echo Tests/Fixtures/JSONTestSuite/test_parsing Fuzz/corpus/records ;;
     FuzzManifestLoader)
       mkdir -p "$scratch/seeds-manifest"
       cp project.yaml "$scratch/seeds-manifest/project.yaml"

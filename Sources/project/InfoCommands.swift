@@ -1,6 +1,10 @@
 import ArgumentParser
 import ProjectCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `project services`: the declared services, their stores, record counts and last writes.
 struct ServicesCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -17,6 +21,9 @@ struct ServicesCommand: ParsableCommand {
   func run() throws {
     let manifest = try manifestOptions.load()
     var rows: [JSONObject] = []
+    // A store that cannot be read shows `error` in its row, and its error on stderr; the
+    // command then exits 1, so that a script sees the failure.
+    var failures: [String] = []
     for service in manifest.services {
       let records = RecordService(definition: service)
       var row = JSONObject()
@@ -36,6 +43,7 @@ struct ServicesCommand: ParsableCommand {
         } catch {
           info["records"] = .null
           info["error"] = .string("\(error)")
+          failures.append("\(service.name) [\(backend.rawValue)]: \(error)")
         }
         info["last_written"] = (try? store.lastModified()).flatMap { $0 }.map { .string(Timestamp.format(milliseconds: $0)) } ?? .null
         row[backend.rawValue] = .object(info)
@@ -44,6 +52,7 @@ struct ServicesCommand: ParsableCommand {
     }
     if output == "json" {
       print(JSONWriter.string(.array(rows.map(JSONValue.object)), style: .pretty))
+      try fail(failures)
       return
     }
     var lines = ["SERVICE  BACKEND  RECORDS  LAST WRITTEN  STORE"]
@@ -63,6 +72,13 @@ struct ServicesCommand: ParsableCommand {
     }
     lines = [TextTable.render(header: ["SERVICE", "BACKEND", "RECORDS", "LAST WRITTEN", "STORE"], rows: table)]
     print(lines.joined(separator: "\n"), terminator: "")
+    try fail(failures)
+  }
+
+  func fail(_ failures: [String]) throws {
+    guard !failures.isEmpty else { return }
+    fflush(nil)
+    throw CommandFailure.failure(failures.joined(separator: "\n"))
   }
 }
 

@@ -6,23 +6,31 @@ import Testing
 @Suite struct FuzzRegressionTests {
   static let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+  /// The files in `folder`, leaving out dot-files such as `.gitkeep`; throws when the folder
+  /// is missing, so that a lost folder is a failure, never zero inputs.
+  static func files(in folder: URL) throws -> [String] {
+    try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }.sorted().map { folder.appendingPathComponent($0).path }
+  }
+
   @Test(arguments: ["FuzzJSONReader", "FuzzManifestLoader", "FuzzWhereParser"])
   func regressionInputsReplayCleanly(target: String) throws {
-    let folder = Self.package.appendingPathComponent("Fuzz/regressions/\(target)")
-    let inputs = (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?.sorted().map { folder.appendingPathComponent($0).path } ?? []
-    // And the seeds: for JSON, the public JSONTestSuite beside the repository and the records.
+    let inputs = try Self.files(in: Self.package.appendingPathComponent("Fuzz/regressions/\(target)"))
+    // And the seeds: for JSON, the public JSONTestSuite kept in Tests/Fixtures and the records.
     let seedFolders = target == "FuzzJSONReader"
-      ? [Self.package.deletingLastPathComponent().appendingPathComponent("shared/testdata/JSONTestSuite/test_parsing"), Self.package.appendingPathComponent("Fuzz/corpus/records")]
+      ? [Self.package.appendingPathComponent("Tests/Fixtures/JSONTestSuite/test_parsing"), Self.package.appendingPathComponent("Fuzz/corpus/records")]
       : [Self.package.appendingPathComponent("Fuzz/corpus/\(target == "FuzzManifestLoader" ? "manifest" : "where")")]
-    let seedFiles = seedFolders.flatMap { seeds in
-      (try? FileManager.default.contentsOfDirectory(atPath: seeds.path))?.sorted().map { seeds.appendingPathComponent($0).path } ?? []
+    var seedFiles: [String] = []
+    for folder in seedFolders {
+      let seeds = try Self.files(in: folder)
+      #expect(!seeds.isEmpty, "no seeds in \(folder.path)")
+      seedFiles += seeds
     }
     let files = inputs + seedFiles
-    try #require(!files.isEmpty)
     let binary = (ProjectRunner.binary as NSString).deletingLastPathComponent + "/" + target
     let project = try ProjectRunner(manifest: nil)
     let result = try project.tool(binary, files, timeout: 120)
     #expect(result.status == 0 && !result.showsCrash, "\(result)")
-    #expect(result.stdoutLines.count + result.stderrLines.filter { $0.hasPrefix("ok ") }.count >= files.count, "\(result)")
+    // The replay says `ok PATH` for each input once its checks passed, in order.
+    #expect(result.stdoutLines == files.map { "ok \($0)" }, "\(result)")
   }
 }

@@ -42,7 +42,9 @@ import Testing
       return services.flatMap { [$0["json"]?["last_written"], $0["sqlite"]?["last_written"]] }
     }
     let first = try lastWritten()
-    #expect(first.allSatisfy { $0 != nil })
+    // example json, example sqlite, hosts json (never written: null), hosts sqlite.
+    #expect(first.map { isRecordTimestamp($0?.string) } == [true, true, false, true], "\(first)")
+    #expect(first[2] == .null, "\(first)")
     _ = try project.succeed(["svc", "hosts", "list"])
     _ = try project.succeed(["svc", "example", "count"])
     let second = try lastWritten()

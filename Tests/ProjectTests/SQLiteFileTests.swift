@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The SQLite database stays readable by the stock `sqlite3` shell, in the documented shape.
-@Suite(.enabled(if: hasSQLiteShell, "needs /usr/bin/sqlite3"))
+@Suite
 struct SQLiteFileTests {
   static let db = "data/db/myapp.db"
 

@@ -43,7 +43,6 @@ import Testing
   }
 
   @Test func bashCompletionWorksInARealShell() throws {
-    guard FileManager.default.isExecutableFile(atPath: "/bin/bash") else { return }
     let project = try ProjectRunner()
     let folder = (ProjectRunner.binary as NSString).deletingLastPathComponent
     let result = try project.tool("/bin/bash", ["-c", """
@@ -106,4 +105,49 @@ import Testing
     #expect(FileManager.default.fileExists(atPath: varLib + "/db/myapp.db"))
     #expect(!project.exists("elsewhere/data"))
   }
+
+  /// A clean clone needs nothing beside it: the JSONTestSuite files the tests and fuzzers read
+  /// are in the repository with their licence, nothing reads the shared folder beside the
+  /// repository, the project has its own LICENSE, and the README names every package
+  /// `.ci/run` installs for the tests.
+  @Test func aCleanCloneHoldsEverythingTheTestsRead() throws {
+    let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    func text(_ relative: String) throws -> String {
+      try String(contentsOf: package.appendingPathComponent(relative), encoding: .utf8)
+    }
+    let suite = try FileManager.default.contentsOfDirectory(atPath: package.appendingPathComponent("Tests/Fixtures/JSONTestSuite/test_parsing").path)
+    #expect(suite.filter { $0.hasSuffix(".json") }.count == 318)
+    #expect(try text("Tests/Fixtures/JSONTestSuite/LICENSE").hasPrefix("MIT License\n\nCopyright (c) 2016 Nicolas Seriot"))
+    let license = try text("LICENSE")
+    #expect(license.hasPrefix("Copyright 2026 the project authors\n"))
+    #expect(license.contains("Apache License\n                           Version 2.0, January 2004"))
+    #expect(license.contains("END OF TERMS AND CONDITIONS"))
+
+    // No script, test or fuzz target reads the shared folder beside the repository.
+    var files = ["Package.swift"]
+    for folder in ["Tests", "Fuzz", "scripts", ".ci", "packaging"] {
+      let walker = try #require(FileManager.default.enumerator(atPath: package.appendingPathComponent(folder).path))
+      for case let relative as String in walker {
+        let file = folder + "/" + relative
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: package.appendingPathComponent(file).path, isDirectory: &isFolder), !isFolder.boolValue else { continue }
+        if !file.hasPrefix("Tests/Fixtures/") && !file.hasPrefix("Fuzz/corpus/") && !file.hasPrefix("Fuzz/regressions/") { files.append(file) }
+      }
+    }
+    #expect(files.count > 20)
+    let beside = ["..", "shared"].joined(separator: "/"), testdata = ["shared", "testdata"].joined(separator: "/")
+    for file in files {
+      let content = try text(file)
+      #expect(!content.contains(beside) && !content.contains(testdata), "\(file) reads the shared folder")
+    }
+
+    // .ci/run installs the packages; the README names each one.
+    let ci = try text(".ci/run")
+    let list = try #require(ci.firstMatch(of: /packages=\(([^)]*)\)/)).1.split(separator: " ").map(String.init)
+    #expect(list.contains("sqlite3") && list.contains("python3-yaml") && list.contains("jq"), "\(list)")
+    let readme = try text("README.md")
+    for name in list { #expect(readme.contains(name), "the README does not name \(name)") }
+    #expect(!ci.contains("|| true"))
+  }
+
 }

@@ -140,7 +140,7 @@ import Testing
     ])
     #expect(try project.count(target) == 0)
     #expect(!project.exists(Self.exampleFile))
-    if target == "sqlite", hasSQLiteShell, project.exists("data/db/myapp.db") {
+    if target == "sqlite", project.exists("data/db/myapp.db") {
       let rows = try project.tool(sqliteShell, ["data/db/myapp.db", "SELECT count(*) FROM example_items;"])
       #expect(rows.stdout == "0\n", "\(rows)")
     }

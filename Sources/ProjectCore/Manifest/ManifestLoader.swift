@@ -138,6 +138,9 @@ public struct ManifestLoader {
   }
 
   func identifier(_ name: String, _ node: YAMLNode, _ path: String, what: String) throws(ManifestError) -> String {
+    if name.utf8.count > Identifier.maximumLength, Identifier.isSafeText(name) {
+      throw error(node, path, "\(what) is too long: \(name.utf8.count) characters, and at most \(Identifier.maximumLength) are allowed")
+    }
     guard Identifier.isSafe(name) else {
       throw error(node, path, "\(what) '\(name)' is not a safe name; use letters, digits and '_', starting with a letter or '_' (at most \(Identifier.maximumLength) characters)")
     }
@@ -160,8 +163,12 @@ public struct ManifestLoader {
         }
       case "app":
         app = try string(value, "app")
-        guard Identifier.isSafeFileName(app) else {
+        guard !app.isEmpty else { throw error(value, "app", "must not be empty") }
+        guard Identifier.isSafeFileNameText(app) else {
           throw error(value, "app", "app name '\(app)' must be letters, digits, '_', '-' or '.', not starting with '.'")
+        }
+        guard app.utf8.count <= Identifier.maximumFileNameLength else {
+          throw error(value, "app", "app name is too long: \(app.utf8.count) characters, and at most \(Identifier.maximumFileNameLength) are allowed (it names the database file db/<app>.db)")
         }
       case "data_dir":
         dataDir = try string(value, "data_dir")
@@ -266,6 +273,14 @@ public struct ManifestLoader {
         }
       default: break
       }
+    }
+    // SQLite keeps its own tables under `sqlite_` (any case) and refuses to write any other
+    // table so named; an index name starts with its table's name.
+    if Identifier.isReservedBySQLite(table) {
+      if let tableNode {
+        throw error(tableNode, "\(path).stores.sqlite.table", "table name '\(table)' starts with 'sqlite_', which SQLite reserves for its own tables; choose another name")
+      }
+      throw error(node, path, "the service's table would be '\(table)', and names starting with 'sqlite_' are reserved by SQLite for its own tables; rename the service or set stores.sqlite.table")
     }
     guard let fieldsNode else {
       throw error(node, "\(path).fields", "missing 'fields:'; a service needs at least one field")
@@ -498,14 +513,33 @@ public enum Identifier {
   public static let reserved: Set<String> = ["id", "created_at", "updated_at"]
 
   public static func isSafe(_ name: String) -> Bool {
-    guard let first = name.utf8.first, name.utf8.count <= maximumLength else { return false }
+    name.utf8.count <= maximumLength && isSafeText(name)
+  }
+
+  /// Letters, digits and '_', starting with a letter or '_'; any length but zero.
+  public static func isSafeText(_ name: String) -> Bool {
+    guard let first = name.utf8.first else { return false }
     guard first == UInt8(ascii: "_") || isLetter(first) else { return false }
     return name.utf8.allSatisfy { $0 == UInt8(ascii: "_") || isLetter($0) || isDigit($0) }
   }
 
+  /// The longest `app`: it names the database file `<app>.db`, well inside the file system's
+  /// 255-byte limit on a name.
+  public static let maximumFileNameLength = 128
+
   public static func isSafeFileName(_ name: String) -> Bool {
-    guard let first = name.utf8.first, first != UInt8(ascii: "."), name.utf8.count <= 128 else { return false }
+    name.utf8.count <= maximumFileNameLength && isSafeFileNameText(name)
+  }
+
+  /// Letters, digits, '_', '-' and '.', not starting with '.'; any length but zero.
+  public static func isSafeFileNameText(_ name: String) -> Bool {
+    guard let first = name.utf8.first, first != UInt8(ascii: ".") else { return false }
     return name.utf8.allSatisfy { isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
+  }
+
+  /// SQLite's own tables are named `sqlite_...` in any case; it refuses to create or write others.
+  public static func isReservedBySQLite(_ table: String) -> Bool {
+    table.utf8.count >= 7 && table.lowercased().hasPrefix("sqlite_")
   }
 
   static func isLetter(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }

@@ -85,6 +85,80 @@ import Testing
       """).hasPrefix("/srv/app/project.yaml:4:15: services.example.fields.na'me: field name 'na'me' is not a safe name"))
   }
 
+  /// SQLite keeps its own tables under `sqlite_` (any case) and refuses writes to others so
+  /// named: such a table passed `check`, then every write failed. The loader refuses it.
+  @Test(arguments: ["sqlite_master", "sqlite_sequence", "SQLITE_x", "Sqlite_stat1"])
+  func tablesNamedLikeSQLitesOwnAreRefused(table: String) {
+    #expect(error("""
+      version: 1
+      services:
+        example:
+          fields: { name: string }
+          stores: { sqlite: { table: \(table) } }
+      """) == "/srv/app/project.yaml:5:32: services.example.stores.sqlite.table: table name '\(table)' starts with 'sqlite_', which SQLite reserves for its own tables; choose another name")
+  }
+
+  @Test func aServiceWhoseDefaultTableWouldBeSQLitesIsRefused() throws {
+    #expect(error("""
+      version: 1
+      services:
+        sqlite_stat:
+          fields: { name: string }
+      """) == "/srv/app/project.yaml:4:5: services.sqlite_stat: the service's table would be 'sqlite_stat_items', and names starting with 'sqlite_' are reserved by SQLite for its own tables; rename the service or set stores.sqlite.table")
+    let manifest = try load("""
+      version: 1
+      services:
+        sqlite_stat:
+          fields: { name: string }
+          stores: { sqlite: { table: stats } }
+        sqlitex:
+          fields: { name: string }
+      """)
+    #expect(manifest.services.map(\.table) == ["stats", "sqlitex_items"])
+  }
+
+  /// A long `app` is refused as too long, with the limit, not as if it held a bad character.
+  @Test func aTooLongAppNameSaysSoAndStatesTheLimit() throws {
+    let long = String(repeating: "a", count: 300)
+    #expect(error("""
+      version: 1
+      app: \(long)
+      services:
+        example:
+          fields: { name: string }
+      """) == "/srv/app/project.yaml:2:6: app: app name is too long: 300 characters, and at most 128 are allowed (it names the database file db/<app>.db)")
+    let longest = String(repeating: "b", count: 128)
+    let manifest = try load("""
+      version: 1
+      app: \(longest)
+      services:
+        example:
+          fields: { name: string }
+      """)
+    #expect(manifest.app == longest)
+    #expect(error("""
+      version: 1
+      app: "my app"
+      services:
+        example:
+          fields: { name: string }
+      """) == "/srv/app/project.yaml:2:6: app: app name 'my app' must be letters, digits, '_', '-' or '.', not starting with '.'")
+    #expect(error("""
+      version: 1
+      app: ""
+      services:
+        example:
+          fields: { name: string }
+      """) == "/srv/app/project.yaml:2:6: app: must not be empty")
+    let field = String(repeating: "f", count: 65)
+    #expect(error("""
+      version: 1
+      services:
+        example:
+          fields: { \(field): string }
+      """) == "/srv/app/project.yaml:4:15: services.example.fields.\(field): field name is too long: 65 characters, and at most 64 are allowed")
+  }
+
   @Test func storePathsMustStayInsideDataDir() {
     #expect(error("""
       version: 1

@@ -261,6 +261,6 @@ func isUUIDv7(_ text: String?) -> Bool {
   return text.wholeMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/) != nil
 }
 
-/// Whether `/usr/bin/sqlite3` is there to look at databases with.
+/// The stock SQLite shell, to look at databases with (Debian package `sqlite3`; `.ci/run`
+/// installs it). A test that needs it fails without it: `tool` throws for a missing program.
 let sqliteShell = "/usr/bin/sqlite3"
-let hasSQLiteShell = FileManager.default.isExecutableFile(atPath: sqliteShell)

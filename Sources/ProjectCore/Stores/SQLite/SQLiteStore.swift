@@ -24,7 +24,7 @@ public final class SQLiteStore: RecordStore {
     do {
       return try body()
     } catch let error as SQLiteError {
-      if let plain = error.plainMessage(busyTimeoutSeconds: Int(busyTimeoutMilliseconds / 1000)) {
+      if let plain = error.plainMessage(busyTimeoutSeconds: Int(busyTimeoutMilliseconds / 1000), path: service.sqlitePath) {
         throw StoreError.database(message: plain, sql: nil, location: location)
       }
       throw StoreError.database(message: error.message, sql: error.sql, location: location)
