@@ -151,10 +151,10 @@ import Testing
       await $(( ++n )) '--- '
       # Typed only once the line editor is back, as a user types.
       sleep 0.3
-      zpty -w -n z "$line"$'	'
+      zpty -w -n z "$line"$'\t'
       sleep 0.7
       drain
-      zpty -w z $''
+      zpty -w z $'\x15'
     done
     zpty -w z "print -r -- '=== ' >> ${(q)out}"
     await 1 '=== '
