@@ -14,6 +14,9 @@ struct SvcCommand: ParsableCommand {
 
   mutating func run() throws {
     let arguments = GlobalArguments.extract(self.arguments, anywhere: true)
+    if arguments.last == "--manifest" && !arguments.contains("--") {
+      throw CommandFailure.usage("missing value for '--manifest' (path); see 'project --help'")
+    }
     let manifest: Manifest
     do {
       manifest = try ManifestOptions.load(explicit: nil)

@@ -214,6 +214,8 @@ import Testing
       #expect(result.status == 0 && result.stderr.isEmpty, "\(result)")
     }
     #expect(try project.succeed(["svc", "hosts", "list", "-o", "json", "--manifest", "conf/m.yaml"]).contains(#""active": false"#))
+    let missing = try project.run(["svc", "hosts", "count", "--manifest"])
+    expectFailure(missing, exitCode: 2, stderr: "project: missing value for '--manifest' (path); see 'project --help'")
   }
 
   /// `project svc --help` needs no project: outside one it prints the actions, exit 0.
