@@ -85,6 +85,8 @@ struct ServicesCommand: ParsableCommand {
 /// Plain aligned columns.
 enum TextTable {
   static func render(header: [String], rows: [[String]]) -> String {
+    // The same rule as the record tables: control characters are shown escaped.
+    let rows = rows.map { $0.map(TerminalText.escapingControls) }
     var widths = header.map(\.count)
     for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
     func line(_ cells: [String]) -> String {

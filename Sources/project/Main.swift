@@ -12,6 +12,9 @@ enum Main {
   static func main() {
     // A file size limit (ulimit -f) must fail the write with a clear error, not kill the process.
     signal(SIGXFSZ, SIG_IGN)
+    // A closed pipe (`| head -1`) ends the process silently with SIGPIPE, as it ends `cat`,
+    // even when the parent left SIGPIPE ignored.
+    signal(SIGPIPE, SIG_DFL)
     InterruptCleanup.install()
     ArgumentBytes.exitUnlessUTF8()
     let arguments = GlobalArguments.extract(Array(CommandLine.arguments.dropFirst()))
@@ -22,10 +25,13 @@ enum Main {
         var command = SvcCommand()
         command.arguments = Array(arguments.dropFirst())
         try command.run()
+        FileSystem.flushStandardOutput()
         return
       }
       var command = try ProjectCommand.parseAsRoot(arguments)
       try command.run()
+      // `print` buffers: a failed write (a full disk, /dev/full) shows here, and is exit 1.
+      FileSystem.flushStandardOutput()
     } catch {
       exit(report(error))
     }
@@ -35,8 +41,10 @@ enum Main {
     let (message, code) = describe(error)
     if code == 0 {
       if !message.isEmpty { print(message) }
+      FileSystem.flushStandardOutput()
       return 0
     }
+    FileSystem.flushStandardOutput()
     let lines = message.split(separator: "\n", omittingEmptySubsequences: true)
     let text = lines.map { "project: \($0)" }.joined(separator: "\n") + "\n"
     FileSystem.writeStandard(Array(text.utf8), error: true)

@@ -52,7 +52,7 @@ struct RecordPrinter {
     var rows: [Record] = []
     let columns = self.columns
     if format == .csv {
-      out.append(contentsOf: (columns.map { CSVText.field($0.description) }.joined(separator: ",") + "\r\n").utf8)
+      out.append(contentsOf: CSVCodec.row(columns.map(\.description)).utf8)
     }
     try records { record in
       switch format {
@@ -66,8 +66,8 @@ struct RecordPrinter {
       case .yaml:
         out.append(contentsOf: YAMLText.item(.object(object(record))).utf8)
       case .csv:
-        let row = columns.map { CSVText.field(cellText(record.value(at: $0))) }
-        out.append(contentsOf: (row.joined(separator: ",") + "\r\n").utf8)
+        // The codec export and import use: `list -o csv | import --format csv` round-trips.
+        out.append(contentsOf: CSVCodec.row(record, columns: columns, schema: schema).utf8)
       case .table:
         rows.append(record)
       }
@@ -103,25 +103,30 @@ struct RecordPrinter {
     if fields == nil { columns.removeAll { $0.description == "updated_at" } }
     var header = columns.map { $0.description.uppercased() }
     var rows = records.map { record in
-      columns.map { path in
-        String(cellText(record.value(at: path)).map { $0 == "\n" || $0 == "\t" || $0 == "\r" ? " " : $0 })
-      }
+      columns.map { path in TerminalText.escapingControls(cellText(record.value(at: path))) }
     }
     var widths = header.map(TerminalText.width)
     for row in rows {
       for (i, cell) in row.enumerated() { widths[i] = max(widths[i], TerminalText.width(cell)) }
     }
+    // The id column is never cut: a cut UUIDv7 looks like every other one of the same moment.
+    var keep = columns.map { $0.description == "id" }
     if let terminalWidth {
       func total() -> Int { widths.reduce(0, +) + 2 * (widths.count - 1) }
-      while total() > terminalWidth, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 8 {
+      while total() > terminalWidth,
+        let widest = widths.indices.filter({ !keep[$0] }).max(by: { widths[$0] < widths[$1] }), widths[widest] > 8
+      {
         widths[widest] -= 1
       }
-      while total() > terminalWidth && widths.count > 1 {
-        widths.removeLast()
-        header.removeLast()
-        for i in rows.indices { rows[i].removeLast() }
+      // Then columns are left off from the right, except the id column.
+      while total() > terminalWidth, let last = widths.indices.last(where: { !keep[$0] }), widths.count > 1 {
+        widths.remove(at: last)
+        header.remove(at: last)
+        keep.remove(at: last)
+        for i in rows.indices { rows[i].remove(at: last) }
       }
-      if total() > terminalWidth { widths[0] = max(1, terminalWidth) }
+      // A lone column that still does not fit is cut, unless it is the id: the terminal wraps it.
+      if total() > terminalWidth && !keep[0] { widths[0] = max(1, terminalWidth) }
     }
     func line(_ cells: [String]) -> String {
       var parts: [String] = []
@@ -166,6 +171,38 @@ enum TerminalText {
     return total
   }
 
+  /// Text with every control character made visible, so that a stored value cannot move the
+  /// cursor, recolour or retitle the terminal: LF, CR and tab as `\n`, `\r`, `\t`, every other
+  /// C0 control, DEL and every C1 control (U+0080–U+009F) as `\u00XX` — the escapes JSON and
+  /// YAML output use. Everything else, backslashes included, is shown as it is.
+  static func escapingControls(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: isControl) else { return text }
+    var out = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+      guard isControl(scalar) else {
+        out.append(scalar)
+        continue
+      }
+      switch scalar {
+      case "\n": out.append(contentsOf: #"\n"#.unicodeScalars)
+      case "\r": out.append(contentsOf: #"\r"#.unicodeScalars)
+      case "\t": out.append(contentsOf: #"\t"#.unicodeScalars)
+      default: out.append(contentsOf: escape(scalar).unicodeScalars)
+      }
+    }
+    return String(out)
+  }
+
+  static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+  }
+
+  /// `\u00XX`, lowercase hex as JSONWriter writes it.
+  static func escape(_ scalar: Unicode.Scalar) -> String {
+    let hex = String(scalar.value, radix: 16)
+    return #"\u"# + String(repeating: "0", count: 4 - hex.count) + hex
+  }
+
   /// The longest prefix of whole characters that fits in `cells`.
   static func truncate(_ text: String, to cells: Int) -> String {
     var result = ""
@@ -177,26 +214,6 @@ enum TerminalText {
       used += w
     }
     return result
-  }
-}
-
-/// CSV text by RFC 4180: fields with commas, quotes or line breaks are quoted, quotes doubled.
-enum CSVText {
-  static func field(_ text: String) -> String {
-    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || text.hasPrefix(" ") || text.hasSuffix(" ") else {
-      return text
-    }
-    return "\"" + text.replacingQuotes + "\""
-  }
-}
-
-extension String {
-  var replacingQuotes: String {
-    var out = ""
-    for character in self {
-      if character == "\"" { out += "\"\"" } else { out.append(character) }
-    }
-    return out
   }
 }
 
@@ -249,7 +266,12 @@ enum YAMLText {
       let plainSafe = s.first.map { $0.isASCII && $0.isLetter } == true
         && s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-./".contains($0)) }
         && !["yes", "no", "on", "off", "y", "n", "true", "false", "null"].contains(s.lowercased())
-      return plainSafe ? s : JSONWriter.string(value)
+      if plainSafe { return s }
+      // JSON escapes C0 controls; YAML also wants DEL and the C1 controls escaped (they are not
+      // printable in YAML), and a terminal would obey them.
+      let quoted = JSONWriter.string(value)
+      guard quoted.unicodeScalars.contains(where: TerminalText.isControl) else { return quoted }
+      return String(quoted.unicodeScalars.map { TerminalText.isControl($0) ? TerminalText.escape($0) : String($0) }.joined())
     case .object: return "{}"
     case .array: return "[]"
     default: return JSONWriter.string(value)

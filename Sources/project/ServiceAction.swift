@@ -6,6 +6,7 @@ enum ServiceAction: String, CaseIterable {
 
   static let backendOption = OptionSpec(name: "backend", valueName: "json|sqlite", help: "The store to use (default: the manifest's defaults.backend).")
   static let outputOption = OptionSpec(name: "output", short: "o", valueName: "table|json|ndjson|yaml|csv", help: "Output format (default: table).")
+  static let noTruncOption = OptionSpec(name: "no-trunc", valueName: nil, help: "Table: never cut a cell or leave a column off to fit the terminal.")
   static let whereOption = OptionSpec(name: "where", valueName: "expr", help: "Filter: field=value, !=, <, <=, >, >=, ~ (substring), 'field in (a,b)', 'field exists'; prefix 'not ' to negate; repeat to AND.", repeatable: true)
 
   var abstract: String {
@@ -24,12 +25,12 @@ enum ServiceAction: String, CaseIterable {
   var usage: String {
     switch self {
     case .add: "add [--<field> <value> ...] [--set <path>=<value> ...] [--json <object>|@<file>|-] [-o <format>] [--backend <backend>]"
-    case .get: "get <id> ... [-o <format>] [--backend <backend>]"
-    case .list: "list [--where <expr> ...] [--sort <field>[:desc] ...] [--limit <n>] [--offset <n>] [--fields <a,b>] [-o <format>] [--explain] [--backend <backend>]"
+    case .get: "get <id> ... [-o <format>] [--no-trunc] [--backend <backend>]"
+    case .list: "list [--where <expr> ...] [--sort <field>[:desc] ...] [--limit <n>] [--offset <n>] [--fields <a,b>] [-o <format>] [--no-trunc] [--explain] [--backend <backend>]"
     case .count: "count [--where <expr> ...] [--backend <backend>]"
     case .update: "update <id> [--<field> <value> ...] [--set <path>=<value> ...] [--unset <field> ...] [-o <format>] [--backend <backend>]"
     case .delete: "delete <id> ... | --where <expr> ... --yes [--backend <backend>]"
-    case .export: "export [--to <path>|-] [--format json|ndjson|csv] [--replace|--merge] [--dry-run]"
+    case .export: "export [--to <path>|-] [--format auto|json|ndjson|csv] [--replace|--merge] [--dry-run]"
     case .import: "import [--from <path>|-] [--format auto|json|ndjson|csv] --target sqlite|json [--on-conflict fail|skip|overwrite] [--dry-run]"
     }
   }
@@ -45,7 +46,7 @@ enum ServiceAction: String, CaseIterable {
         Self.backendOption, Self.outputOption,
       ]
     case .get:
-      return [Self.outputOption, Self.backendOption]
+      return [Self.outputOption, Self.noTruncOption, Self.backendOption]
     case .list:
       return [
         Self.whereOption,
@@ -54,6 +55,7 @@ enum ServiceAction: String, CaseIterable {
         OptionSpec(name: "offset", valueName: "n", help: "Skip this many records first."),
         OptionSpec(name: "fields", valueName: "a,b", help: "Only these fields (dotted paths allowed)."),
         Self.outputOption,
+        Self.noTruncOption,
         OptionSpec(name: "explain", valueName: nil, help: "Print the SQL and SQLite's query plan instead of records (sqlite backend)."),
         Self.backendOption,
       ]
@@ -70,7 +72,7 @@ enum ServiceAction: String, CaseIterable {
     case .export:
       return [
         OptionSpec(name: "to", valueName: "path|-", help: "Where to write (default: the service's JSON store file; - for stdout)."),
-        OptionSpec(name: "format", valueName: "json|ndjson|csv", help: "File format (default: json, the store shape)."),
+        OptionSpec(name: "format", valueName: "auto|json|ndjson|csv", help: "File format (default: auto, from the extension of --to; JSON for the store file and for -)."),
         OptionSpec(name: "replace", valueName: nil, help: "Overwrite a store file holding other records, keeping a .bak."),
         OptionSpec(name: "merge", valueName: nil, help: "Merge into the store file; SQLite wins on the same id."),
         OptionSpec(name: "dry-run", valueName: nil, help: "Say what would be added, changed, unchanged and dropped; write nothing."),

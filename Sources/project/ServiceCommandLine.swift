@@ -79,6 +79,8 @@ struct ServiceCommandLine {
     var result = ActionArguments()
     var index = 0
     var onlyPositionals = false
+    // Words that followed a boolean field flag given without a value: `--active maybe`.
+    var afterBoolean: [Int: String] = [:]
     func usage(_ message: String) -> CommandFailure {
       .usage("\(message); see 'project svc \(service.name) \(action.rawValue) --help'")
     }
@@ -123,6 +125,7 @@ struct ServiceCommandLine {
           index += 1
         } else {
           value = "true"
+          if index < arguments.count, !arguments[index].hasPrefix("-") { afterBoolean[result.positionals.count] = spec.name }
         }
       } else if spec.takesValue {
         if let inlineValue {
@@ -143,6 +146,13 @@ struct ServiceCommandLine {
         throw usage("'--\(spec.name)' is given more than once")
       }
       result.options[spec.name, default: []].append(value ?? "")
+    }
+    // add takes no word, update one id: a word too many right after a boolean flag was meant
+    // as its value.
+    if action.takesFieldFlags, result.positionals.count > (action == .update ? 1 : 0),
+      let (position, flag) = afterBoolean.min(by: { $0.key < $1.key })
+    {
+      throw usage("'--\(flag)' takes a boolean: true or false (also yes/no, on/off, 1/0), found '\(result.positionals[position])'")
     }
     return result
   }

@@ -36,8 +36,19 @@ extension ServiceRunner {
   func export() throws {
     try noPositionals()
     if arguments.flag("replace") && arguments.flag("merge") { throw usage("choose --replace or --merge, not both") }
-    let format: RecordFileFormat = try choice("format", default: .json)
     let to = arguments.value("to").map(resolvePath)
+    // auto, as import's --format: from the extension of --to; JSON for the store file, for -,
+    // and for a name without a known extension.
+    let formatText = arguments.value("format") ?? "auto"
+    let format: RecordFileFormat
+    if formatText == "auto" {
+      format = to.flatMap { $0 == "-" ? nil : RecordFileFormat.guess(path: $0) } ?? .json
+    } else {
+      guard let parsed = RecordFileFormat(rawValue: formatText) else {
+        throw usage("invalid value '\(formatText)' for '--format'; expected auto, json, ndjson or csv")
+      }
+      format = parsed
+    }
     if format != .json && to == nil { throw usage("--format \(format.rawValue) needs --to PATH or --to -") }
     if arguments.flag("merge") && format != .json { throw usage("--merge applies to JSON files; --format \(format.rawValue) cannot be merged") }
     let start = FileSystem.monotonicSeconds()

@@ -60,7 +60,7 @@ struct ServiceRunner {
   }
 
   func printer(fields: [FieldPath]? = nil) -> RecordPrinter {
-    RecordPrinter(schema: service.schema, fields: fields, terminalWidth: FileSystem.terminalWidth())
+    RecordPrinter(schema: service.schema, fields: fields, terminalWidth: arguments.flag("no-trunc") ? nil : FileSystem.terminalWidth())
   }
 
   func filters() throws -> [Filter] {

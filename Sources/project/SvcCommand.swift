@@ -13,8 +13,18 @@ struct SvcCommand: ParsableCommand {
   var arguments: [String] = []
 
   mutating func run() throws {
-    let arguments = GlobalArguments.extract(self.arguments)
-    let manifest = try ManifestOptions.load(explicit: nil)
+    let arguments = GlobalArguments.extract(self.arguments, anywhere: true)
+    if arguments.last == "--manifest" && !arguments.contains("--") {
+      throw CommandFailure.usage("missing value for '--manifest' (path); see 'project --help'")
+    }
+    let manifest: Manifest
+    do {
+      manifest = try ManifestOptions.load(explicit: nil)
+    } catch let error as ManifestError where arguments.first == "-h" || arguments.first == "--help" {
+      // Help needs no project: outside one, it shows the actions, and why no services are listed.
+      print(Self.overview(nil, problem: error.description))
+      return
+    }
     let serviceNames = manifest.services.map(\.name)
     guard let serviceName = arguments.first, !serviceName.hasPrefix("-") else {
       if arguments.first == "-h" || arguments.first == "--help" {
@@ -54,11 +64,12 @@ struct SvcCommand: ParsableCommand {
     try ServiceRunner(manifest: manifest, service: service, action: action, arguments: parsed).run()
   }
 
-  static func overview(_ manifest: Manifest, only: ServiceDefinition? = nil) -> String {
+  static func overview(_ manifest: Manifest?, only: ServiceDefinition? = nil, problem: String? = nil) -> String {
     var lines = ["USAGE: project svc <service> <action> [options]", "", "SERVICES:"]
-    for service in manifest.services where only == nil || only?.name == service.name {
+    for service in manifest?.services ?? [] where only == nil || only?.name == service.name {
       lines.append("  \(service.name)" + (service.description.map { " - \($0)" } ?? ""))
     }
+    if let problem { lines.append("  (none listed: \(problem))") }
     lines.append("")
     lines.append("ACTIONS:")
     for action in ServiceAction.allCases {
@@ -67,6 +78,7 @@ struct SvcCommand: ParsableCommand {
     }
     lines.append("")
     lines.append("Run 'project svc <service> <action> --help' for the action's options and the service's fields.")
+    lines.append("Global option, before or after the action: --manifest <path>.")
     return lines.joined(separator: "\n")
   }
 }

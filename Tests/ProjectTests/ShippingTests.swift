@@ -30,13 +30,160 @@ import Testing
     #expect(try complete("svc", "example", "list", "--where", "nosuch=a") == [])
     #expect(try complete("svc", "example", "list", "--backend=s") == ["--backend=sqlite"])
     #expect(try complete("") .contains("svc"))
+    // What completion offers for an option is what it accepts: a path where it takes one,
+    // nothing for a number or free text, and never id or the timestamps for --set or --unset.
+    #expect(try complete("--manifest", "") == [":files"])
+    #expect(try complete("svc", "example", "list", "--manifest", "pro") == [":files"])
+    #expect(try complete("svc", "example", "import", "--from", "") == [":files"])
+    #expect(try complete("svc", "example", "export", "--to", "") == [":files"])
+    #expect(try complete("svc", "example", "export", "--format", "") == ["auto", "json", "ndjson", "csv"])
+    #expect(try complete("init", "") == [":directories"])
+    #expect(try complete("svc", "example", "list", "--limit", "") == [])
+    #expect(try complete("svc", "example", "add", "--name", "") == [])
+    #expect(try complete("svc", "example", "add", "--set", "") == ["name", "count", "status", "tags", "meta"])
+    #expect(try complete("svc", "example", "update", "x", "--unset", "") == ["name", "count", "status", "tags", "meta"])
+    #expect(try complete("svc", "example", "list", "--sort", "") == ["id", "created_at", "updated_at", "name", "count", "status", "tags", "meta"])
+    #expect(try complete("svc", "example", "list", "--no") == ["--no-trunc"])
+    #expect(try complete("svc", "example", "list", "--man") == ["--manifest"])
+    #expect(try complete("services", "-o", "") == ["table", "json"])
+    #expect(try complete("completions", "") == ["bash", "zsh", "fish"])
+  }
+
+  /// Writes a `project` earlier on PATH that prints foreign text, as another tool of that name
+  /// (or an older release) would: completion must not run it when the user typed a path.
+  func foreignProjectOnPath(_ project: ProjectRunner) throws -> String {
+    try project.write("#!/bin/sh\necho FOREIGN\necho --foreign\n", to: "foreign/project")
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: project.path("foreign/project"))
+    return project.path("foreign")
+  }
+
+  /// The lines each completion printed, between `--- ` markers, without repeats, sorted (fish
+  /// sorts what it offers; zsh and bash keep the binary's order).
+  func blocks(_ text: String) -> [[String]] {
+    text.components(separatedBy: "--- \n").dropFirst().map { block in
+      Set(block.split(separator: "\n").map(String.init).filter { $0 != "=== " }).sorted()
+    }
+  }
+
+  /// A project with a file and a folder to complete, and the foreign `project` first on PATH.
+  func completionProject() throws -> (ProjectRunner, String) {
+    let project = try ProjectRunner()
+    try project.write("id,name\n", to: "incoming.csv")
+    try FileManager.default.createDirectory(atPath: project.path("data/json"), withIntermediateDirectories: true)
+    return (project, try foreignProjectOnPath(project))
+  }
+
+  /// What the scripts must complete, for the binary typed by full path (with the foreign
+  /// `project` first on PATH), and for plain `project` when the real one is on PATH.
+  static let shellCases: [(line: String, expected: [String])] = [
+    ("svc example add --status ", ["active", "archived"]),
+    ("svc example list --where status=a", ["status=active", "status=archived"]),
+    ("svc example list --limit ", []),
+    ("svc example add --set ", ["name", "count", "status", "tags", "meta"]),
+    ("--manifest proj", ["project.yaml"]),
+    ("svc example import --from inc", ["incoming.csv"]),
+  ]
+
+  @Test func bashCompletionRunsTheBinaryTyped() throws {
+    let (project, foreign) = try completionProject()
+    var script = "export PATH='\(foreign)':$PATH\nsource <('\(ProjectRunner.binary)' completions bash)\n"
+    let lines = Self.shellCases.map { "\(ProjectRunner.binary) \($0.line)" } + ["project svc example add --status "]
+    for typed in lines {
+      script += """
+        echo '--- '
+        COMP_LINE='\(typed)'; COMP_POINT=${#COMP_LINE}
+        read -ra COMP_WORDS <<<"$COMP_LINE"; [[ "$COMP_LINE" == *" " ]] && COMP_WORDS+=("")
+        COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+        _project; printf '%s\\n' "${COMPREPLY[@]}"
+
+        """
+    }
+    let result = try project.tool("/bin/bash", ["-c", script])
+    #expect(result.status == 0, "\(result)")
+    let got = blocks(result.stdout)
+    let expected = (Self.shellCases.map(\.expected) + [["FOREIGN", "--foreign"]]).map { $0.sorted() }
+    #expect(got == expected, "\(result)")
+  }
+
+  /// zsh, interactively in a pseudo-terminal: compinit, the generated script sourced, then each
+  /// line typed with a TAB; every match compadd receives is written to a file.
+  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/zsh"), "zsh is not installed"))
+  func zshCompletionWorksInARealShellAndRunsTheBinaryTyped() throws {
+    let (project, foreign) = try completionProject()
+    try project.write(try project.succeed(["completions", "zsh"]), to: "shell/project.zsh")
+    try project.write(Self.zshDriver, to: "drive.zsh")
+    let lines = Self.shellCases.map { "\(ProjectRunner.binary) \($0.line)" } + ["project svc example add --status "]
+    let result = try project.tool("/bin/sh", ["-c", "PATH='\(foreign)':$PATH exec /usr/bin/zsh -f drive.zsh \"$PWD/shell/project.zsh\" \"$PWD/out.txt\" \"$@\"", "sh"] + lines, timeout: 120)
+    #expect(result.status == 0, "\(result)")
+    let got = blocks(project.read("out.txt") ?? "")
+    let expected = (Self.shellCases.map(\.expected) + [["FOREIGN", "--foreign"]]).map { $0.sorted() }
+    #expect(got == expected, "\(project.read("out.txt") ?? "")\n\(result)")
+  }
+
+  /// Types each line, then TAB, into an interactive zsh in a pseudo-terminal.
+  static let zshDriver = #"""
+    zmodload zsh/zpty
+    script=$1 out=$2; shift 2
+    : > $out
+    # Reads what the shell wrote to its terminal, so that it never blocks on a full pty.
+    drain() { local chunk; while zpty -rt z chunk 2>/dev/null; do :; done }
+    # Waits until the file holds $1 lines equal to $2.
+    await() {
+      local i; local -a lines hits
+      for i in {1..400}; do
+        drain
+        lines=("${(@f)$(<$out)}")
+        hits=(${(M)lines:#$2})
+        (( $#hits >= $1 )) && return 0
+        sleep 0.05
+      done
+      print -u2 "timed out waiting for $2"; exit 1
+    }
+    zpty z zsh -f -i
+    zpty -w z "PROMPT=''; autoload -Uz compinit; compinit -u -D; source ${(q)script}"
+    zpty -w z "bindkey '^I' complete-word; zstyle ':completion:*' insert-tab false"
+    zpty -w z "compadd() { local -a __hits; builtin compadd -A __hits "\$@"; (( \$#__hits )) && print -rl -- \$__hits >> ${(q)out}; builtin compadd "\$@" }"
+    zpty -w z "print -r -- ready >> ${(q)out}"
+    await 1 ready
+    integer n=0
+    for line in "$@"; do
+      zpty -w z "print -r -- '--- ' >> ${(q)out}"
+      await $(( ++n )) '--- '
+      # Typed only once the line editor is back, as a user types.
+      sleep 0.3
+      zpty -w -n z "$line"$'\t'
+      sleep 0.7
+      drain
+      zpty -w z $'\x15'
+    done
+    zpty -w z "print -r -- '=== ' >> ${(q)out}"
+    await 1 '=== '
+    zpty -d z
+    """#
+
+  /// fish's own completion engine (`complete -C`) with the generated script sourced.
+  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/fish"), "fish is not installed"))
+  func fishCompletionWorksInARealShellAndRunsTheBinaryTyped() throws {
+    let (project, foreign) = try completionProject()
+    try project.write(try project.succeed(["completions", "fish"]), to: "shell/project.fish")
+    var script = "set -x PATH '\(foreign)' $PATH\nsource shell/project.fish\n"
+    let lines = Self.shellCases.map { "\(ProjectRunner.binary) \($0.line)" } + ["project svc example add --status "]
+    for line in lines {
+      script += "echo '--- '\ncomplete -C '\(line)' | string replace -r '\\t.*' ''\n"
+    }
+    script += "true\n"
+    let result = try project.tool("/usr/bin/fish", ["--no-config", "-c", script])
+    #expect(result.status == 0, "\(result)")
+    let expected = (Self.shellCases.map(\.expected) + [["FOREIGN", "--foreign"]]).map { $0.sorted() }
+    #expect(blocks(result.stdout) == expected, "\(result)")
   }
 
   @Test(arguments: ["bash", "zsh", "fish"])
   func completionScriptsCallBackIntoTheBinary(shell: String) throws {
     let project = try ProjectRunner(manifest: nil)
     let script = try project.succeed(["completions", shell])
-    #expect(script.contains("project __complete"))
+    // The binary the user typed runs, never a bare `project` from PATH.
+    #expect(script.contains("__complete") && !script.contains("project __complete"), "\(script)")
     let unknown = try project.run(["completions", "tcsh"])
     #expect(unknown.status == 2)
     #expect(unknown.stderrLines == ["project: unknown shell 'tcsh'; expected bash, zsh or fish; see 'project --help'"], "\(unknown)")

@@ -198,7 +198,40 @@ public enum FileSystem {
 
   /// Writes bytes to standard output or standard error without buffering surprises.
   public static func writeStandard(_ bytes: [UInt8], error: Bool = false) {
-    try? writeAll(error ? 2 : 1, bytes, path: error ? "standard error" : "standard output")
+    if error {
+      // Nowhere left to report a failed write to stderr.
+      try? writeAll(2, bytes, path: "standard error")
+      return
+    }
+    // Text `print` buffered goes first, so that the two kinds of output keep their order.
+    flushStandardOutput()
+    do throws(FileSystemError) { try writeAll(1, bytes, path: "standard output") } catch {
+      standardOutputFailed(error.code)
+    }
+  }
+
+  /// Flushes what `print` buffered; a failed write ends the process as `writeStandard` does.
+  public static func flushStandardOutput() {
+    if fflush(StandardStream.output) != 0 || ferror(StandardStream.output) != 0 {
+      standardOutputFailed(errno == 0 ? EIO : errno)
+    }
+  }
+
+  /// A write to standard output failed: a closed pipe ends the process by SIGPIPE, silently,
+  /// as `cat` ends (when SIGPIPE was ignored and the write returned EPIPE); anything else
+  /// (EIO, ENOSPC, /dev/full) is one line on stderr and exit status 1.
+  public static func standardOutputFailed(_ code: Int32) -> Never {
+    if code == EPIPE {
+      signal(SIGPIPE, SIG_DFL)
+      raise(SIGPIPE)
+      _exit(141)
+    }
+    var reason = String(cString: strerror(code))
+    if let first = reason.first { reason = first.lowercased() + reason.dropFirst() }
+    try? writeAll(2, Array("project: cannot write to standard output: \(reason)\n".utf8), path: "standard error")
+    // The stdio buffer holds the text that could not be written: drop it rather than have
+    // exit() try again.
+    _exit(1)
   }
 
   /// The absolute, symlink-free form of an existing path, or nil.
@@ -471,6 +504,8 @@ public final class LineReader {
   var start = 0
   var atEnd = false
   public private(set) var lineNumber = 0
+  /// Whether a CR before the LF stays in the line (CSV keeps it: it may be inside a quoted cell).
+  public var keepsCarriageReturn = false
 
   /// Opens a file, or standard input for "-".
   public init(path: String) throws(FileSystemError) {
@@ -515,14 +550,14 @@ public final class LineReader {
         let line = buffer[start..<newline]
         start = newline + 1
         lineNumber += 1
-        return line.last == 0x0D ? line.dropLast() : line
+        return line.last == 0x0D && !keepsCarriageReturn ? line.dropLast() : line
       }
       if atEnd {
         guard start < buffer.count else { return nil }
         let line = buffer[start...]
         start = buffer.count
         lineNumber += 1
-        return line.last == 0x0D ? line.dropLast() : line
+        return line.last == 0x0D && !keepsCarriageReturn ? line.dropLast() : line
       }
       if start > 0 {
         buffer.removeFirst(start)

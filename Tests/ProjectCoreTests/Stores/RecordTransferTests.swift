@@ -361,13 +361,57 @@ import Testing
       values.append(value)
       issues.append(label.description)
     }
-    #expect(issues == ["line 2", "line 3"])
+    #expect(issues == [folder.file("in.csv") + ":2", folder.file("in.csv") + ":3"].map { Path.display($0) })
     #expect(values[0] == .object(JSONObject([("id", .string("x")), ("name", .string("a, \"b\"")), ("count", .integer(3)), ("score", .double(2.5)), ("ok", .bool(true)), ("tags", .array([.string("t")])), ("meta", .object(JSONObject([("k", .integer(1))]))), ("extra", .string("s"))])))
     #expect(values[1] == .object(JSONObject([("id", .string("y")), ("name", .string(""))])))
   }
 }
 
 extension RecordTransferTests {
+  /// The CSV codec reads what it writes: CRLF or LF rows, a CR or CRLF inside a quoted cell kept,
+  /// a UTF-8 byte order mark before the header skipped; `""` is an empty string, an empty cell a
+  /// missing value, `null` null and `"null"` the text.
+  @Test func csvReadsCRLFAndLFAlikeAndSkipsAByteOrderMark() throws {
+    let rows = "\u{FEFF}id,name,extra\r\nx,\"a\r\nb\",\"\"\"null\"\"\"\ny,\"\",null\r\nz,\"c\rd\",\n"
+    try folder.write(rows, to: "in.csv")
+    var values: [JSONValue] = []
+    try transfer.readRecords(path: folder.file("in.csv"), format: .csv) { _, _, value in values.append(value) }
+    #expect(values == [
+      .object(JSONObject([("id", .string("x")), ("name", .string("a\r\nb")), ("extra", .string("null"))])),
+      .object(JSONObject([("id", .string("y")), ("name", .string("")), ("extra", .null)])),
+      .object(JSONObject([("id", .string("z")), ("name", .string("c\rd"))])),
+    ])
+    // And the codec writes them back as it read them.
+    let record = Record(id: "x", fields: JSONObject([("name", .string("a\r\nb")), ("extra", .string("null"))]), createdAt: "c", updatedAt: "u")
+    let schema = service.definition.schema
+    #expect(CSVCodec.row(record, columns: [FieldPath(["id"]), FieldPath(["name"]), FieldPath(["extra"]), FieldPath(["count"])], schema: schema) == "x,\"a\r\nb\",\"\"\"null\"\"\",\r\n")
+    #expect(CSVCodec.cell(.string(""), type: .string) == "\"\"")
+    #expect(CSVCodec.cell(.null, type: .string) == "null")
+    #expect(CSVCodec.cell(.string("null"), type: .string) == "\"null\"")
+  }
+
+  /// A header naming a column twice is refused; every CSV error names the file; without a
+  /// place to list them, the first bad row is the error.
+  @Test func csvErrorsNameTheFile() throws {
+    let cases: [(String, String)] = [
+      ("id,name,name\nx,a,b\n", ":1: column 'name' is given twice"),
+      ("id,nmae\nx,a\n", ":1: unknown column 'nmae'; did you mean 'name'?"),
+      ("id,name\nx,\"a\"b\n", ":2: unexpected text after the closing quote of cell 2"),
+      ("id,name\nx,\"open\n", ":2: a quoted CSV field is not closed"),
+      ("id,name\nx\n", ":2: expected 2 cells as in the header, found 1"),
+      ("id,count\nx,1\ny,z\n", ":3: count: expected integer, found \"z\""),
+    ]
+    for (text, message) in cases {
+      try folder.write(text, to: "bad.csv")
+      do {
+        try transfer.readRecords(path: folder.file("bad.csv"), format: .csv) { _, _, _ in }
+        Issue.record("no error for \(text.debugDescription)")
+      } catch {
+        #expect("\(error)" == Path.display(folder.file("bad.csv")) + message)
+      }
+    }
+  }
+
   /// Export re-indents SQLite's compact text instead of building records; the file must be
   /// byte for byte what the JSON store itself writes for the same records.
   @Test func exportWritesExactlyWhatTheJSONStoreWrites() throws {

@@ -205,15 +205,16 @@ extension RecordTransfer {
       }
       chunk.removeAll(keepingCapacity: true)
     }
-    let columns = ["id"] + definition.schema.fieldNames + ["created_at", "updated_at"]
+    let schema = definition.schema
+    let columns = (["id"] + schema.fieldNames + ["created_at", "updated_at"]).map { FieldPath([$0]) }
     if format == .csv {
-      chunk.append(contentsOf: (columns.joined(separator: ",") + "\r\n").utf8)
+      chunk.append(contentsOf: CSVCodec.row(columns.map(\.description)).utf8)
     }
     try source.forEach(.all) { record in
       switch format {
-      case .csv: chunk.append(contentsOf: (Self.csvRow(record, schema: definition.schema) + "\r\n").utf8)
+      case .csv: chunk.append(contentsOf: CSVCodec.row(record, columns: columns, schema: schema).utf8)
       default:
-        JSONWriter.writeObject(record.orderedJSON(fieldOrder: definition.schema.fieldNames), to: &chunk, style: .compact, indent: 0)
+        JSONWriter.writeObject(record.orderedJSON(fieldOrder: schema.fieldNames), to: &chunk, style: .compact, indent: 0)
         chunk.append(0x0A)
       }
       result.exported += 1
@@ -228,23 +229,5 @@ extension RecordTransfer {
       do throws(FileSystemError) { try writer.commit() } catch { throw StoreError.io(error) }
     }
     return result
-  }
-
-  /// One CSV row: text fields as they are, other values as JSON text, a missing value as an
-  /// empty cell, null as an unquoted `null` (a string "null" is quoted), "" as `""`.
-  static func csvRow(_ record: Record, schema: ObjectSchema) -> String {
-    var cells = [CSVCodec.encode(record.id)]
-    for (name, spec) in schema.fields {
-      switch (record.fields[name], spec.type) {
-      case (nil, _): cells.append("")
-      case (.null?, _): cells.append("null")
-      case (.string(let s)?, .string), (.string(let s)?, .enumeration), (.string(let s)?, .date), (.string(let s)?, .datetime):
-        cells.append(CSVCodec.encode(s, alwaysQuote: s == "null"))
-      case (let value?, _): cells.append(CSVCodec.encode(JSONWriter.string(value)))
-      }
-    }
-    cells.append(CSVCodec.encode(record.createdAt))
-    cells.append(CSVCodec.encode(record.updatedAt))
-    return cells.joined(separator: ",")
   }
 }

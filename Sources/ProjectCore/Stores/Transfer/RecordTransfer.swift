@@ -24,7 +24,7 @@ public struct RecordTransfer {
   /// text first (an NDJSON line; a record of a store file, with the id it is filed under): when
   /// it returns true, the record is done with and `body` does not see it.
   public func readRecords(
-    path: String, format requested: RecordFileFormat?, take: TakeText? = nil,
+    path: String, format requested: RecordFileFormat?, take: TakeText? = nil, rowIssues: RowIssues? = nil,
     _ body: (_ label: RecordLabel, _ key: String?, _ value: JSONValue) throws -> Void
   ) throws {
     let reader: LineReader
@@ -34,7 +34,7 @@ public struct RecordTransfer {
       // Sniff: NDJSON has a second line starting with '{'.
       let all = try reader.readAll()
       format = Self.sniff(all)
-      return try readWhole(all, name: reader.name, format: format ?? .json, take: take, body)
+      return try readWhole(all, name: reader.name, format: format ?? .json, take: take, rowIssues: rowIssues, body)
     }
     switch format ?? .json {
     case .json:
@@ -42,9 +42,13 @@ public struct RecordTransfer {
     case .ndjson:
       try readNDJSON(reader, take: take, body)
     case .csv:
-      try readCSV(reader, body)
+      try readCSV(reader, rowIssues: rowIssues, body)
     }
   }
+
+  /// Told about each CSV row that cannot become a record (its label and every problem), so that
+  /// the import lists them all; without it, the first bad row is an error.
+  public typealias RowIssues = (_ label: RecordLabel, _ problems: [String]) -> Void
 
   func readNDJSON(_ reader: LineReader, take: TakeText?, _ body: (RecordLabel, String?, JSONValue) throws -> Void) throws {
     while let line = try reader.nextLine() {
@@ -74,7 +78,7 @@ public struct RecordTransfer {
     return .csv
   }
 
-  func readWhole(_ bytes: [UInt8], name: String, format: RecordFileFormat, take: TakeText? = nil, _ body: (RecordLabel, String?, JSONValue) throws -> Void) throws {
+  func readWhole(_ bytes: [UInt8], name: String, format: RecordFileFormat, take: TakeText? = nil, rowIssues: RowIssues? = nil, _ body: (RecordLabel, String?, JSONValue) throws -> Void) throws {
     switch format {
     case .json:
       // A map of records keyed by id is read as a store file is, whoever reads it: an id given
@@ -100,7 +104,7 @@ public struct RecordTransfer {
     case .ndjson:
       try readNDJSON(LineReader(bytes: bytes, name: name), take: take, body)
     case .csv:
-      try readCSV(LineReader(bytes: bytes, name: name), body)
+      try readCSV(LineReader(bytes: bytes, name: name), rowIssues: rowIssues, body)
     }
   }
 
@@ -158,42 +162,65 @@ public struct RecordTransfer {
   }
 
   /// CSV with a header row: `id`, field names, `created_at`, `updated_at`; cells typed by schema.
-  func readCSV(_ reader: LineReader, _ body: (RecordLabel, String?, JSONValue) throws -> Void) throws {
-    guard let (header, _) = try CSVCodec.nextRow(reader) else { return }
-    let columns = header.map(\.text)
+  /// A header that cannot be read is an error; a row that cannot is handed to `rowIssues` with
+  /// every problem it has, and reading goes on. Every message names the file.
+  func readCSV(_ reader: LineReader, rowIssues: RowIssues?, _ body: (RecordLabel, String?, JSONValue) throws -> Void) throws {
+    let name = reader.name
+    guard let header = try CSVCodec.nextRow(reader) else { return }
+    if let problem = header.problem { throw TransferError("\(name):\(header.line): \(problem)") }
+    let columns = header.cells.map(\.text)
     let known = Set(["id", "created_at", "updated_at"] + definition.schema.fieldNames)
-    for column in columns where !known.contains(column) && !definition.schema.additional {
-      throw TransferError("\(reader.name):1: unknown column '\(column)'" + (Suggestion.nearest(to: column, in: Array(known)).map { "; did you mean '\($0)'?" } ?? ""))
+    var seen: Set<String> = []
+    for column in columns {
+      if !known.contains(column) && !definition.schema.additional {
+        throw TransferError("\(name):1: unknown column '\(column)'" + (Suggestion.nearest(to: column, in: Array(known)).map { "; did you mean '\($0)'?" } ?? ""))
+      }
+      guard seen.insert(column).inserted else {
+        throw TransferError("\(name):1: column '\(column)' is given twice")
+      }
     }
-    while let (row, line) = try CSVCodec.nextRow(reader) {
-      if row.count == 1 && row[0].text.isEmpty && !row[0].quoted { continue }
-      guard row.count == columns.count else {
-        throw TransferError("\(reader.name):\(line): expected \(columns.count) cells as in the header, found \(row.count)")
+    while let row = try CSVCodec.nextRow(reader) {
+      let label = RecordLabel.row(file: name, line: row.line)
+      var problems: [String] = []
+      if let problem = row.problem {
+        problems.append(problem)
+      } else if row.cells.count == 1 && row.cells[0].text.isEmpty && !row.cells[0].quoted {
+        continue
+      } else if row.cells.count != columns.count {
+        problems.append("expected \(columns.count) cells as in the header, found \(row.cells.count)")
       }
       var object = JSONObject()
-      for (column, cell) in zip(columns, row) {
-        if cell.text.isEmpty && !cell.quoted { continue }
-        if cell.text == "null" && !cell.quoted {
-          object[column] = .null
-          continue
+      if problems.isEmpty {
+        for (column, cell) in zip(columns, row.cells) {
+          if cell.text.isEmpty && !cell.quoted { continue }
+          if cell.text == "null" && !cell.quoted {
+            object[column] = .null
+            continue
+          }
+          do { object[column] = try csvValue(cell.text, spec: definition.schema.spec(for: column), column: column) } catch {
+            problems.append(error.message)
+          }
         }
-        let spec = definition.schema.spec(for: column)
-        object[column] = try csvValue(cell.text, spec: spec, column: column, where: "\(reader.name):\(line)")
       }
-      try body(.line(line), nil, .object(object))
+      if !problems.isEmpty {
+        guard let rowIssues else { throw TransferError("\(label): \(problems.joined(separator: "; "))") }
+        rowIssues(label, problems)
+        continue
+      }
+      try body(label, nil, .object(object))
     }
   }
 
-  func csvValue(_ text: String, spec: FieldSpec?, column: String, where location: String) throws -> JSONValue {
+  func csvValue(_ text: String, spec: FieldSpec?, column: String) throws(TransferError) -> JSONValue {
     guard let spec else { return .string(text) }
     switch spec.type {
     case .array, .object, .any:
       do { return try JSONReader.parse(text) } catch {
-        throw TransferError("\(location): \(column): expected JSON text, \(error.message)")
+        throw TransferError("\(column): expected JSON text, \(error.message)")
       }
     default:
       do { return try FieldValueParser.parse(text, spec: spec, path: FieldPath([column])) } catch {
-        throw TransferError("\(location): \(error)")
+        throw TransferError("\(error)")
       }
     }
   }
@@ -205,10 +232,13 @@ public struct RecordTransfer {
     case line(Int)
     case key(String)
     case position(Int)
+    /// A CSV row: every CSV message names the file.
+    case row(file: String, line: Int)
 
     public var description: String {
       switch self {
       case .line(let line): "line \(line)"
+      case .row(let file, let line): "\(file):\(line)"
       case .key(let key): "record '\(key)'"
       case .position(let position): "record #\(position)"
       }
@@ -225,6 +255,10 @@ public struct RecordTransfer {
     public var summary = WriteSummary()
     public var read = 0
     public var issues: [ImportIssue] = []
+  }
+
+  static func issues(_ label: RecordLabel, _ problems: [String]) -> [ImportIssue] {
+    problems.map { ImportIssue(label: label.description, message: $0) }
   }
 
   /// Builds and validates one incoming record.
@@ -276,7 +310,10 @@ public struct RecordTransfer {
     }
     if dryRun {
       var records: [Record] = []
-      try readRecords(path: path, format: format) { label, key, value in
+      try readRecords(path: path, format: format, rowIssues: { label, problems in
+        result.read += 1
+        result.issues += Self.issues(label, problems)
+      }) { label, key, value in
         result.read += 1
         if let record = prepare(label, key, value, now: now, issues: &result.issues) { records.append(record) }
         progress?(result.read)
@@ -314,7 +351,10 @@ public struct RecordTransfer {
       return try importStreaming(from: path, format: format, into: sqlite, onConflict: onConflict, now: now)
     }
     var records: [Record] = []
-    try readRecords(path: path, format: format) { label, key, value in
+    try readRecords(path: path, format: format, rowIssues: { label, problems in
+      result.read += 1
+      result.issues += Self.issues(label, problems)
+    }) { label, key, value in
       result.read += 1
       if let record = prepare(label, key, value, now: now, issues: &result.issues) { records.append(record) }
       if result.read % 1000 == 0 { progress?(result.read) }
@@ -354,7 +394,11 @@ public struct RecordTransfer {
         return true
       }
       do {
-        try self.readRecords(path: path, format: format, take: take) { label, key, value in
+        let rowIssues: RowIssues = { label, problems in
+          shared.read += 1
+          shared.issues += Self.issues(label, problems)
+        }
+        try self.readRecords(path: path, format: format, take: take, rowIssues: rowIssues) { label, key, value in
           shared.read += 1
           guard let record = self.prepare(label, key, value, now: now, issues: &shared.issues) else { return }
           // After the first bad record, keep checking to list every issue, but stop encoding.
