@@ -62,6 +62,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
   /// A symlink takes the store outside the data folder.
   case outsideDataDirectory(path: String, resolved: String, dataDirectory: String)
   case database(message: String, sql: String?, location: String)
+  /// Another process held the store's lock for longer than `PROJECT_LOCK_TIMEOUT`.
+  case lockTimeout(location: String, seconds: Double)
 
   public var description: String {
     switch self {
@@ -82,6 +84,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
       return "\(Path.display(path)) leads to \(resolved), outside data_dir (\(Path.display(dataDirectory))), through a symlink; refusing to use it"
     case .database(let message, let sql, let location):
       return "\(location): \(message)" + (sql.map { " (in: \($0))" } ?? "")
+    case .lockTimeout(let location, let seconds):
+      return "\(location): \(LockTimeout.message(seconds: seconds))"
     }
   }
 }

@@ -13,6 +13,10 @@ public struct FileSystemError: Error, Equatable, Sendable, CustomStringConvertib
   public var description: String {
     "cannot \(operation) \(path): \(String(cString: strerror(code))) (errno \(code))"
   }
+
+  static let lockTimeoutOperation = "lock (still held by another process)"
+  /// `FileLock` waited its whole timeout.
+  public var isLockTimeout: Bool { operation == Self.lockTimeoutOperation }
 }
 
 /// The one place that talks to the operating system: files, locks, clocks, environment.
@@ -89,9 +93,12 @@ public enum FileSystem {
     if isDirectory(path) { return }
     let parent = Path.directory(of: path)
     if parent != path && !parent.isEmpty { try createDirectories(parent) }
-    if mkdir(path, 0o777) != 0 && errno != EEXIST {
-      throw FileSystemError(path: path, operation: "create folder", code: errno)
+    if mkdir(path, 0o777) != 0 {
+      if errno != EEXIST { throw FileSystemError(path: path, operation: "create folder", code: errno) }
+      return
     }
+    // The new folder's name is on disk before a file in it is acknowledged.
+    try syncDirectory(parent.isEmpty ? "." : parent)
   }
 
   /// Replaces the file atomically: temp file, fsync, rename, fsync of the folder.
@@ -275,7 +282,7 @@ public final class FileLock {
       }
       guard backoff.wait() else {
         close(fd)
-        throw FileSystemError(path: path, operation: "lock (still held by another process after \(Int(timeout)) s)", code: EWOULDBLOCK)
+        throw FileSystemError(path: path, operation: FileSystemError.lockTimeoutOperation, code: EWOULDBLOCK)
       }
     }
     return fd

@@ -7,7 +7,7 @@ public final class JSONFileStore: RecordStore {
   public let service: ServiceDefinition
   let lockTimeout: Double
 
-  public init(service: ServiceDefinition, lockTimeout: Double = 30) {
+  public init(service: ServiceDefinition, lockTimeout: Double = LockTimeout.current) {
     self.service = service
     self.lockTimeout = lockTimeout
   }
@@ -63,6 +63,7 @@ public final class JSONFileStore: RecordStore {
       try FileSystem.createDirectories(Path.directory(of: path))
       lock = try FileLock(path: lockPath, timeout: lockTimeout)
     } catch {
+      if error.isLockTimeout { throw StoreError.lockTimeout(location: location, seconds: lockTimeout) }
       throw StoreError.io(error)
     }
     defer { withExtendedLifetime(lock) {} }
