@@ -104,6 +104,9 @@ extension ServiceRunner {
     if target == .json && from == service.jsonPath {
       throw usage("--from is the JSON store file itself; importing it into --target json would change nothing")
     }
+    // The JSON store file read as the default source is a store: a symlink out of data_dir is
+    // refused before it is read, as every other command refuses it.
+    if arguments.value("from") == nil { try StoreError.checkConfinement(from, in: service.jsonConfinement) }
     if from != "-" && !FileSystem.exists(from) {
       throw CommandFailure.failure("\(Path.display(from)) does not exist" + (arguments.value("from") == nil ? " (the JSON store file; export to it first, or give --from PATH)" : ""))
     }

@@ -136,7 +136,7 @@ public enum Plural {
 
 extension StoreError {
   /// Fails when symlinks take `path` outside `folder` (when there is a folder to stay in).
-  static func checkConfinement(_ path: String, in folder: String?) throws(StoreError) {
+  public static func checkConfinement(_ path: String, in folder: String?) throws(StoreError) {
     guard let folder else { return }
     let resolved = Path.resolved(path)
     let root = Path.resolved(folder)
