@@ -154,7 +154,7 @@ struct TracedCall: CustomStringConvertible {
   var line: String
   var description: String { line }
 
-  var fd: Int? { Int(arguments.prefix { $0 != "," && $0 != ")" }) }
+  var fd: Int? { Int(arguments.prefix { $0 != "," && $0 != ")" }.trimmingCharacters(in: .whitespaces)) }
   /// The quoted strings among the arguments: paths.
   var paths: [String] {
     arguments.matches(of: /"((?:[^"\\]|\\.)*)"/).map { String($0.output.1) }
