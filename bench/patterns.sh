@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Times `pattern:` matching through the binary: `add` of a record whose one field holds a 1 MB
 # value, for each pattern, against the same add on a field whose pattern is answered at once
-# (`^b`), so the difference is the match. Patterns are the testers' (backtracking engines take
+# (`^b`), so the difference is the match. Patterns are ones that make backtracking engines blow up (they take
 # time exponential in the value on them) and one whose DFA outgrows RE2's memory budget.
 #
 #   bench/patterns.sh [BINARY]     (default: .build-static/release/project; best of 5 runs)

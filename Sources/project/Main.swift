@@ -19,6 +19,8 @@ enum Main {
     ArgumentBytes.exitUnlessUTF8()
     let arguments = GlobalArguments.extract(Array(CommandLine.arguments.dropFirst()))
     do {
+      // A bad PROJECT_LOCK_TIMEOUT is refused before any command runs, not found mid-write.
+      _ = try LockTimeout.configured.get()
       // The record commands parse their own arguments; skipping the command-tree parser for
       // them saves most of a cold start.
       if arguments.first == "svc" {
@@ -57,6 +59,7 @@ enum Main {
     case let error as ManifestError: return (error.description, 2)
     case let error as QueryError: return (error.description, 2)
     case let error as StoreError: return (error.description, 1)
+    case let error as LockTimeout.InvalidSetting: return (error.description, 2)
     case let error as RecordService.InvalidRecords: return (error.description, 1)
     case let error as ValidationIssue: return (error.description, 1)
     case let error as FileSystemError: return (error.description, 1)

@@ -116,7 +116,7 @@ import Testing
       """, stderr: "project: project.yaml:7:18: services.example.fields.name.pattern: pattern '^[a-z]+(?<!x)$' is refused: invalid perl operator: (?< (at character 8 of the pattern)")
   }
 
-  /// The testers' report: `^(a|aa)+$` passed `check`, and `add` of 39 `a`s and a `!` took 42 s
+  /// Before RE2, `^(a|aa)+$` passed `check`, and `add` of 39 `a`s and a `!` took 42 s
   /// while it held the store lock. A value of 100,000 characters is now answered, both ways,
   /// on both backends (no timing is asserted: the runner's 30 s limit only turns a hang into a
   /// failure).

@@ -109,20 +109,12 @@ import Glibc
     FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
     let stderr = try FileHandle(forWritingTo: stderrURL)
     defer { try? stderr.close() }
-    // Tests run on threads that block SIGINT, and Foundation's Process hands that signal mask
-    // on to the child (a blocked signal stays blocked across exec), so a bare `project` would
-    // never see the Ctrl-C. coreutils' `env --default-signal=INT` unblocks it and resets it to
-    // the default action, then execs `project` in the same process: the signal reaches it.
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["--default-signal=INT", ProjectRunner.binary, "svc", "example", "import", "--from", "big.ndjson", "--target", target]
-    process.currentDirectoryURL = project.directory
-    process.environment = ["PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": project.root.appendingPathComponent("home").path, "LANG": "C.UTF-8", "TERM": "dumb"]
-    process.standardInput = FileHandle.nullDevice
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = stderr
+    let process = project.process(
+      "/usr/bin/env", ["--default-signal=INT", ProjectRunner.binary, "svc", "example", "import", "--from", "big.ndjson", "--target", target],
+      stdout: FileHandle.nullDevice, stderr: stderr)
     let finished = DispatchSemaphore(value: 0)
     process.terminationHandler = { _ in finished.signal() }
+    // `env --default-signal=INT` (see `ProjectRunner.start`): the Ctrl-C reaches `project`.
     try process.run()
 
     var when = "after \(delayMilliseconds) ms"
@@ -188,6 +180,9 @@ import Glibc
       let bytes = project.bytes(Self.storeFile)
       #expect(bytes == snapshot, "\(how)\nthe JSON store file changed:\n\(project.read(Self.storeFile) ?? "(missing)")")
       #expect(throws: Never.self, "\(how)\nthe JSON store file no longer parses") { try JSON.parse(project.read(Self.storeFile) ?? "") }
+    } else if newDatabase && !project.exists(Self.database) {
+      // Killed before it created the file (a loaded machine starts the debug build slowly): the
+      // state from before, with nothing to check.
     } else {
       try integrityCheck(project)
     }

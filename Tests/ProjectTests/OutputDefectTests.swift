@@ -1,8 +1,7 @@
 import Foundation
 import Testing
 
-/// Defects an outside test of the release found in what the commands print and accept: failed
-/// writes to stdout, control characters in tables, cut ids, the CSV codec, and global options.
+/// What the commands print and accept: failed writes to stdout, control characters in tables, cut ids, the CSV codec, and global options.
 @Suite struct OutputDefectTests {
   func bash(_ project: ProjectRunner, _ script: String) throws -> RunResult {
     try project.tool("/bin/bash", ["-c", "set -u\nP='\(ProjectRunner.binary)'\n" + script])

@@ -50,7 +50,9 @@ import Glibc
 
   /// The first import into a database file that does not exist yet writes it in rollback-journal
   /// mode: a reader that comes meanwhile finds no file yet, an empty table, or waits for the
-  /// import to commit. Each one sees no record or every record, and none fails.
+  /// import to commit. Each one sees no record or every record, and none fails. The readers wait
+  /// up to `PROJECT_LOCK_TIMEOUT=600` s, so that a slow debug-build import on a loaded machine
+  /// cannot outlast their wait (the default 30 s is tested in `LockTimeoutTests`).
   @Test func readersDuringTheFirstImportIntoANewDatabaseSeeNothingOrAll() throws {
     let project = try ProjectRunner()
     try InterruptedImportTests.bigFile.write(to: project.url("big.ndjson"))
@@ -58,7 +60,7 @@ import Glibc
       "$P" svc example import --from big.ndjson --target sqlite > import.out 2> import.err &
       pid=$!
       while kill -0 $pid 2>/dev/null; do
-        "$P" svc example count --backend sqlite >> counts 2>> count.err || echo failed >> counts
+        PROJECT_LOCK_TIMEOUT=600 "$P" svc example count --backend sqlite >> counts 2>> count.err || echo failed >> counts
       done
       wait $pid
       """)
@@ -93,44 +95,48 @@ import Glibc
     }
   }
 
-  /// Kills writers with SIGKILL at random moments. After every kill the store reads back whole
-  /// and holds every record whose add had been acknowledged; the next write is never blocked.
+  /// Kills writers with SIGKILL as they reach each step of their write: every `openat`,
+  /// `write`, `pwrite64`, `fsync`, `fdatasync`, `rename` and `unlink` an add makes after reading
+  /// its manifest, in turn (strace's `inject=…:signal=KILL:when=N`: deterministic, where a
+  /// random sleep lands wherever it lands). After every kill the store reads back whole and
+  /// holds every record whose add had been acknowledged; the next write is never blocked.
   @Test(arguments: backends)
   func killedWritersNeverCorruptOrLoseAcknowledgedRecords(backend: String) throws {
     let project = try ProjectRunner()
-    // Start from a store big enough that a write takes a while, so kills land mid-write.
+    // Start from a store big enough that a write takes many calls.
     var seed = ""
     for i in 0..<3000 { seed += #"{"id": "seed-\#(i)", "name": "seed \#(i) \#(String(repeating: "x", count: 40))", "tags": ["a", "b"]}"# + "\n" }
     try project.write(seed, to: "seed.ndjson")
     try project.succeed(["svc", "example", "import", "--from", "seed.ndjson", "--target", backend])
     var acknowledged: Set<String> = ["seed-0", "seed-2999"]
-    var generator = SystemRandomNumberGenerator()
+    let add = { (round: Int) in ["svc", "example", "add", "--name", "round \(round)", "--backend", backend] }
+    let steps = ["openat", "write", "pwrite64", "fsync", "fdatasync", "rename", "unlink"]
+    let (clean, calls, _) = try project.traced(add(-1), calls: steps)
+    try #require(clean.status == 0, "\(clean)")
+    acknowledged.insert(clean.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+    let points = steps.flatMap { step in ProjectRunner.occurrences(of: step, in: calls).map { (step, $0) } }
+    try #require(points.count >= 8, "too few steps to kill at: \(points)")
     var killed = 0
-    for round in 0..<150 {
-      let process = Process()
-      process.executableURL = URL(fileURLWithPath: ProjectRunner.binary)
-      process.arguments = ["svc", "example", "add", "--name", "round \(round)", "--backend", backend]
-      process.currentDirectoryURL = project.directory
-      let output = Pipe()
-      process.standardOutput = output
-      process.standardError = FileHandle.nullDevice
-      try process.run()
-      usleep(UInt32.random(in: 0...40_000, using: &generator))
-      if process.isRunning {
-        kill(process.processIdentifier, SIGKILL)
+    for (round, (step, n)) in points.enumerated() {
+      let (result, landed) = try project.run(add(round), fault: .killAt(step, occurrence: n))
+      if result.signaled {
+        #expect(landed && result.status == SIGKILL, "round \(round), \(step) #\(n): \(result)")
         killed += 1
-      }
-      process.waitUntilExit()
-      let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-      if process.terminationReason == .exit && process.terminationStatus == 0 {
-        acknowledged.insert(printed.trimmingCharacters(in: .whitespacesAndNewlines))
+      } else if result.status == 0 {
+        acknowledged.insert(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+      } else {
+        Issue.record("round \(round), \(step) #\(n): \(result)")
       }
       if backend == "json" {
         let stored = try storedIDs(project)
-        #expect(acknowledged.isSubset(of: stored), "round \(round): lost \(acknowledged.subtracting(stored))")
+        #expect(acknowledged.isSubset(of: stored), "round \(round) (\(step) #\(n)): lost \(acknowledged.subtracting(stored))")
       }
+      // The next add goes through after the kill, and leaves the store as the first traced one
+      // found it (no WAL or temp file), so that the next kill lands at the same step.
+      acknowledged.insert(try project.add(["--name", "between \(round)"], backend: backend))
     }
-    #expect(killed > 20, "too few kills landed: \(killed)")
+    // Every kill landed (the last one at the write of the acknowledgement, after the store was written).
+    #expect(killed == points.count, "\(points.count - killed) of \(points.count) kills did not land")
     // The next write goes through, and the store holds every acknowledged record.
     acknowledged.insert(try project.add(["--name", "after"], backend: backend))
     let ids = try project.list(backend).compactMap { $0["id"]?.string }
@@ -163,12 +169,11 @@ import Glibc
     #expect(try project.count(backend) == 20)
   }
 
-  static var canMount: Bool { getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/bin/mount") }
-
   /// A small tmpfs as the data folder: fill it up, then make it read-only. (256 KiB: a new
   /// database of 16 KiB pages with its WAL and shared-memory files needs over 100 KiB.)
-  @Test(.enabled(if: canMount, "needs root to mount a small tmpfs"), arguments: backends)
+  @Test(arguments: backends)
   func fullDiskAndReadOnlyFolderFailCleanly(backend: String) throws {
+    try #require(getuid() == 0, "this test mounts a tmpfs and needs root; run the tests as root (.ci/run does)")
     let project = try ProjectRunner()
     let data = project.path("data")
     try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)

@@ -5,8 +5,8 @@ import Testing
 import Glibc
 #endif
 
-/// Defects an outside test of the release found in how store files, their locks and export
-/// files are read and written; each test failed before its fix.
+/// How store files, their locks and export files are read and written: duplicate ids, depth
+/// limits, symlinks, lock files and leftovers; each test failed before its fix.
 @Suite struct StoreFileSafetyTests {
   static let file = "data/json/example_items.json"
 

@@ -69,6 +69,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
   /// A symlink takes the store outside the data folder.
   case outsideDataDirectory(path: String, resolved: String, dataDirectory: String)
   case database(message: String, sql: String?, location: String)
+  /// Another process held the store's lock for longer than `PROJECT_LOCK_TIMEOUT`.
+  case lockTimeout(location: String, seconds: Double)
 
   public var description: String {
     switch self {
@@ -98,6 +100,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
       return "\(Path.display(path)) leads to \(resolved), outside data_dir (\(Path.display(dataDirectory))), through a symlink; refusing to use it"
     case .database(let message, let sql, let location):
       return "\(location): \(message)" + (sql.map { " (in: \($0))" } ?? "")
+    case .lockTimeout(let location, let seconds):
+      return "\(location): \(LockTimeout.message(seconds: seconds))"
     }
   }
 }
@@ -154,7 +158,7 @@ extension StoreError {
   /// Fails when `path`, or a folder on the way to it, is a symlink that leads nowhere (whatever
   /// `folder` is), or when symlinks take `path` outside `folder` (when there is a folder to
   /// stay in). Called before every read and write of a store.
-  static func checkConfinement(_ path: String, in folder: String?) throws(StoreError) {
+  public static func checkConfinement(_ path: String, in folder: String?) throws(StoreError) {
     if let link = FileSystem.danglingSymlink(on: path) {
       throw StoreError.danglingSymlink(path: path, link: link, target: FileSystem.symlinkTarget(link) ?? "?")
     }

@@ -15,6 +15,10 @@ public struct FileSystemError: Error, Equatable, Sendable, CustomStringConvertib
   public var description: String {
     "cannot \(operation) \(path): " + (detail ?? "\(String(cString: strerror(code))) (errno \(code))")
   }
+
+  static let lockTimeoutOperation = "lock (still held by another process)"
+  /// `FileLock` waited its whole timeout.
+  public var isLockTimeout: Bool { operation == Self.lockTimeoutOperation }
 }
 
 /// The one place that talks to the operating system: files, locks, clocks, environment.
@@ -112,9 +116,12 @@ public enum FileSystem {
     if isDirectory(path) { return }
     let parent = Path.directory(of: path)
     if parent != path && !parent.isEmpty { try createDirectories(parent) }
-    if mkdir(path, 0o777) != 0 && errno != EEXIST {
-      throw FileSystemError(path: path, operation: "create folder", code: errno)
+    if mkdir(path, 0o777) != 0 {
+      if errno != EEXIST { throw FileSystemError(path: path, operation: "create folder", code: errno) }
+      return
     }
+    // The new folder's name is on disk before a file in it is acknowledged.
+    try syncDirectory(parent.isEmpty ? "." : parent)
   }
 
   /// Replaces the file atomically: temp file, fsync, rename, fsync of the folder.
@@ -161,7 +168,7 @@ public enum FileSystem {
     var names: [String] = []
     while let entry = readdir(dir) {
       let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+        raw.baseAddress.map { String(cString: $0.assumingMemoryBound(to: CChar.self)) } ?? ""
       }
       if name != "." && name != ".." { names.append(name) }
     }
@@ -333,9 +340,22 @@ public final class FileLock {
   }
 
   /// Waits up to `timeout` seconds for the lock; fails with a clear error after that.
-  public init(path: String, timeout: Double) throws(FileSystemError) {
+  public convenience init(path: String, timeout: Double) throws(FileSystemError) {
+    try self.init(path: path, timeout: timeout, always: .create)
+  }
+
+  /// Locks a folder in place: nothing is created.
+  public convenience init(folder: String, timeout: Double) throws(FileSystemError) {
+    try self.init(path: folder, timeout: timeout, always: .folder)
+  }
+
+  /// `.create` and `.folder` never answer nil (only `.existing` does).
+  private init(path: String, timeout: Double, always mode: Mode) throws(FileSystemError) {
+    guard let fd = try Self.acquire(path: path, timeout: timeout, mode: mode) else {
+      throw FileSystemError(path: path, operation: "open lock file", code: ENOENT)
+    }
     self.path = path
-    self.fd = try Self.acquire(path: path, timeout: timeout, mode: .create)!
+    self.fd = fd
   }
 
   /// A lock in another mode; nil only for `.existing` when there is no lock file.
@@ -377,7 +397,7 @@ public final class FileLock {
       }
       guard backoff.wait() else {
         close(fd)
-        throw FileSystemError(path: path, operation: "lock (still held by another process after \(Int(timeout)) s)", code: EWOULDBLOCK)
+        throw FileSystemError(path: path, operation: FileSystemError.lockTimeoutOperation, code: EWOULDBLOCK)
       }
     }
     return fd

@@ -38,12 +38,12 @@ import Testing
     }
   }
 
-  /// The testers' patterns, which a backtracking engine answers in time exponential in the
+  /// Patterns which a backtracking engine answers in time exponential in the
   /// value (30 characters took 1 s, 39 took 42 s): each gets a correct verdict on values of
   /// 100,000 characters and more. No timing is asserted; the limit only turns a hang into a
   /// failure.
   @Test(.timeLimit(.minutes(1)))
-  func testersPatternsAnswerLongValues() throws {
+  func blowUpPatternsAnswerLongValues() throws {
     let many = String(repeating: "a", count: 100_000)
     let every = String(repeating: String(repeating: "b", count: 5_000) + "a", count: 20)
     let cases: [(pattern: String, matching: [String], failing: [String])] = [

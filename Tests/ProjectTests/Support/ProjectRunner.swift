@@ -133,8 +133,44 @@ final class ProjectRunner {
   }
 
   /// Runs any program (such as `/usr/bin/sqlite3`) in the work folder.
-  func tool(_ executable: String, _ arguments: [String], timeout: Double = ProjectRunner.timeoutSeconds) throws -> RunResult {
-    try launch(executable, arguments, in: nil, stdin: nil, environment: [:], timeout: timeout)
+  func tool(_ executable: String, _ arguments: [String], environment: [String: String] = [:], timeout: Double = ProjectRunner.timeoutSeconds) throws -> RunResult {
+    try launch(executable, arguments, in: nil, stdin: nil, environment: environment, timeout: timeout)
+  }
+
+  /// The controlled environment of every run: a fixed PATH, `home/` as HOME, C.UTF-8, a dumb
+  /// terminal, and nothing else unless a test adds it.
+  func environment(_ extra: [String: String] = [:]) -> [String: String] {
+    var env = ["PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": home.path, "LANG": "C.UTF-8", "TERM": "dumb"]
+    for (key, value) in extra { env[key] = value }
+    return env
+  }
+
+  /// The one place a child process is set up: every run, and the processes the kill loops start
+  /// themselves (`start`), get the same folder, environment and standard input.
+  func process(_ executable: String, _ arguments: [String], in subfolder: String? = nil, environment extra: [String: String] = [:],
+               stdin: FileHandle? = nil, stdout: Any?, stderr: Any?) -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.currentDirectoryURL = subfolder.map { directory.appendingPathComponent($0, isDirectory: true) } ?? directory
+    process.environment = environment(extra)
+    process.standardInput = stdin ?? FileHandle.nullDevice
+    process.standardOutput = stdout
+    process.standardError = stderr
+    return process
+  }
+
+  /// Starts a program without waiting for it, for tests that signal it while it runs. Tests run
+  /// on threads that block SIGINT, and a child inherits that mask across exec: with
+  /// `defaultSignals`, coreutils' `env --default-signal=INT` unblocks it and execs the program in
+  /// the same process, so a Ctrl-C reaches it.
+  func start(_ executable: String = ProjectRunner.binary, _ arguments: [String], environment: [String: String] = [:],
+             defaultSignals: Bool = false, stdout: Any? = FileHandle.nullDevice, stderr: Any? = FileHandle.nullDevice) throws -> Process {
+    let process = defaultSignals
+      ? self.process("/usr/bin/env", ["--default-signal=INT", executable] + arguments, environment: environment, stdout: stdout, stderr: stderr)
+      : self.process(executable, arguments, environment: environment, stdout: stdout, stderr: stderr)
+    try process.run()
+    return process
   }
 
   private func launch(_ executable: String, _ arguments: [String], in subfolder: String?, stdin: String?, environment: [String: String], timeout: Double = ProjectRunner.timeoutSeconds) throws -> RunResult {
@@ -154,26 +190,14 @@ final class ProjectRunner {
       try? err.close()
     }
 
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.currentDirectoryURL = subfolder.map { directory.appendingPathComponent($0, isDirectory: true) } ?? directory
-    var env = ["PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": home.path, "LANG": "C.UTF-8", "TERM": "dumb"]
-    for (key, value) in environment { env[key] = value }
-    process.environment = env
-    process.standardOutput = out
-    process.standardError = err
     var input: FileHandle?
     if let stdin {
       let inURL = io.appendingPathComponent("\(runCount).stdin")
       try Data(stdin.utf8).write(to: inURL)
       input = try FileHandle(forReadingFrom: inURL)
-      process.standardInput = input
-    } else {
-      process.standardInput = FileHandle.nullDevice
     }
     defer { try? input?.close() }
-
+    let process = self.process(executable, arguments, in: subfolder, environment: environment, stdin: input, stdout: out, stderr: err)
     let finished = DispatchSemaphore(value: 0)
     process.terminationHandler = { _ in finished.signal() }
     try process.run()

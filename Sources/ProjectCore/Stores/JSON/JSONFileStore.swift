@@ -11,7 +11,7 @@ public final class JSONFileStore: RecordStore {
   /// already (the file is some store's), else the folder holding the file.
   let createsLockFile: Bool
 
-  public init(service: ServiceDefinition, lockTimeout: Double = 30, createsLockFile: Bool = true) {
+  public init(service: ServiceDefinition, lockTimeout: Double = LockTimeout.current, createsLockFile: Bool = true) {
     self.service = service
     self.lockTimeout = lockTimeout
     self.createsLockFile = createsLockFile
@@ -78,9 +78,10 @@ public final class JSONFileStore: RecordStore {
       } else if let sidecar = try FileLock(path: lockPath, timeout: lockTimeout, mode: .existing) {
         lock = sidecar
       } else {
-        lock = try FileLock(path: folder.isEmpty ? "." : folder, timeout: lockTimeout, mode: .folder)!
+        lock = try FileLock(folder: folder.isEmpty ? "." : folder, timeout: lockTimeout)
       }
     } catch {
+      if error.isLockTimeout { throw StoreError.lockTimeout(location: location, seconds: lockTimeout) }
       throw StoreError.io(error)
     }
     defer { withExtendedLifetime(lock) {} }

@@ -10,7 +10,7 @@ public final class SQLiteStore: RecordStore {
   var connection: SQLiteDatabase?
   var schemaReady = false
 
-  public init(service: ServiceDefinition, busyTimeoutMilliseconds: Int32 = 30_000) {
+  public init(service: ServiceDefinition, busyTimeoutMilliseconds: Int32 = Int32(min(LockTimeout.current * 1000, Double(Int32.max)))) {
     self.service = service
     self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
   }
@@ -24,6 +24,9 @@ public final class SQLiteStore: RecordStore {
     do {
       return try body()
     } catch let error as SQLiteError {
+      if error.isBusy {
+        throw StoreError.lockTimeout(location: location, seconds: Double(busyTimeoutMilliseconds) / 1000)
+      }
       if let plain = error.plainMessage(busyTimeoutSeconds: Int(busyTimeoutMilliseconds / 1000), path: service.sqlitePath) {
         throw StoreError.database(message: plain, sql: nil, location: location)
       }
@@ -88,7 +91,10 @@ public final class SQLiteStore: RecordStore {
     if try wal && db.scalarText("PRAGMA journal_mode")?.lowercased() != "wal" {
       try db.retryingWhileBusy(timeoutMilliseconds: busyTimeoutMilliseconds) { try db.execute("PRAGMA journal_mode = WAL") }
     }
-    try db.execute("PRAGMA synchronous = FULL; PRAGMA cache_size = \(Self.cacheSize); PRAGMA temp_store = MEMORY")
+    // FULL: a WAL commit is fdatasync'ed before it returns. A new file loaded in rollback-journal
+    // mode (`isNew`) commits by deleting its journal; EXTRA also syncs the folder after that
+    // delete, else a power cut could bring the journal back and roll the load back.
+    try db.execute("PRAGMA synchronous = \(wal ? "FULL" : "EXTRA"); PRAGMA cache_size = \(Self.cacheSize); PRAGMA temp_store = MEMORY")
   }
 
   /// The table and its indexes, where they are missing (older indexes replaced).
