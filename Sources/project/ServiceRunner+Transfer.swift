@@ -55,7 +55,7 @@ extension ServiceRunner {
     let progress = ProgressLine(verb: "exported")
     defer { progress.finish() }
     let transfer = RecordTransfer(service: records, progress: progress.update)
-    guard let source = records.store(.sqlite) as? SQLiteStore else { return }
+    let source = records.store(.sqlite)
     if to == "-" {
       if arguments.flag("dry-run") { throw usage("--dry-run compares with a file; it does not apply to --to -") }
       if format == .json {

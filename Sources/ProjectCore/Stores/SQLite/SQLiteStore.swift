@@ -4,7 +4,7 @@
 /// WAL journal mode, `synchronous = FULL` (a commit that returned survives a power cut), a busy
 /// timeout so that writers wait for each other, every write in one `BEGIN IMMEDIATE`
 /// transaction. Reads never create the file or the table.
-public final class SQLiteStore: RecordStore {
+public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, QueryExplaining {
   public let service: ServiceDefinition
   let busyTimeoutMilliseconds: Int32
   var connection: SQLiteDatabase?
@@ -110,7 +110,7 @@ public final class SQLiteStore: RecordStore {
     /// What follows the name in `CREATE INDEX`.
     var create: String
     var unique = false
-    /// A load into an empty table builds it after the rows (see `withInsertTransaction`).
+    /// A load into an empty table builds it after the rows (see `withBulkLoad`).
     var deferrable = false
     /// Its key is a field whose values `JSONExtractFunction` reads itself (text, integers,
     /// booleans); for any other field it would only ask SQLite, at a cost.
@@ -283,7 +283,9 @@ public final class SQLiteStore: RecordStore {
   /// after another into one buffer. A streaming import builds them on its reading thread, so
   /// the records behind them are freed where they were made, and the inserting thread frees
   /// one buffer per batch.
-  public struct PreparedRows: Sendable, Equatable, CustomStringConvertible {
+  public struct PreparedRows: BulkRows, Equatable, CustomStringConvertible {
+    public typealias Encoder = RowEncoder
+
     var text: [UInt8] = []
     /// Where each row's four columns end in `text`; each starts where the one before ends.
     var ends: [Int] = []
@@ -350,7 +352,7 @@ public final class SQLiteStore: RecordStore {
   /// - Into a database file that holds nothing yet, it is written in rollback-journal mode,
   ///   then switched to WAL: every page is written once, where WAL writes it to the log and
   ///   again to the file. Other processes that open the file meanwhile wait for the import.
-  public func withInsertTransaction<T>(onConflict: ConflictPolicy, _ body: (_ insert: (PreparedRows) throws -> WriteSummary) throws -> T) throws -> T {
+  public func withBulkLoad<T>(onConflict: ConflictPolicy, _ body: (_ load: (PreparedRows) throws -> WriteSummary) throws -> T) throws -> T {
     let (db, isNew) = try openWriter(bulk: true)
     defer {
       // Committed or not, the file is left in WAL mode, once the readers that waited for the
@@ -371,7 +373,7 @@ public final class SQLiteStore: RecordStore {
     }
   }
 
-  /// Builds indexes over the rows a load put in an empty table (see `withInsertTransaction`).
+  /// Builds indexes over the rows a load put in an empty table (see `withBulkLoad`).
   func build(_ indexes: [Index], in db: SQLiteDatabase) throws {
     // SQLite's sorter sorts runs the size of the page cache (1 MiB here, and so are its merge
     // buffers) on helper threads and spills them to temp files, so memory stays flat: at 1M
