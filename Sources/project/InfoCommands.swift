@@ -33,10 +33,10 @@ struct ServicesCommand: ParsableCommand {
         let store = records.store(backend)
         var info = JSONObject()
         if backend == .json {
-          info["path"] = .string(service.jsonPath)
+          info["path"] = .string(service.stores.json.path)
         } else {
-          info["path"] = .string(service.sqlitePath)
-          info["table"] = .string(service.table)
+          info["path"] = .string(service.stores.sqlite.path)
+          info["table"] = .string(service.stores.sqlite.table)
         }
         do {
           info["records"] = .integer(Int64(try store.count(.all)))

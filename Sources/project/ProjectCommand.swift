@@ -65,6 +65,6 @@ enum GlobalArguments {
 enum Version {
   static let number = "0.1.0"
   static var text: String {
-    "project \(number) (SQLite \(SQLiteDatabase.libraryVersion), libyaml \(YAMLReader.libraryVersion))"
+    "project \(number) (" + (StoreFactory.libraries + ["libyaml \(YAMLReader.libraryVersion)"]).joined(separator: ", ") + ")"
   }
 }

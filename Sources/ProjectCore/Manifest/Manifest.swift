@@ -18,7 +18,7 @@ public struct Manifest: Sendable {
   }
 }
 
-/// One declared service: its record schema and where its two stores live.
+/// One declared service: its record schema and where its stores live.
 public struct ServiceDefinition: Sendable {
   public var name: String
   public var description: String?
@@ -26,16 +26,8 @@ public struct ServiceDefinition: Sendable {
   public var idStrategy: RecordID.Strategy
   /// Field paths that get expression indexes on SQLite.
   public var indexes: [FieldPath]
-  /// Absolute path of the JSON store file.
-  public var jsonPath: String
-  /// Absolute path of the SQLite database file.
-  public var sqlitePath: String
-  public var table: String
-  /// The folder the JSON store file must stay inside after symlinks are followed: the data
-  /// folder for a relative `stores.json.path`, nil for an absolute one.
-  public var jsonConfinement: String?
-  /// The same for the SQLite database file.
-  public var sqliteConfinement: String?
+  /// Where each backend keeps the service's records.
+  public var stores: StoreSettings
 
   /// Top-level fields whose values must be unique across the store.
   public var uniqueFields: [String] {
@@ -44,15 +36,13 @@ public struct ServiceDefinition: Sendable {
 
   public init(
     name: String, description: String? = nil, schema: ObjectSchema, idStrategy: RecordID.Strategy = .uuid7,
-    indexes: [FieldPath] = [], jsonPath: String, sqlitePath: String, table: String
+    indexes: [FieldPath] = [], stores: StoreSettings
   ) {
     self.name = name
     self.description = description
     self.schema = schema
     self.idStrategy = idStrategy
     self.indexes = indexes
-    self.jsonPath = jsonPath
-    self.sqlitePath = sqlitePath
-    self.table = table
+    self.stores = stores
   }
 }

@@ -312,14 +312,14 @@ public struct ManifestLoader {
       indexes.append(fieldPath)
     }
     storeMarks[name] = (node.mark, jsonNode?.mark, tableNode?.mark)
-    var definition = ServiceDefinition(
-      name: name, description: description, schema: schema, idStrategy: idStrategy, indexes: indexes,
-      jsonPath: try storePath(jsonPath, jsonNode, "\(path).stores.json.path", dataDirectory: dataDirectory),
-      sqlitePath: try storePath(sqlitePath, sqliteNode, "\(path).stores.sqlite.path", dataDirectory: dataDirectory),
-      table: table)
-    definition.jsonConfinement = Path.isAbsolute(jsonPath) ? nil : dataDirectory
-    definition.sqliteConfinement = Path.isAbsolute(sqlitePath) ? nil : dataDirectory
-    return definition
+    let stores = StoreSettings(
+      json: StoreSettings.File(
+        path: try storePath(jsonPath, jsonNode, "\(path).stores.json.path", dataDirectory: dataDirectory),
+        confinement: Path.isAbsolute(jsonPath) ? nil : dataDirectory),
+      sqlite: StoreSettings.Table(
+        path: try storePath(sqlitePath, sqliteNode, "\(path).stores.sqlite.path", dataDirectory: dataDirectory), table: table,
+        confinement: Path.isAbsolute(sqlitePath) ? nil : dataDirectory))
+    return ServiceDefinition(name: name, description: description, schema: schema, idStrategy: idStrategy, indexes: indexes, stores: stores)
   }
 
   func suggestion(_ word: String, _ candidates: [String]) -> String {
@@ -345,13 +345,13 @@ public struct ManifestLoader {
     var tableOwners: [String: String] = [:]
     for service in services {
       let marks = storeMarks[service.name]
-      if let other = jsonOwners[service.jsonPath] {
-        throw ManifestError(file: file, mark: marks?.json ?? marks?.service, path: "services.\(service.name).stores.json.path", message: "services '\(other)' and '\(service.name)' share the JSON file \(Path.display(service.jsonPath)); give each its own")
+      if let other = jsonOwners[service.stores.json.path] {
+        throw ManifestError(file: file, mark: marks?.json ?? marks?.service, path: "services.\(service.name).stores.json.path", message: "services '\(other)' and '\(service.name)' share the JSON file \(Path.display(service.stores.json.path)); give each its own")
       }
-      jsonOwners[service.jsonPath] = service.name
-      let tableKey = service.sqlitePath + "\u{0}" + service.table.lowercased()
+      jsonOwners[service.stores.json.path] = service.name
+      let tableKey = service.stores.sqlite.path + "\u{0}" + service.stores.sqlite.table.lowercased()
       if let other = tableOwners[tableKey] {
-        throw ManifestError(file: file, mark: marks?.table ?? marks?.service, path: "services.\(service.name).stores.sqlite.table", message: "services '\(other)' and '\(service.name)' share the table '\(service.table)' in \(Path.display(service.sqlitePath)); give each its own")
+        throw ManifestError(file: file, mark: marks?.table ?? marks?.service, path: "services.\(service.name).stores.sqlite.table", message: "services '\(other)' and '\(service.name)' share the table '\(service.stores.sqlite.table)' in \(Path.display(service.stores.sqlite.path)); give each its own")
       }
       tableOwners[tableKey] = service.name
     }

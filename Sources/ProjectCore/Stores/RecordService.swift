@@ -10,10 +10,7 @@ public final class RecordService {
   }
 
   public func store(_ backend: Backend) -> RecordStore {
-    switch backend {
-    case .json: JSONFileStore(service: definition)
-    case .sqlite: SQLiteStore(service: definition)
-    }
+    StoreFactory.store(backend, for: definition)
   }
 
   /// Failed validation of one or more records, each issue with its record and field path.

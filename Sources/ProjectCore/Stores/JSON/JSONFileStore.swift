@@ -17,14 +17,14 @@ public final class JSONFileStore: RecordStore {
     self.createsLockFile = createsLockFile
   }
 
-  public var path: String { service.jsonPath }
+  public var path: String { service.stores.json.path }
   public var location: String { Path.display(path) }
   public var lockPath: String { path + ".lock" }
 
   /// Fails when the file cannot be used: a symlink on its path leads nowhere, or out of the
   /// data folder. Every read and write checks it first.
   public func checkPath() throws(StoreError) {
-    try StoreError.checkConfinement(path, in: service.jsonConfinement)
+    try StoreError.checkConfinement(path, in: service.stores.json.confinement)
   }
 
   // MARK: File contents

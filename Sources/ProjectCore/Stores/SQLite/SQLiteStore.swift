@@ -15,8 +15,8 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
     self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
   }
 
-  public var location: String { "\(Path.display(service.sqlitePath)) (table \(service.table))" }
-  var table: String { "\"\(service.table)\"" }
+  public var location: String { "\(Path.display(service.stores.sqlite.path)) (table \(service.stores.sqlite.table))" }
+  var table: String { "\"\(service.stores.sqlite.table)\"" }
 
   // MARK: Connection
 
@@ -27,7 +27,7 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
       if error.isBusy {
         throw StoreError.lockTimeout(location: location, seconds: Double(busyTimeoutMilliseconds) / 1000)
       }
-      if let plain = error.plainMessage(busyTimeoutSeconds: Int(busyTimeoutMilliseconds / 1000), path: service.sqlitePath) {
+      if let plain = error.plainMessage(busyTimeoutSeconds: Int(busyTimeoutMilliseconds / 1000), path: service.stores.sqlite.path) {
         throw StoreError.database(message: plain, sql: nil, location: location)
       }
       throw StoreError.database(message: error.message, sql: error.sql, location: location)
@@ -43,14 +43,14 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
   /// done.
   func openWriter(bulk: Bool) throws -> (db: SQLiteDatabase, isNew: Bool) {
     if let connection, schemaReady { return (connection, false) }
-    try StoreError.checkConfinement(service.sqlitePath, in: service.sqliteConfinement)
+    try StoreError.checkConfinement(service.stores.sqlite.path, in: service.stores.sqlite.confinement)
     do throws(FileSystemError) {
-      try FileSystem.createDirectories(Path.directory(of: service.sqlitePath))
+      try FileSystem.createDirectories(Path.directory(of: service.stores.sqlite.path))
     } catch {
       throw StoreError.io(error)
     }
     return try wrap {
-      let db = try connection ?? SQLiteDatabase(path: service.sqlitePath, create: true, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+      let db = try connection ?? SQLiteDatabase(path: service.stores.sqlite.path, create: true, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
       connection = db
       let isNew = try bulk && db.scalarText("PRAGMA page_count") == "0"
       try configure(db, wal: !isNew)
@@ -63,14 +63,14 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
   /// The connection for reading, or nil when the database or the table does not exist yet.
   func reader() throws -> SQLiteDatabase? {
     if let connection { return connection }
-    try StoreError.checkConfinement(service.sqlitePath, in: service.sqliteConfinement)
-    guard FileSystem.exists(service.sqlitePath) else { return nil }
+    try StoreError.checkConfinement(service.stores.sqlite.path, in: service.stores.sqlite.confinement)
+    guard FileSystem.exists(service.stores.sqlite.path) else { return nil }
     return try wrap {
-      let db = try SQLiteDatabase(path: service.sqlitePath, create: false, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+      let db = try SQLiteDatabase(path: service.stores.sqlite.path, create: false, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
       // Reads never write, not even the journal mode: the first write sets WAL.
       try configure(db, wal: false)
       let exists = try db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
-      try exists.bind([.text(service.table)])
+      try exists.bind([.text(service.stores.sqlite.table)])
       guard try exists.step() else { return nil }
       connection = db
       return db
@@ -121,7 +121,7 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
   var indexes: [Index] {
     // The default order of list: created_at, then id. Index names hold a '$', which no field
     // name can, so that they never meet the names an earlier version used.
-    var indexes = [Index(name: "\(service.table)$order", create: "ON \(table) (created_at, id)")]
+    var indexes = [Index(name: "\(service.stores.sqlite.table)$order", create: "ON \(table) (created_at, id)")]
     // Each declared field, then the default order: an equality filter on the field reads its
     // matches already sorted, so `--where status=x --limit 10` stops after ten rows.
     for path in service.indexes {
@@ -129,10 +129,10 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
       case .string, .integer, .boolean, .date, .datetime, .enumeration: true
       default: false
       }
-      indexes.append(Index(name: "\(service.table)$\(path)", create: "ON \(table) (\(SQLQueryCompiler.expression(path)), created_at, id)", deferrable: true, plainKey: plainKey))
+      indexes.append(Index(name: "\(service.stores.sqlite.table)$\(path)", create: "ON \(table) (\(SQLQueryCompiler.expression(path)), created_at, id)", deferrable: true, plainKey: plainKey))
     }
     for field in service.uniqueFields {
-      indexes.append(Index(name: "\(service.table)_\(field)_unique", create: "ON \(table) (\(SQLQueryCompiler.expression(FieldPath([field]))))", unique: true))
+      indexes.append(Index(name: "\(service.stores.sqlite.table)_\(field)_unique", create: "ON \(table) (\(SQLQueryCompiler.expression(FieldPath([field]))))", unique: true))
     }
     return indexes
   }
@@ -142,7 +142,7 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
     // Databases made by earlier versions carry `<table>_created_idx` and a one-column
     // `<table>_<field>_idx` per declared field: they are replaced.
     let old = ["created"] + service.indexes.map { $0.components.joined(separator: "_") }
-    return old.map { "DROP INDEX IF EXISTS \"\(service.table)_\($0)_idx\"" }
+    return old.map { "DROP INDEX IF EXISTS \"\(service.stores.sqlite.table)_\($0)_idx\"" }
       + indexes.map { Self.createStatement($0, ifNotExists: true) }
   }
 

@@ -57,11 +57,11 @@ extension RecordTransfer {
   /// unchanged; otherwise both are read and compared as values.
   public func exportJSON(from source: RecordStore, to path: String, mode: ExportMode, dryRun: Bool) throws -> ExportResult {
     var destination = definition
-    let ownFile = path == definition.jsonPath
+    let ownFile = path == definition.stores.json.path
     if !ownFile {
       // A file named on the command line is where the user wants it, inside data_dir or not.
-      destination.jsonPath = path
-      destination.jsonConfinement = nil
+      destination.stores.json.path = path
+      destination.stores.json.confinement = nil
     }
     // Nothing but the export (and `.bak` with --replace) is left beside the user's file.
     let file = JSONFileStore(service: destination, createsLockFile: ownFile)

@@ -303,7 +303,7 @@ public struct RecordTransfer {
   public func importRecords(from path: String, format: RecordFileFormat?, into store: RecordStore, onConflict: ConflictPolicy, dryRun: Bool) throws -> ImportResult {
     var result = ImportResult()
     let now = Timestamp.now()
-    if path == definition.jsonPath {
+    if path == definition.stores.json.path {
       // The JSON store file is read as the store reads it: not through a symlink that leads
       // nowhere or out of the data folder.
       try JSONFileStore(service: definition).checkPath()
