@@ -73,7 +73,8 @@ public final class Pattern: Hashable, @unchecked Sendable, CustomStringConvertib
 }
 
 /// Why a pattern was refused, and where in it.
-public struct PatternError: Error, Hashable, Sendable, CustomStringConvertible {
+public struct PatternError: ProjectError, Hashable, Sendable {
+  public var exitCode: Int32 { 2 }
   /// RE2's message, such as `invalid escape sequence: \1`.
   public var message: String
   /// The 1-based position, in characters (code points), of the offending part of the pattern;

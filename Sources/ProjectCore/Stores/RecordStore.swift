@@ -51,7 +51,9 @@ extension RecordStore {
 }
 
 /// Why a store could not read or write.
-public enum StoreError: Error, Equatable, CustomStringConvertible {
+public enum StoreError: ProjectError, Equatable {
+  public var exitCode: Int32 { 1 }
+
   case notFound(ids: [String], location: String)
   case duplicateID(id: String, location: String)
   case uniqueViolation(field: String, value: String, existingID: String?, location: String)

@@ -5,7 +5,8 @@ import Musl
 #endif
 
 /// A failed operating-system call, naming the file and the reason the system gave.
-public struct FileSystemError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct FileSystemError: ProjectError, Equatable, Sendable {
+  public var exitCode: Int32 { 1 }
   public var path: String
   public var operation: String
   public var code: Int32

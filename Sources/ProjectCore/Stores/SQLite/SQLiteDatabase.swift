@@ -8,7 +8,8 @@ import Musl
 
 /// An error from SQLite, carrying the SQL (never the bound values), the extended code, and
 /// the `errno` of the system call that failed (`sqlite3_system_errno`; 0 when none did).
-public struct SQLiteError: Error, Equatable, CustomStringConvertible {
+public struct SQLiteError: ProjectError, Equatable {
+  public var exitCode: Int32 { 1 }
   public var code: Int32
   public var message: String
   public var sql: String?

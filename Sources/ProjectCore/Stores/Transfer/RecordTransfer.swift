@@ -459,7 +459,8 @@ public struct RecordTransfer {
   }
 
   /// Raised when any record fails: nothing was written, and every issue is listed.
-  public struct ImportFailed: Error, CustomStringConvertible {
+  public struct ImportFailed: ProjectError {
+    public var exitCode: Int32 { 1 }
     public var result: ImportResult
     public init(result: ImportResult) { self.result = result }
     public var description: String { describe(conclusion: "nothing imported") }
