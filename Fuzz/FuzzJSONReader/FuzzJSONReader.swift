@@ -16,14 +16,15 @@ nonisolated(unsafe) let standIn: SQLiteDatabase = {
   return db
 }()
 
-/// `json_extract(text, path)` on `db`: the value, or the error.
+/// `json_extract(text, path)` on `db`: the value as SQL text (`quote` keeps every bit of a
+/// real) and its type, or the error.
 func extract(_ db: SQLiteDatabase, _ text: UnsafeBufferPointer<UInt8>, _ path: String) -> String {
   do {
-    let statement = try db.prepare("SELECT json_extract(?1, ?2), typeof(json_extract(?1, ?2))")
+    let statement = try db.prepare("SELECT quote(json_extract(?1, ?2)), typeof(json_extract(?1, ?2))")
     try statement.bind(borrowing: text, at: 1)
     try statement.bind(.text(path), at: 2)
     try statement.step()
-    return "\(statement.scalar(0)) \(statement.text(1) ?? "")"
+    return "\(statement.text(0) ?? "") \(statement.text(1) ?? "")"
   } catch {
     return "error: \(error)"
   }

@@ -31,11 +31,6 @@ public enum JSONValue: Hashable, Sendable {
     return nil
   }
 
-  public var arrayValue: [JSONValue]? {
-    if case .array(let a) = self { return a }
-    return nil
-  }
-
   public var isNull: Bool {
     if case .null = self { return true }
     return false

@@ -80,13 +80,6 @@ public enum FileSystem {
     return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
   }
 
-  /// The size of a file in bytes, or nil when it does not exist.
-  public static func size(_ path: String) -> Int64? {
-    var info = stat()
-    guard stat(path, &info) == 0 else { return nil }
-    return Int64(info.st_size)
-  }
-
   /// The last modification time of a file as milliseconds since 1970, or nil when it does not exist.
   public static func modificationTime(_ path: String) -> Int64? {
     var info = stat()

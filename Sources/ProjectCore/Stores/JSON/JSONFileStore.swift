@@ -39,11 +39,6 @@ public final class JSONFileStore: RecordStore {
     return try JSONStoreFile(bytes: bytes, path: path, location: location, keeping: keys)
   }
 
-  /// The records in file order; empty when the file does not exist.
-  public func load() throws -> [Record] {
-    try scan()?.records() ?? []
-  }
-
   /// The file text for these records: pretty, two spaces, keys in schema order.
   public static func encode(_ records: [Record], schema: ObjectSchema) -> [UInt8] {
     var out: [UInt8] = []

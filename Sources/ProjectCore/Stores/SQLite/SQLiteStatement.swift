@@ -93,13 +93,4 @@ public final class SQLiteStatement {
   }
 
   public func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
-
-  public func scalar(_ column: Int32) -> SQLScalar {
-    switch sqlite3_column_type(handle, column) {
-    case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, column))
-    case SQLITE_FLOAT: return .real(sqlite3_column_double(handle, column))
-    case SQLITE_NULL: return .null
-    default: return .text(text(column) ?? "")
-    }
-  }
 }

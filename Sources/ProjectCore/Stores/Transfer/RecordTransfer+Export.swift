@@ -26,24 +26,6 @@ extension RecordTransfer {
     public var path: String?
   }
 
-  /// Compares the exported records with those already in the file.
-  public static func plan(existing: [Record], exported: [Record]) -> ExportPlan {
-    var plan = ExportPlan()
-    var old: [ByteString: Record] = [:]
-    for record in existing { old[ByteString(record.id)] = record }
-    var exportedIDs: Set<ByteString> = []
-    for record in exported {
-      exportedIDs.insert(ByteString(record.id))
-      if let previous = old[ByteString(record.id)] {
-        if previous == record { plan.unchanged.append(record.id) } else { plan.changed.append(record.id) }
-      } else {
-        plan.added.append(record.id)
-      }
-    }
-    plan.dropped = existing.map(\.id).filter { !exportedIDs.contains(ByteString($0)) }
-    return plan
-  }
-
   static func idList(_ ids: [String]) -> String {
     ids.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (ids.count > 5 ? ", ..." : "")
   }
