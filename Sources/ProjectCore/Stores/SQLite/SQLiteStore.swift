@@ -78,8 +78,8 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
   }
 
   /// The page size of database files this makes: bulk inserts split pages and walk the
-  /// b-trees less with larger pages (an import of 100k records: 0.45 s at SQLite's 4 KiB
-  /// default, 0.39 s at 16 KiB). Files that exist keep theirs.
+  /// b-trees less with larger pages than SQLite's 4 KiB default (figures in Performance.md,
+  /// "Settings chosen by measurement"). Files that exist keep theirs.
   static let pageSize = 16384
 
   /// 16 MiB of page cache (SQLite's unit: negative is KiB).
@@ -376,10 +376,9 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
   /// Builds indexes over the rows a load put in an empty table (see `withBulkLoad`).
   func build(_ indexes: [Index], in db: SQLiteDatabase) throws {
     // SQLite's sorter sorts runs the size of the page cache (1 MiB here, and so are its merge
-    // buffers) on helper threads and spills them to temp files, so memory stays flat: at 1M
-    // records 37 MB, against 47 MB with 4 MiB and 83 MB with the 16 MiB the rest of the import
-    // uses. With temp_store = MEMORY it would hold every entry (147 MB); should that setting
-    // not change, the build still runs.
+    // buffers) on helper threads and spills them to temp files, so memory stays flat (figures
+    // in Performance.md, "Settings chosen by measurement"). With temp_store = MEMORY it would
+    // hold every entry; should that setting not change, the build still runs.
     try db.execute("PRAGMA threads = \(FileSystem.processorCount); PRAGMA cache_size = -1024")
     try? db.execute("PRAGMA temp_store = FILE")
     defer {
