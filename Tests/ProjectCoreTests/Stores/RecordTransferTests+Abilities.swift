@@ -5,16 +5,7 @@ import Testing
 /// Import and export ask a store for what it can do, never for its type: a store that can
 /// bulk-load gets the streaming import, one that cannot stream raw rows is exported from its
 /// records, with the same result.
-@Suite struct StoreAbilityTests {
-  let folder = TemporaryFolder()
-  let service: RecordService
-  let transfer: RecordTransfer
-
-  init() throws {
-    service = RecordService(definition: try Fixtures.service(in: folder))
-    transfer = RecordTransfer(service: service)
-  }
-
+extension RecordTransferTests {
   /// A store of another kind that can bulk-load: it counts the batches it is handed and keeps
   /// them in a SQLite store.
   final class BatchCountingStore: RecordStore, BulkLoading {
