@@ -1,5 +1,6 @@
 import CYAML
 
+/// Builds the `YAMLNode` tree from libyaml's events for `YAMLReader`: anchors, aliases and bounds.
 struct YAMLTreeBuilder {
   enum Frame {
     case sequence([YAMLNode], SourceMark, anchor: String?)
