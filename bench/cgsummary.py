@@ -24,7 +24,7 @@ BUCKETS = [
      r"_consumeAndCreateNew|_copyOrMoveAndResize|reserveCapacity"),
     ("compiler-generated value copies and destroys (outlined copy/consume, initializeWithCopy, destroy)",
      r"outlined |initializeWithCopy|initializeWithTake|assignWithCopy|destroy for|EnumTag|getEnumTag"),
-    ("project code: JSON parser (JSONReader.swift)", r"JSONReader\.swift:"),
+    ("project code: JSON parser (JSONReader.swift, JSONParser.swift, UTF8Text.swift)", r"JSONReader\.swift:|JSONParser\.swift:|UTF8Text\.swift:"),
     ("project code: JSON writer (JSONWriter.swift)", r"JSONWriter\.swift:"),
     ("project code: schema validation", r"SchemaValidator\.swift:|FieldValueParser\.swift:"),
     ("hashing and Dictionary/Set", r"Hasher|\.hash\(into|hashValue|_RawDictionaryStorage|_NativeDictionary|Dictionary|"

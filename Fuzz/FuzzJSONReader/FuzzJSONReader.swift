@@ -16,14 +16,15 @@ nonisolated(unsafe) let standIn: SQLiteDatabase = {
   return db
 }()
 
-/// `json_extract(text, path)` on `db`: the value, or the error.
+/// `json_extract(text, path)` on `db`: the value as SQL text (`quote` keeps every bit of a
+/// real) and its type, or the error.
 func extract(_ db: SQLiteDatabase, _ text: UnsafeBufferPointer<UInt8>, _ path: String) -> String {
   do {
-    let statement = try db.prepare("SELECT json_extract(?1, ?2), typeof(json_extract(?1, ?2))")
+    let statement = try db.prepare("SELECT quote(json_extract(?1, ?2)), typeof(json_extract(?1, ?2))")
     try statement.bind(borrowing: text, at: 1)
     try statement.bind(.text(path), at: 2)
     try statement.step()
-    return "\(statement.scalar(0)) \(statement.text(1) ?? "")"
+    return "\(statement.text(0) ?? "") \(statement.text(1) ?? "")"
   } catch {
     return "error: \(error)"
   }
@@ -82,8 +83,8 @@ func check(_ bytes: UnsafeBufferPointer<UInt8>) {
   }
   // As an NDJSON line, and as a store file's record filed under an id.
   for key in [nil, "r1", "r\u{0}1"] {
-    if let quick = transfer.row(line: bytes, key: key, now: "2026-11-30T12:00:00.000Z", quick: true) {
-      let general = transfer.row(line: bytes, key: key, now: "2026-11-30T12:00:00.000Z", quick: false)
+    if let quick: SQLiteStore.PreparedRows = transfer.row(line: bytes, key: key, now: "2026-11-30T12:00:00.000Z", quick: true) {
+      let general: SQLiteStore.PreparedRows? = transfer.row(line: bytes, key: key, now: "2026-11-30T12:00:00.000Z", quick: false)
       expect(quick == general, "import's short way made \(quick), the general way \(general.map(\.description) ?? "no row") (key \(key ?? "none"))")
     }
   }

@@ -55,15 +55,7 @@ enum Main {
 
   static func describe(_ error: Error) -> (String, Int32) {
     switch error {
-    case let failure as CommandFailure: return (failure.message, failure.exitCode)
-    case let error as ManifestError: return (error.description, 2)
-    case let error as QueryError: return (error.description, 2)
-    case let error as StoreError: return (error.description, 1)
-    case let error as LockTimeout.InvalidSetting: return (error.description, 2)
-    case let error as RecordService.InvalidRecords: return (error.description, 1)
-    case let error as ValidationIssue: return (error.description, 1)
-    case let error as FileSystemError: return (error.description, 1)
-    case let error as TransferError: return (error.description, 1)
+    case let error as ProjectError: return (error.description, error.exitCode)
     default:
       let code = ProjectCommand.exitCode(for: error)
       if code == .success { return (ProjectCommand.fullMessage(for: error), 0) }
@@ -74,13 +66,4 @@ enum Main {
       return (message + "; see 'project --help'", 2)
     }
   }
-}
-
-/// A failure the command reports itself, with its exit code.
-struct CommandFailure: Error {
-  var message: String
-  var exitCode: Int32
-
-  static func usage(_ message: String) -> CommandFailure { CommandFailure(message: message, exitCode: 2) }
-  static func failure(_ message: String) -> CommandFailure { CommandFailure(message: message, exitCode: 1) }
 }

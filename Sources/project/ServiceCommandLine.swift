@@ -1,30 +1,5 @@
 import ProjectCore
 
-/// One option of a `svc` action: a built-in one, or a field flag made from the schema.
-struct OptionSpec {
-  var name: String
-  var short: Character?
-  var valueName: String?
-  var help: String
-  var repeatable = false
-  /// For field flags: the field it sets.
-  var field: (name: String, spec: FieldSpec)?
-
-  var takesValue: Bool { valueName != nil }
-}
-
-/// The parsed arguments of one `svc` action.
-struct ActionArguments {
-  var options: [String: [String]] = [:]
-  var positionals: [String] = []
-  /// Field flags in the order given: `--name Test` becomes ("name", "Test").
-  var fieldValues: [(field: String, spec: FieldSpec, text: String)] = []
-
-  func value(_ name: String) -> String? { options[name]?.last }
-  func values(_ name: String) -> [String] { options[name] ?? [] }
-  func flag(_ name: String) -> Bool { options[name] != nil }
-}
-
 /// Parses the arguments of `project svc <service> <action>`, whose flags depend on the
 /// service's schema, and renders their help.
 struct ServiceCommandLine {

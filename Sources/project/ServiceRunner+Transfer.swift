@@ -55,7 +55,7 @@ extension ServiceRunner {
     let progress = ProgressLine(verb: "exported")
     defer { progress.finish() }
     let transfer = RecordTransfer(service: records, progress: progress.update)
-    guard let source = records.store(.sqlite) as? SQLiteStore else { return }
+    let source = records.store(.sqlite)
     if to == "-" {
       if arguments.flag("dry-run") { throw usage("--dry-run compares with a file; it does not apply to --to -") }
       if format == .json {
@@ -76,7 +76,7 @@ extension ServiceRunner {
       report("exported \(Plural.records(result.exported)) from \(source.location) to \(Path.display(to ?? "")) in \(Self.seconds(start))")
       return
     }
-    let target = to ?? service.jsonPath
+    let target = to ?? service.stores.json.path
     let mode: RecordTransfer.ExportMode = arguments.flag("replace") ? .replace : (arguments.flag("merge") ? .merge : .safe)
     let hadFile = FileSystem.exists(target)
     let result = try transfer.exportJSON(from: source, to: target, mode: mode, dryRun: arguments.flag("dry-run"))
@@ -111,11 +111,11 @@ extension ServiceRunner {
       }
       format = parsed
     }
-    let from = arguments.value("from").map(resolvePath) ?? service.jsonPath
-    if target == .json && from == service.jsonPath {
+    let from = arguments.value("from").map(resolvePath) ?? service.stores.json.path
+    if target == .json && from == service.stores.json.path {
       throw usage("--from is the JSON store file itself; importing it into --target json would change nothing")
     }
-    if from == service.jsonPath {
+    if from == service.stores.json.path {
       // Checked before the file is looked at: a symlink out of data_dir is not followed.
       try JSONFileStore(service: service).checkPath()
     }

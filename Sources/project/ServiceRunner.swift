@@ -172,7 +172,7 @@ struct ServiceRunner {
     let format = try output()
     let fields = try arguments.value("fields").map { text throws(QueryError) in try FilterParser(schema: service.schema).parseFields(text) }
     if arguments.flag("explain") {
-      guard backend == .sqlite, let store = records.store(.sqlite) as? SQLiteStore else {
+      guard let store = records.store(backend) as? QueryExplaining else {
         throw usage("'--explain' shows SQLite's plan; use it with --backend sqlite")
       }
       let (sql, bindings) = store.selectSQL(query)

@@ -1,8 +1,3 @@
-/// Which store a command reads and writes.
-public enum Backend: String, CaseIterable, Sendable {
-  case json, sqlite
-}
-
 /// The parsed `project.yaml`: the app, where its data lives, and its services.
 public struct Manifest: Sendable {
   /// Absolute path of the manifest file.
@@ -15,44 +10,5 @@ public struct Manifest: Sendable {
 
   public func service(named name: String) -> ServiceDefinition? {
     services.first { $0.name == name }
-  }
-}
-
-/// One declared service: its record schema and where its two stores live.
-public struct ServiceDefinition: Sendable {
-  public var name: String
-  public var description: String?
-  public var schema: ObjectSchema
-  public var idStrategy: RecordID.Strategy
-  /// Field paths that get expression indexes on SQLite.
-  public var indexes: [FieldPath]
-  /// Absolute path of the JSON store file.
-  public var jsonPath: String
-  /// Absolute path of the SQLite database file.
-  public var sqlitePath: String
-  public var table: String
-  /// The folder the JSON store file must stay inside after symlinks are followed: the data
-  /// folder for a relative `stores.json.path`, nil for an absolute one.
-  public var jsonConfinement: String?
-  /// The same for the SQLite database file.
-  public var sqliteConfinement: String?
-
-  /// Top-level fields whose values must be unique across the store.
-  public var uniqueFields: [String] {
-    schema.fields.filter { $0.spec.unique }.map(\.name)
-  }
-
-  public init(
-    name: String, description: String? = nil, schema: ObjectSchema, idStrategy: RecordID.Strategy = .uuid7,
-    indexes: [FieldPath] = [], jsonPath: String, sqlitePath: String, table: String
-  ) {
-    self.name = name
-    self.description = description
-    self.schema = schema
-    self.idStrategy = idStrategy
-    self.indexes = indexes
-    self.jsonPath = jsonPath
-    self.sqlitePath = sqlitePath
-    self.table = table
   }
 }

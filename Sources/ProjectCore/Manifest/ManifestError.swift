@@ -1,5 +1,6 @@
 /// A problem in the manifest, pointing like a compiler: `project.yaml:12:7: services.x.type: ...`.
-public struct ManifestError: Error, Sendable, CustomStringConvertible {
+public struct ManifestError: ProjectError, Sendable {
+  public var exitCode: Int32 { 2 }
   public var file: String
   public var mark: SourceMark?
   /// The YAML path of the offending node, such as `services.example.fields.count.type`.

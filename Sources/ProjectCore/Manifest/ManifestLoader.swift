@@ -312,14 +312,14 @@ public struct ManifestLoader {
       indexes.append(fieldPath)
     }
     storeMarks[name] = (node.mark, jsonNode?.mark, tableNode?.mark)
-    var definition = ServiceDefinition(
-      name: name, description: description, schema: schema, idStrategy: idStrategy, indexes: indexes,
-      jsonPath: try storePath(jsonPath, jsonNode, "\(path).stores.json.path", dataDirectory: dataDirectory),
-      sqlitePath: try storePath(sqlitePath, sqliteNode, "\(path).stores.sqlite.path", dataDirectory: dataDirectory),
-      table: table)
-    definition.jsonConfinement = Path.isAbsolute(jsonPath) ? nil : dataDirectory
-    definition.sqliteConfinement = Path.isAbsolute(sqlitePath) ? nil : dataDirectory
-    return definition
+    let stores = StoreSettings(
+      json: StoreSettings.File(
+        path: try storePath(jsonPath, jsonNode, "\(path).stores.json.path", dataDirectory: dataDirectory),
+        confinement: Path.isAbsolute(jsonPath) ? nil : dataDirectory),
+      sqlite: StoreSettings.Table(
+        path: try storePath(sqlitePath, sqliteNode, "\(path).stores.sqlite.path", dataDirectory: dataDirectory), table: table,
+        confinement: Path.isAbsolute(sqlitePath) ? nil : dataDirectory))
+    return ServiceDefinition(name: name, description: description, schema: schema, idStrategy: idStrategy, indexes: indexes, stores: stores)
   }
 
   func suggestion(_ word: String, _ candidates: [String]) -> String {
@@ -345,13 +345,13 @@ public struct ManifestLoader {
     var tableOwners: [String: String] = [:]
     for service in services {
       let marks = storeMarks[service.name]
-      if let other = jsonOwners[service.jsonPath] {
-        throw ManifestError(file: file, mark: marks?.json ?? marks?.service, path: "services.\(service.name).stores.json.path", message: "services '\(other)' and '\(service.name)' share the JSON file \(Path.display(service.jsonPath)); give each its own")
+      if let other = jsonOwners[service.stores.json.path] {
+        throw ManifestError(file: file, mark: marks?.json ?? marks?.service, path: "services.\(service.name).stores.json.path", message: "services '\(other)' and '\(service.name)' share the JSON file \(Path.display(service.stores.json.path)); give each its own")
       }
-      jsonOwners[service.jsonPath] = service.name
-      let tableKey = service.sqlitePath + "\u{0}" + service.table.lowercased()
+      jsonOwners[service.stores.json.path] = service.name
+      let tableKey = service.stores.sqlite.path + "\u{0}" + service.stores.sqlite.table.lowercased()
       if let other = tableOwners[tableKey] {
-        throw ManifestError(file: file, mark: marks?.table ?? marks?.service, path: "services.\(service.name).stores.sqlite.table", message: "services '\(other)' and '\(service.name)' share the table '\(service.table)' in \(Path.display(service.sqlitePath)); give each its own")
+        throw ManifestError(file: file, mark: marks?.table ?? marks?.service, path: "services.\(service.name).stores.sqlite.table", message: "services '\(other)' and '\(service.name)' share the table '\(service.stores.sqlite.table)' in \(Path.display(service.stores.sqlite.path)); give each its own")
       }
       tableOwners[tableKey] = service.name
     }
@@ -504,44 +504,4 @@ extension YAMLNode {
     if case .scalar(_, let plain, _) = self { return plain }
     return false
   }
-}
-
-/// Names that are safe to use unquoted in SQL and in file names.
-public enum Identifier {
-  public static let maximumLength = 64
-  /// Names the record itself uses; a schema may not declare them as fields.
-  public static let reserved: Set<String> = ["id", "created_at", "updated_at"]
-
-  public static func isSafe(_ name: String) -> Bool {
-    name.utf8.count <= maximumLength && isSafeText(name)
-  }
-
-  /// Letters, digits and '_', starting with a letter or '_'; any length but zero.
-  public static func isSafeText(_ name: String) -> Bool {
-    guard let first = name.utf8.first else { return false }
-    guard first == UInt8(ascii: "_") || isLetter(first) else { return false }
-    return name.utf8.allSatisfy { $0 == UInt8(ascii: "_") || isLetter($0) || isDigit($0) }
-  }
-
-  /// The longest `app`: it names the database file `<app>.db`, well inside the file system's
-  /// 255-byte limit on a name.
-  public static let maximumFileNameLength = 128
-
-  public static func isSafeFileName(_ name: String) -> Bool {
-    name.utf8.count <= maximumFileNameLength && isSafeFileNameText(name)
-  }
-
-  /// Letters, digits, '_', '-' and '.', not starting with '.'; any length but zero.
-  public static func isSafeFileNameText(_ name: String) -> Bool {
-    guard let first = name.utf8.first, first != UInt8(ascii: ".") else { return false }
-    return name.utf8.allSatisfy { isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
-  }
-
-  /// SQLite's own tables are named `sqlite_...` in any case; it refuses to create or write others.
-  public static func isReservedBySQLite(_ table: String) -> Bool {
-    table.utf8.count >= 7 && table.lowercased().hasPrefix("sqlite_")
-  }
-
-  static func isLetter(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
-  static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
 }

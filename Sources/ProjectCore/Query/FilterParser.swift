@@ -1,10 +1,3 @@
-/// A `--where`, `--sort` or `--fields` argument that cannot be used, and why.
-public struct QueryError: Error, Sendable, Equatable, CustomStringConvertible {
-  public var message: String
-  public init(_ message: String) { self.message = message }
-  public var description: String { message }
-}
-
 /// Turns `--where`, `--sort` and `--fields` text into typed queries, checking each field
 /// against the service's schema and typing each literal by the field's type.
 ///

@@ -43,7 +43,8 @@ public struct Record: Hashable, Sendable {
   }
 
   /// What a record object read from a file or an import lacks or gets wrong.
-  public enum ShapeError: Error, Equatable, CustomStringConvertible {
+  public enum ShapeError: ProjectError, Equatable {
+    public var exitCode: Int32 { 1 }
     case notAnObject(found: String)
     case badID(found: String)
     case idMismatch(key: String, id: String)

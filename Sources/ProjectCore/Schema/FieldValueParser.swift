@@ -68,4 +68,6 @@ public enum FieldValueParser {
   }
 }
 
-extension ValidationIssue: Error {}
+extension ValidationIssue: ProjectError {
+  public var exitCode: Int32 { 1 }
+}

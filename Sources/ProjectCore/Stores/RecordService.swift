@@ -10,16 +10,14 @@ public final class RecordService {
   }
 
   public func store(_ backend: Backend) -> RecordStore {
-    switch backend {
-    case .json: JSONFileStore(service: definition)
-    case .sqlite: SQLiteStore(service: definition)
-    }
+    StoreFactory.store(backend, for: definition)
   }
 
   /// Failed validation of one or more records, each issue with its record and field path.
   ///
   /// A new record's issues read `example.count: ...`; a stored one's `record 'ID': count: ...`.
-  public struct InvalidRecords: Error, CustomStringConvertible {
+  public struct InvalidRecords: ProjectError {
+    public var exitCode: Int32 { 1 }
     public var issues: [(record: String, issue: ValidationIssue)]
     public var description: String {
       issues.map { "\($0.record)\($0.record.hasPrefix("record ") ? ": " : ".")\($0.issue)" }.joined(separator: "\n")

@@ -6,7 +6,8 @@ public enum LockTimeout {
   public static let defaultSeconds = 30.0
 
   /// A value of `PROJECT_LOCK_TIMEOUT` that is not a non-negative number (exit 2).
-  public struct InvalidSetting: Error, CustomStringConvertible {
+  public struct InvalidSetting: ProjectError {
+    public var exitCode: Int32 { 2 }
     public var value: String
     public var description: String {
       "\(LockTimeout.variable) must be a number of seconds, 0 or more (such as 30 or 0.5), not '\(value)'"

@@ -18,9 +18,9 @@ import Testing
   @Test func exampleManifestLoadsWithDefaults() throws {
     let folder = TemporaryFolder()
     let service = try Fixtures.service(in: folder)
-    #expect(service.jsonPath == folder.file("data/json/example_items.json"))
-    #expect(service.sqlitePath == folder.file("data/db/testapp.db"))
-    #expect(service.table == "example_items")
+    #expect(service.stores.json.path == folder.file("data/json/example_items.json"))
+    #expect(service.stores.sqlite.path == folder.file("data/db/testapp.db"))
+    #expect(service.stores.sqlite.table == "example_items")
     #expect(service.schema.fieldNames == ["name", "count", "score", "ok", "when", "day", "status", "tags", "meta", "owner", "extra", "email"])
     #expect(service.schema.spec(for: "count")?.defaultValue == .integer(0))
     #expect(service.schema.spec(for: "tags")?.defaultValue == .array([]))
@@ -114,7 +114,7 @@ import Testing
         sqlitex:
           fields: { name: string }
       """)
-    #expect(manifest.services.map(\.table) == ["stats", "sqlitex_items"])
+    #expect(manifest.services.map(\.stores.sqlite.table) == ["stats", "sqlitex_items"])
   }
 
   /// A long `app` is refused as too long, with the limit, not as if it held a bad character.
@@ -177,7 +177,7 @@ import Testing
           fields: { name: string }
           stores: { json: { path: /var/lib/x.json } }
       """)
-    #expect(manifest.services[0].jsonPath == "/var/lib/x.json")
+    #expect(manifest.services[0].stores.json.path == "/var/lib/x.json")
   }
 
   @Test func servicesMayNotShareAJSONFileOrATable() {

@@ -45,7 +45,7 @@ import Testing
     var loaded = 0
     for name in try Self.files() {
       let bytes = try Data(contentsOf: URL(fileURLWithPath: Self.folder + "/" + name))
-      try bytes.write(to: URL(fileURLWithPath: definition.jsonPath))
+      try bytes.write(to: URL(fileURLWithPath: definition.stores.json.path))
       let store = JSONFileStore(service: definition)
       var recordShaped = false
       if name.hasPrefix("y_"), case .object(let map)? = try? JSONReader.parse([UInt8](bytes)) {
@@ -59,17 +59,17 @@ import Testing
         #expect(!recordShaped, "\(name) is record-shaped but was refused: \(error)")
         switch error {
         case .corruptFile(let path, let line, let column, _):
-          #expect(path == definition.jsonPath && line >= 1 && column >= 1, "\(name)")
+          #expect(path == definition.stores.json.path && line >= 1 && column >= 1, "\(name)")
         case .duplicateStoredID(let path, _, let firstLine, let firstColumn, let line, let column):
           // An id given twice makes the file broken (`y_object_duplicated_key*`).
-          #expect(path == definition.jsonPath && firstLine >= 1 && firstColumn >= 1 && (line, column) > (firstLine, firstColumn), "\(name)")
+          #expect(path == definition.stores.json.path && firstLine >= 1 && firstColumn >= 1 && (line, column) > (firstLine, firstColumn), "\(name)")
         case .invalidStoredRecord: break
         default: Issue.record("\(name): unexpected \(error)")
         }
         // A write must refuse too, and leave the bytes as they were.
         let record = Record(id: "x", fields: JSONObject([("name", .string("x"))]), createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z")
         #expect(throws: StoreError.self, "\(name)") { try store.insert([record], onConflict: .fail) }
-        #expect(try Data(contentsOf: URL(fileURLWithPath: definition.jsonPath)) == bytes, "\(name) was changed")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: definition.stores.json.path)) == bytes, "\(name) was changed")
       }
     }
     // Only `{}`-like files hold zero or more records.

@@ -41,14 +41,23 @@ import Testing
 
   /// SQLite's answer on `db` to `json_extract(document, path)`: its value and type, or the error.
   func ask(_ db: SQLiteDatabase, _ document: String, _ path: String) throws -> String {
-    let statement = try db.prepare("SELECT json_extract(?1, ?2), typeof(json_extract(?1, ?2))")
+    let statement = try db.prepare("SELECT json_extract(?1, ?2), typeof(json_extract(?1, ?2)), quote(json_extract(?1, ?2))")
     try statement.bind([.text(document), .text(path)])
     do {
       try statement.step()
     } catch let error as SQLiteError {
       return "error: \(error.message)"
     }
-    return "\(statement.scalar(0)) \(statement.text(1) ?? "")"
+    let type = statement.text(1) ?? ""
+    let value: SQLScalar
+    switch type {
+    case "null": value = .null
+    case "integer": value = .integer(statement.int64(0))
+    // `quote` writes a real with every bit it has.
+    case "real": value = .real(Double(statement.text(2) ?? "") ?? .nan)
+    default: value = .text(statement.text(0) ?? "")
+    }
+    return "\(value) \(type)"
   }
 
   @Test func answersWhatSQLiteGivesOrLeavesItToSQLite() throws {

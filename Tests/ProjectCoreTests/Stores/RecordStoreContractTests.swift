@@ -39,10 +39,15 @@ import Testing
   @Test(arguments: Backend.allCases)
   func writingOneBackendNeverTouchesTheOther(backend: Backend) throws {
     _ = try service.store(backend).insert([try record(#"{"name": "a"}"#)], onConflict: .fail)
-    let other: Backend = backend == .json ? .sqlite : .json
-    #expect(try service.store(other).count(.all) == 0)
-    let otherFile = other == .json ? service.definition.jsonPath : service.definition.sqlitePath
-    #expect(!FileManager.default.fileExists(atPath: otherFile))
+    for other in Backend.allCases where other != backend {
+      #expect(try service.store(other).count(.all) == 0)
+      let otherFile: String? =
+        switch other {
+        case .json: service.definition.stores.json.path
+        case .sqlite: service.definition.stores.sqlite.path
+        }
+      if let otherFile { #expect(!FileManager.default.fileExists(atPath: otherFile)) }
+    }
   }
 
   @Test(arguments: Backend.allCases)
@@ -285,7 +290,7 @@ import Testing
     let folder = TemporaryFolder()
     let definition = try Fixtures.service(in: folder)
     try FileManager.default.createDirectory(atPath: folder.file("data/db"), withIntermediateDirectories: true)
-    let old = try SQLiteDatabase(path: definition.sqlitePath, create: true, busyTimeoutMilliseconds: 1000)
+    let old = try SQLiteDatabase(path: definition.stores.sqlite.path, create: true, busyTimeoutMilliseconds: 1000)
     try old.execute("""
       CREATE TABLE example_items (id TEXT PRIMARY KEY, data TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
       CREATE INDEX "example_items_status_idx" ON example_items (json_extract(data, '$.status'));

@@ -59,7 +59,7 @@ import Testing
       _ = try transfer.exportStream(from: sqlite, format: format, to: path, replace: false)
     }
     var copy = service.definition
-    copy.sqlitePath = folder.file("data/copy.db")
+    copy.stores.sqlite.path = folder.file("data/copy.db")
     let target = SQLiteStore(service: copy)
     let result = try transfer.importRecords(from: path, format: nil, into: target, onConflict: .fail, dryRun: false)
     #expect(result.summary == WriteSummary(added: 60))
@@ -108,7 +108,7 @@ import Testing
       }
       #expect(try store.count(.all) == 0)
     }
-    #expect(!FileManager.default.fileExists(atPath: service.definition.jsonPath))
+    #expect(!FileManager.default.fileExists(atPath: service.definition.stores.json.path))
   }
 
   @Test func syntaxErrorsInImportFilesNameLineAndColumn() throws {
@@ -287,13 +287,13 @@ import Testing
       }
       """, to: "data/json/example_items.json")
     let sqlite = SQLiteStore(service: service.definition)
-    let result = try transfer.importRecords(from: service.definition.jsonPath, format: nil, into: sqlite, onConflict: .fail, dryRun: false)
+    let result = try transfer.importRecords(from: service.definition.stores.json.path, format: nil, into: sqlite, onConflict: .fail, dryRun: false)
     #expect(result.summary == WriteSummary(added: 1))
     let record = try #require(try sqlite.get(ids: ["0f8fad5bd9cb469fa16570867728950e"]).first)
     #expect(record.createdAt == "2024-05-01T10:00:00.123456")
     #expect(record.fields["count"] == .integer(2))
     // The store file holds the same record in other key order: the export changes nothing.
-    let export = try transfer.exportJSON(from: sqlite, to: service.definition.jsonPath, mode: .safe, dryRun: false)
+    let export = try transfer.exportJSON(from: sqlite, to: service.definition.stores.json.path, mode: .safe, dryRun: false)
     #expect(export.plan?.unchanged == ["0f8fad5bd9cb469fa16570867728950e"])
   }
 

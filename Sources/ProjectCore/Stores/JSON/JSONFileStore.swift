@@ -17,14 +17,14 @@ public final class JSONFileStore: RecordStore {
     self.createsLockFile = createsLockFile
   }
 
-  public var path: String { service.jsonPath }
+  public var path: String { service.stores.json.path }
   public var location: String { Path.display(path) }
   public var lockPath: String { path + ".lock" }
 
   /// Fails when the file cannot be used: a symlink on its path leads nowhere, or out of the
   /// data folder. Every read and write checks it first.
   public func checkPath() throws(StoreError) {
-    try StoreError.checkConfinement(path, in: service.jsonConfinement)
+    try StoreError.checkConfinement(path, in: service.stores.json.confinement)
   }
 
   // MARK: File contents
@@ -37,11 +37,6 @@ public final class JSONFileStore: RecordStore {
     do throws(FileSystemError) { bytes = try FileSystem.read(path) } catch { throw StoreError.io(error) }
     guard let bytes else { return nil }
     return try JSONStoreFile(bytes: bytes, path: path, location: location, keeping: keys)
-  }
-
-  /// The records in file order; empty when the file does not exist.
-  public func load() throws -> [Record] {
-    try scan()?.records() ?? []
   }
 
   /// The file text for these records: pretty, two spaces, keys in schema order.

@@ -4,7 +4,7 @@ import CSQLite
 /// to the value where the answer is certain, and by SQLite's own function everywhere else.
 ///
 /// A load into an empty table builds each field index after its rows
-/// (`SQLiteStore.withInsertTransaction`), and SQLite 3.40's `json_extract` parses every row's
+/// (`SQLiteStore.withBulkLoad`), and SQLite 3.40's `json_extract` parses every row's
 /// whole document into a tree to read one field: most of that build. This stands in for it on
 /// the loading connection for those `CREATE INDEX` statements (an application's function of
 /// the same name and argument count comes first), then steps aside. Every index entry must be

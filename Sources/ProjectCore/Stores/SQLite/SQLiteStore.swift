@@ -4,7 +4,7 @@
 /// WAL journal mode, `synchronous = FULL` (a commit that returned survives a power cut), a busy
 /// timeout so that writers wait for each other, every write in one `BEGIN IMMEDIATE`
 /// transaction. Reads never create the file or the table.
-public final class SQLiteStore: RecordStore {
+public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, QueryExplaining {
   public let service: ServiceDefinition
   let busyTimeoutMilliseconds: Int32
   var connection: SQLiteDatabase?
@@ -15,8 +15,8 @@ public final class SQLiteStore: RecordStore {
     self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
   }
 
-  public var location: String { "\(Path.display(service.sqlitePath)) (table \(service.table))" }
-  var table: String { "\"\(service.table)\"" }
+  public var location: String { "\(Path.display(service.stores.sqlite.path)) (table \(service.stores.sqlite.table))" }
+  var table: String { "\"\(service.stores.sqlite.table)\"" }
 
   // MARK: Connection
 
@@ -27,7 +27,7 @@ public final class SQLiteStore: RecordStore {
       if error.isBusy {
         throw StoreError.lockTimeout(location: location, seconds: Double(busyTimeoutMilliseconds) / 1000)
       }
-      if let plain = error.plainMessage(busyTimeoutSeconds: Int(busyTimeoutMilliseconds / 1000), path: service.sqlitePath) {
+      if let plain = error.plainMessage(busyTimeoutSeconds: Int(busyTimeoutMilliseconds / 1000), path: service.stores.sqlite.path) {
         throw StoreError.database(message: plain, sql: nil, location: location)
       }
       throw StoreError.database(message: error.message, sql: error.sql, location: location)
@@ -43,14 +43,14 @@ public final class SQLiteStore: RecordStore {
   /// done.
   func openWriter(bulk: Bool) throws -> (db: SQLiteDatabase, isNew: Bool) {
     if let connection, schemaReady { return (connection, false) }
-    try StoreError.checkConfinement(service.sqlitePath, in: service.sqliteConfinement)
+    try StoreError.checkConfinement(service.stores.sqlite.path, in: service.stores.sqlite.confinement)
     do throws(FileSystemError) {
-      try FileSystem.createDirectories(Path.directory(of: service.sqlitePath))
+      try FileSystem.createDirectories(Path.directory(of: service.stores.sqlite.path))
     } catch {
       throw StoreError.io(error)
     }
     return try wrap {
-      let db = try connection ?? SQLiteDatabase(path: service.sqlitePath, create: true, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+      let db = try connection ?? SQLiteDatabase(path: service.stores.sqlite.path, create: true, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
       connection = db
       let isNew = try bulk && db.scalarText("PRAGMA page_count") == "0"
       try configure(db, wal: !isNew)
@@ -63,14 +63,14 @@ public final class SQLiteStore: RecordStore {
   /// The connection for reading, or nil when the database or the table does not exist yet.
   func reader() throws -> SQLiteDatabase? {
     if let connection { return connection }
-    try StoreError.checkConfinement(service.sqlitePath, in: service.sqliteConfinement)
-    guard FileSystem.exists(service.sqlitePath) else { return nil }
+    try StoreError.checkConfinement(service.stores.sqlite.path, in: service.stores.sqlite.confinement)
+    guard FileSystem.exists(service.stores.sqlite.path) else { return nil }
     return try wrap {
-      let db = try SQLiteDatabase(path: service.sqlitePath, create: false, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+      let db = try SQLiteDatabase(path: service.stores.sqlite.path, create: false, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
       // Reads never write, not even the journal mode: the first write sets WAL.
       try configure(db, wal: false)
       let exists = try db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
-      try exists.bind([.text(service.table)])
+      try exists.bind([.text(service.stores.sqlite.table)])
       guard try exists.step() else { return nil }
       connection = db
       return db
@@ -78,8 +78,8 @@ public final class SQLiteStore: RecordStore {
   }
 
   /// The page size of database files this makes: bulk inserts split pages and walk the
-  /// b-trees less with larger pages (an import of 100k records: 0.45 s at SQLite's 4 KiB
-  /// default, 0.39 s at 16 KiB). Files that exist keep theirs.
+  /// b-trees less with larger pages than SQLite's 4 KiB default (figures in Performance.md,
+  /// "Settings chosen by measurement"). Files that exist keep theirs.
   static let pageSize = 16384
 
   /// 16 MiB of page cache (SQLite's unit: negative is KiB).
@@ -110,7 +110,7 @@ public final class SQLiteStore: RecordStore {
     /// What follows the name in `CREATE INDEX`.
     var create: String
     var unique = false
-    /// A load into an empty table builds it after the rows (see `withInsertTransaction`).
+    /// A load into an empty table builds it after the rows (see `withBulkLoad`).
     var deferrable = false
     /// Its key is a field whose values `JSONExtractFunction` reads itself (text, integers,
     /// booleans); for any other field it would only ask SQLite, at a cost.
@@ -121,7 +121,7 @@ public final class SQLiteStore: RecordStore {
   var indexes: [Index] {
     // The default order of list: created_at, then id. Index names hold a '$', which no field
     // name can, so that they never meet the names an earlier version used.
-    var indexes = [Index(name: "\(service.table)$order", create: "ON \(table) (created_at, id)")]
+    var indexes = [Index(name: "\(service.stores.sqlite.table)$order", create: "ON \(table) (created_at, id)")]
     // Each declared field, then the default order: an equality filter on the field reads its
     // matches already sorted, so `--where status=x --limit 10` stops after ten rows.
     for path in service.indexes {
@@ -129,10 +129,10 @@ public final class SQLiteStore: RecordStore {
       case .string, .integer, .boolean, .date, .datetime, .enumeration: true
       default: false
       }
-      indexes.append(Index(name: "\(service.table)$\(path)", create: "ON \(table) (\(SQLQueryCompiler.expression(path)), created_at, id)", deferrable: true, plainKey: plainKey))
+      indexes.append(Index(name: "\(service.stores.sqlite.table)$\(path)", create: "ON \(table) (\(SQLQueryCompiler.expression(path)), created_at, id)", deferrable: true, plainKey: plainKey))
     }
     for field in service.uniqueFields {
-      indexes.append(Index(name: "\(service.table)_\(field)_unique", create: "ON \(table) (\(SQLQueryCompiler.expression(FieldPath([field]))))", unique: true))
+      indexes.append(Index(name: "\(service.stores.sqlite.table)_\(field)_unique", create: "ON \(table) (\(SQLQueryCompiler.expression(FieldPath([field]))))", unique: true))
     }
     return indexes
   }
@@ -142,7 +142,7 @@ public final class SQLiteStore: RecordStore {
     // Databases made by earlier versions carry `<table>_created_idx` and a one-column
     // `<table>_<field>_idx` per declared field: they are replaced.
     let old = ["created"] + service.indexes.map { $0.components.joined(separator: "_") }
-    return old.map { "DROP INDEX IF EXISTS \"\(service.table)_\($0)_idx\"" }
+    return old.map { "DROP INDEX IF EXISTS \"\(service.stores.sqlite.table)_\($0)_idx\"" }
       + indexes.map { Self.createStatement($0, ifNotExists: true) }
   }
 
@@ -283,7 +283,9 @@ public final class SQLiteStore: RecordStore {
   /// after another into one buffer. A streaming import builds them on its reading thread, so
   /// the records behind them are freed where they were made, and the inserting thread frees
   /// one buffer per batch.
-  public struct PreparedRows: Sendable, Equatable, CustomStringConvertible {
+  public struct PreparedRows: BulkRows, Equatable, CustomStringConvertible {
+    public typealias Encoder = RowEncoder
+
     var text: [UInt8] = []
     /// Where each row's four columns end in `text`; each starts where the one before ends.
     var ends: [Int] = []
@@ -350,7 +352,7 @@ public final class SQLiteStore: RecordStore {
   /// - Into a database file that holds nothing yet, it is written in rollback-journal mode,
   ///   then switched to WAL: every page is written once, where WAL writes it to the log and
   ///   again to the file. Other processes that open the file meanwhile wait for the import.
-  public func withInsertTransaction<T>(onConflict: ConflictPolicy, _ body: (_ insert: (PreparedRows) throws -> WriteSummary) throws -> T) throws -> T {
+  public func withBulkLoad<T>(onConflict: ConflictPolicy, _ body: (_ load: (PreparedRows) throws -> WriteSummary) throws -> T) throws -> T {
     let (db, isNew) = try openWriter(bulk: true)
     defer {
       // Committed or not, the file is left in WAL mode, once the readers that waited for the
@@ -371,13 +373,12 @@ public final class SQLiteStore: RecordStore {
     }
   }
 
-  /// Builds indexes over the rows a load put in an empty table (see `withInsertTransaction`).
+  /// Builds indexes over the rows a load put in an empty table (see `withBulkLoad`).
   func build(_ indexes: [Index], in db: SQLiteDatabase) throws {
     // SQLite's sorter sorts runs the size of the page cache (1 MiB here, and so are its merge
-    // buffers) on helper threads and spills them to temp files, so memory stays flat: at 1M
-    // records 37 MB, against 47 MB with 4 MiB and 83 MB with the 16 MiB the rest of the import
-    // uses. With temp_store = MEMORY it would hold every entry (147 MB); should that setting
-    // not change, the build still runs.
+    // buffers) on helper threads and spills them to temp files, so memory stays flat (figures
+    // in Performance.md, "Settings chosen by measurement"). With temp_store = MEMORY it would
+    // hold every entry; should that setting not change, the build still runs.
     try db.execute("PRAGMA threads = \(FileSystem.processorCount); PRAGMA cache_size = -1024")
     try? db.execute("PRAGMA temp_store = FILE")
     defer {

@@ -26,24 +26,6 @@ extension RecordTransfer {
     public var path: String?
   }
 
-  /// Compares the exported records with those already in the file.
-  public static func plan(existing: [Record], exported: [Record]) -> ExportPlan {
-    var plan = ExportPlan()
-    var old: [ByteString: Record] = [:]
-    for record in existing { old[ByteString(record.id)] = record }
-    var exportedIDs: Set<ByteString> = []
-    for record in exported {
-      exportedIDs.insert(ByteString(record.id))
-      if let previous = old[ByteString(record.id)] {
-        if previous == record { plan.unchanged.append(record.id) } else { plan.changed.append(record.id) }
-      } else {
-        plan.added.append(record.id)
-      }
-    }
-    plan.dropped = existing.map(\.id).filter { !exportedIDs.contains(ByteString($0)) }
-    return plan
-  }
-
   static func idList(_ ids: [String]) -> String {
     ids.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (ids.count > 5 ? ", ..." : "")
   }
@@ -51,16 +33,17 @@ extension RecordTransfer {
   /// Exports the store's records into a JSON file in the store shape (`{ "<id>": record }`),
   /// by default the service's own JSON store file, under its lock.
   ///
-  /// Rows go from SQLite to the file without being built into records: each `data` column is
-  /// checked, then re-indented into place. A record whose new text equals the file's is
+  /// From a store that streams raw rows (`RawRowStreaming`, SQLite), rows go to the file without
+  /// being built into records: each `data` column is checked, then re-indented into place; from
+  /// any other store, each record's fields are written compact first. A record whose new text equals the file's is
   /// unchanged; otherwise both are read and compared as values.
-  public func exportJSON(from source: SQLiteStore, to path: String, mode: ExportMode, dryRun: Bool) throws -> ExportResult {
+  public func exportJSON(from source: RecordStore, to path: String, mode: ExportMode, dryRun: Bool) throws -> ExportResult {
     var destination = definition
-    let ownFile = path == definition.jsonPath
+    let ownFile = path == definition.stores.json.path
     if !ownFile {
       // A file named on the command line is where the user wants it, inside data_dir or not.
-      destination.jsonPath = path
-      destination.jsonConfinement = nil
+      destination.stores.json.path = path
+      destination.stores.json.confinement = nil
     }
     // Nothing but the export (and `.bak` with --replace) is left beside the user's file.
     let file = JSONFileStore(service: destination, createsLockFile: ownFile)
@@ -72,7 +55,7 @@ extension RecordTransfer {
     }
   }
 
-  private func exportJSON(from source: SQLiteStore, into file: JSONFileStore, existing: JSONStoreFile?, mode: ExportMode, dryRun: Bool) throws -> ExportResult {
+  private func exportJSON(from source: RecordStore, into file: JSONFileStore, existing: JSONStoreFile?, mode: ExportMode, dryRun: Bool) throws -> ExportResult {
     let path = file.path
     var result = ExportResult(path: path)
     var plan = ExportPlan()
@@ -87,7 +70,7 @@ extension RecordTransfer {
     var merged: [ByteString: [UInt8]] = [:]
     var added: [String] = []
     var value: [UInt8] = []
-    try source.forEachRow { id, data, createdAt, updatedAt in
+    try Self.forEachRow(of: source) { id, data, createdAt, updatedAt in
       value.removeAll(keepingCapacity: true)
       Self.encodeValue(id: id, data: data, createdAt: createdAt, updatedAt: updatedAt, to: &value)
       if let existing, let i = existing.position(of: id) {
@@ -161,6 +144,18 @@ extension RecordTransfer {
     return result
   }
 
+  /// Each record of `source` as `RawRowStreaming.forEachRow` gives it, by that ability when the
+  /// store has it.
+  static func forEachRow(of source: RecordStore, _ body: (_ id: String, _ data: UnsafeBufferPointer<UInt8>, _ createdAt: String, _ updatedAt: String) throws -> Void) throws {
+    if let raw = source as? RawRowStreaming { return try raw.forEachRow(body) }
+    var data: [UInt8] = []
+    try source.forEach(.all) { record in
+      data.removeAll(keepingCapacity: true)
+      JSONWriter.write(.object(record.fields), to: &data, style: .compact, indent: 0)
+      try data.withUnsafeBufferPointer { try body(record.id, $0, record.createdAt, record.updatedAt) }
+    }
+  }
+
   /// A record's value as the store file holds it: `id`, the `data` members, the timestamps.
   static func encodeValue(id: String, data: UnsafeBufferPointer<UInt8>, createdAt: String, updatedAt: String, to out: inout [UInt8]) {
     out.append(contentsOf: "{\n    \"id\": ".utf8)
@@ -179,7 +174,7 @@ extension RecordTransfer {
   }
 
   /// Streams the store's records as NDJSON or CSV to a file (atomically) or to standard output.
-  public func exportStream(from source: SQLiteStore, format: RecordFileFormat, to path: String?, replace: Bool) throws -> ExportResult {
+  public func exportStream(from source: RecordStore, format: RecordFileFormat, to path: String?, replace: Bool) throws -> ExportResult {
     var result = ExportResult(path: path)
     var writer: AtomicFileWriter?
     if let path {

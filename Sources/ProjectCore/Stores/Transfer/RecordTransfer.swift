@@ -303,7 +303,7 @@ public struct RecordTransfer {
   public func importRecords(from path: String, format: RecordFileFormat?, into store: RecordStore, onConflict: ConflictPolicy, dryRun: Bool) throws -> ImportResult {
     var result = ImportResult()
     let now = Timestamp.now()
-    if path == definition.jsonPath {
+    if path == definition.stores.json.path {
       // The JSON store file is read as the store reads it: not through a symlink that leads
       // nowhere or out of the data folder.
       try JSONFileStore(service: definition).checkPath()
@@ -347,8 +347,8 @@ public struct RecordTransfer {
       }
       return result
     }
-    if let sqlite = store as? SQLiteStore {
-      return try importStreaming(from: path, format: format, into: sqlite, onConflict: onConflict, now: now)
+    if let loader = store as? any BulkLoading {
+      return try importStreaming(from: path, format: format, into: loader, onConflict: onConflict, now: now)
     }
     var records: [Record] = []
     try readRecords(path: path, format: format, rowIssues: { label, problems in
@@ -364,29 +364,31 @@ public struct RecordTransfer {
     return result
   }
 
-  /// Streams records into SQLite in one transaction. A worker thread reads, checks and encodes
+  /// What the reading thread of a streaming import tells the writing one.
+  final class StreamingState: @unchecked Sendable {
+    var read = 0
+    var issues: [ImportIssue] = []
+    var failure: Error?
+  }
+
+  /// Streams records into a bulk-loading store in one transaction. A worker thread reads, checks and encodes
   /// them in batches while this thread inserts; the queue between them is bounded, so memory
   /// stays flat. When any record fails, the transaction rolls back and every issue is listed.
-  func importStreaming(from path: String, format: RecordFileFormat?, into sqlite: SQLiteStore, onConflict: ConflictPolicy, now: String) throws -> ImportResult {
-    final class Shared: @unchecked Sendable {
-      var read = 0
-      var issues: [ImportIssue] = []
-      var failure: Error?
-    }
-    let shared = Shared()
-    let queue = BoundedQueue<SQLiteStore.PreparedRows>(capacity: 4)
+  func importStreaming<Loader: BulkLoading>(from path: String, format: RecordFileFormat?, into loader: Loader, onConflict: ConflictPolicy, now: String) throws -> ImportResult {
+    let shared = StreamingState()
+    let queue = BoundedQueue<Loader.Rows>(capacity: 4)
     let worker = WorkerThread {
       defer { queue.finish() }
-      var batch = SQLiteStore.PreparedRows()
+      var batch = Loader.Rows()
       func flushIfFull() throws {
         if batch.count >= 1000 {
           guard queue.push(batch) else { throw CancellationError() }
-          batch = SQLiteStore.PreparedRows()
+          batch = Loader.Rows()
         }
       }
       // Lines the encoder declines, and every line after the first bad record (to list every
       // issue), take the general way.
-      var encoder = RowEncoder(service: self.service, now: now)
+      var encoder = Loader.Rows.Encoder(service: self.service, now: now)
       let take: TakeText? = encoder == nil ? nil : { text, key in
         guard shared.issues.isEmpty, encoder?.append(text, key: key, to: &batch) == true else { return false }
         shared.read += 1
@@ -414,7 +416,7 @@ public struct RecordTransfer {
     }
     var result = ImportResult()
     do {
-      try sqlite.withInsertTransaction(onConflict: onConflict) { insert in
+      try loader.withBulkLoad(onConflict: onConflict) { insert in
         var inserted = 0
         while let batch = queue.pop() {
           let s = try insert(batch)
@@ -438,15 +440,15 @@ public struct RecordTransfer {
     return result
   }
 
-  /// The row one record's text becomes on its way into SQLite (an NDJSON line, or with `key`
-  /// a record of a store file filed under it): made the general way (parsed, built into a
-  /// record, checked, written), or by `RowEncoder` when `quick` is set. Nil when the text is
+  /// The row one record's text becomes on its way into a bulk-loading store (an NDJSON line,
+  /// or with `key` a record of a store file filed under it): made the general way (parsed,
+  /// built into a record, checked, written), or by the rows' encoder when `quick` is set. Nil when the text is
   /// not a valid record, or when the encoder declines it. Tests and the fuzzer hold the two
   /// ways to the same bytes.
-  public func row(line: UnsafeBufferPointer<UInt8>, key: String? = nil, now: String, quick: Bool) -> SQLiteStore.PreparedRows? {
-    var rows = SQLiteStore.PreparedRows()
+  public func row<Rows: BulkRows>(line: UnsafeBufferPointer<UInt8>, key: String? = nil, now: String, quick: Bool) -> Rows? {
+    var rows = Rows()
     if quick {
-      guard var encoder = RowEncoder(service: service, now: now), encoder.append(line, key: key, to: &rows) else { return nil }
+      guard var encoder = Rows.Encoder(service: service, now: now), encoder.append(line, key: key, to: &rows) else { return nil }
       return rows
     }
     guard let value = try? JSONReader.parse(buffer: line) else { return nil }
@@ -457,7 +459,8 @@ public struct RecordTransfer {
   }
 
   /// Raised when any record fails: nothing was written, and every issue is listed.
-  public struct ImportFailed: Error, CustomStringConvertible {
+  public struct ImportFailed: ProjectError {
+    public var exitCode: Int32 { 1 }
     public var result: ImportResult
     public init(result: ImportResult) { self.result = result }
     public var description: String { describe(conclusion: "nothing imported") }

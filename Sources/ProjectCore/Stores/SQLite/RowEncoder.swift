@@ -12,7 +12,7 @@
 /// timestamp that is not plain RFC 3339, anything invalid. A value it has no short way for
 /// (a date, a pattern, a free-form value) is parsed, checked and written by the general code,
 /// for that value alone. Tests and the JSON fuzzer hold both ways to the same bytes.
-struct RowEncoder {
+public struct RowEncoder: BulkRowEncoder {
   /// A field spec, with what the encoder needs to check values of it quickly.
   final class Spec {
     enum Kind {
@@ -88,7 +88,7 @@ struct RowEncoder {
   var updatedAt: Range<Int>?
 
   /// Nil for services whose ids come from a field (the general way checks the two agree).
-  init?(service: RecordService, now: String) {
+  public init?(service: RecordService, now: String) {
     if case .field = service.definition.idStrategy { return nil }
     guard let shape = Shape(service.definition.schema) else { return nil }
     self.shape = shape
@@ -104,7 +104,7 @@ struct RowEncoder {
   /// Appends the row of one record object (an NDJSON line, an element of an array, or a record
   /// of a store file filed under `key`) to `rows`; false, with nothing appended, when it must
   /// take the general way.
-  mutating func append(_ record: UnsafeBufferPointer<UInt8>, key: String? = nil, to rows: inout SQLiteStore.PreparedRows) -> Bool {
+  public mutating func append(_ record: UnsafeBufferPointer<UInt8>, key: String?, to rows: inout SQLiteStore.PreparedRows) -> Bool {
     bytes = record
     i = 0
     out.removeAll(keepingCapacity: true)

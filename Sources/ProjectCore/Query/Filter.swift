@@ -1,0 +1,23 @@
+/// One `--where` condition, its literal already typed by the schema.
+public struct Filter: Sendable, Hashable {
+  public enum Operator: String, Sendable, Hashable {
+    case equal = "=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+    case contains = "~", oneOf = "in", exists = "exists"
+  }
+
+  public var path: FieldPath
+  public var op: Operator
+  /// One value for comparisons, several for `in`, none for `exists`.
+  public var values: [JSONValue]
+  public var negated: Bool
+  /// Whether the field is a schema array: the condition then holds when any element satisfies it.
+  public var matchesElements: Bool
+
+  public init(path: FieldPath, op: Operator, values: [JSONValue], negated: Bool = false, matchesElements: Bool = false) {
+    self.path = path
+    self.op = op
+    self.values = values
+    self.negated = negated
+    self.matchesElements = matchesElements
+  }
+}

@@ -1,0 +1,40 @@
+/// Where each backend keeps one service's records, as the manifest's `stores:` gives them.
+/// `StoreFactory` hands each backend its own part.
+public struct StoreSettings: Sendable {
+  /// A store in one file (`stores.json`).
+  public struct File: Sendable {
+    /// Absolute path of the file.
+    public var path: String
+    /// The folder the file must stay inside after symlinks are followed: the data folder for a
+    /// relative path in the manifest, nil for an absolute one.
+    public var confinement: String?
+
+    public init(path: String, confinement: String? = nil) {
+      self.path = path
+      self.confinement = confinement
+    }
+  }
+
+  /// A store in one table of a database file (`stores.sqlite`).
+  public struct Table: Sendable {
+    /// Absolute path of the database file.
+    public var path: String
+    public var table: String
+    /// As `File.confinement`, for the database file.
+    public var confinement: String?
+
+    public init(path: String, table: String, confinement: String? = nil) {
+      self.path = path
+      self.table = table
+      self.confinement = confinement
+    }
+  }
+
+  public var json: File
+  public var sqlite: Table
+
+  public init(json: File, sqlite: Table) {
+    self.json = json
+    self.sqlite = sqlite
+  }
+}

@@ -1,0 +1,37 @@
+/// Checks shared by both stores: unique fields across a batch and the stored records.
+enum UniqueCheck {
+  /// A unique value as SQLite compares it: text by its bytes.
+  enum Key: Hashable {
+    case text(ByteString)
+    case other(SQLScalar)
+    init(_ scalar: SQLScalar) {
+      if case .text(let text) = scalar { self = .text(ByteString(text)) } else { self = .other(scalar) }
+    }
+  }
+
+  /// The first clash between `incoming` and `existing` (or within `incoming`) on a unique field.
+  static func firstViolation(
+    fields: [String], incoming: [Record], existing: some Sequence<Record>, replacing: Set<ByteString>, location: String
+  ) -> StoreError? {
+    guard !fields.isEmpty else { return nil }
+    for field in fields {
+      var owners: [Key: (id: String, incoming: Bool)] = [:]
+      for record in existing where !replacing.contains(ByteString(record.id)) {
+        let key = SQLScalar(record.fields[field])
+        if !key.isNull { owners[Key(key)] = (record.id, false) }
+      }
+      for record in incoming {
+        let scalar = SQLScalar(record.fields[field])
+        if scalar.isNull { continue }
+        let key = Key(scalar)
+        if let owner = owners[key], ByteString(owner.id) != ByteString(record.id) {
+          let value = ValueText.preview(record.fields[field] ?? .null)
+          if owner.incoming { return .uniqueViolationInInput(field: field, value: value, firstID: owner.id, id: record.id) }
+          return .uniqueViolation(field: field, value: value, existingID: owner.id, location: location)
+        }
+        owners[key] = (record.id, true)
+      }
+    }
+    return nil
+  }
+}

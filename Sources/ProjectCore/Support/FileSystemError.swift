@@ -1,0 +1,23 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A failed operating-system call, naming the file and the reason the system gave.
+public struct FileSystemError: ProjectError, Equatable, Sendable {
+  public var exitCode: Int32 { 1 }
+  public var path: String
+  public var operation: String
+  public var code: Int32
+  /// Said instead of the system's text for `code`, when that would not tell what is wrong.
+  public var detail: String? = nil
+
+  public var description: String {
+    "cannot \(operation) \(path): " + (detail ?? "\(String(cString: strerror(code))) (errno \(code))")
+  }
+
+  static let lockTimeoutOperation = "lock (still held by another process)"
+  /// `FileLock` waited its whole timeout.
+  public var isLockTimeout: Bool { operation == Self.lockTimeoutOperation }
+}
