@@ -46,7 +46,11 @@ import Testing
   }
 
   @Test func invalidUTF8IsRejected() {
-    #expect(throws: JSONSyntaxError.self) { try JSONReader.parse([0x22, 0xC3, 0x28, 0x22]) }
+    #expect(throws: JSONSyntaxError(line: 1, column: 2, message: "invalid UTF-8 in a string")) { try JSONReader.parse([0x22, 0xC3, 0x28, 0x22]) }
+    // The position is the bad byte's, not the string's.
+    #expect(throws: JSONSyntaxError(line: 2, column: 6, message: "invalid UTF-8 in a string")) {
+      try JSONReader.parse(Array("[\n  \"ab".utf8) + [0xC3, 0x28] + Array("\"]".utf8))
+    }
   }
 
   @Test func outOfRangeNumbersAreErrorsNotSilentChanges() {

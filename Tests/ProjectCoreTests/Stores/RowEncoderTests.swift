@@ -164,6 +164,8 @@ extension RowEncoderTests {
       let fits = #"{"id":"d","name":"x","\#(field)":\#(deepest)}"#
       let over = #"{"id":"d","name":"x","\#(field)":\#(tooDeep)}"#
       #expect(row(fits, quick: false) != nil, "\(field): the deepest record allowed was refused")
+      // A store file wraps each record in one more object: the deepest record must still read.
+      #expect((try? JSONReader.parse(#"{"d":\#(fits)}"#)) != nil, "\(field): the deepest record allowed is too deep for a store file")
       if let quick = row(fits, quick: true) { #expect(quick == row(fits, quick: false)) }
       #expect(row(over, quick: false) == nil, "\(field): a record past the limit was taken")
       #expect(row(over, quick: true) == nil, "\(field): the short way took a record past the limit")
