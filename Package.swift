@@ -48,8 +48,11 @@ let package = Package(
     // libFuzzer targets: scripts/fuzz.sh builds them with -DFUZZING -sanitize=fuzzer,address;
     // a plain build makes each one replay the input files named on its command line.
     .target(name: "FuzzSupport", dependencies: ["ProjectCore"], path: "Fuzz/FuzzSupport"),
-    .executableTarget(name: "FuzzJSONReader", dependencies: ["ProjectCore", "FuzzSupport"], path: "Fuzz/FuzzJSONReader"),
-    .executableTarget(name: "FuzzManifestLoader", dependencies: ["ProjectCore", "FuzzSupport"], path: "Fuzz/FuzzManifestLoader"),
-    .executableTarget(name: "FuzzWhereParser", dependencies: ["ProjectCore", "FuzzSupport"], path: "Fuzz/FuzzWhereParser"),
+    .executableTarget(
+      name: "FuzzJSONReader", dependencies: ["ProjectCore", "FuzzSupport"], path: "Fuzz/FuzzJSONReader"),
+    .executableTarget(
+      name: "FuzzManifestLoader", dependencies: ["ProjectCore", "FuzzSupport"], path: "Fuzz/FuzzManifestLoader"),
+    .executableTarget(
+      name: "FuzzWhereParser", dependencies: ["ProjectCore", "FuzzSupport"], path: "Fuzz/FuzzWhereParser"),
   ]
 )

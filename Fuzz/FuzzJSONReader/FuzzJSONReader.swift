@@ -75,7 +75,9 @@ func check(_ bytes: UnsafeBufferPointer<UInt8>) {
   case (.failure(let a), .failure(let b)):
     expect(a == b, "building and skipping report different errors: \(a) and \(b)")
   case (.success(.object(let object)), .success(.object(let some))):
-    expect(some == JSONObject(object.filter { kept.contains($0.key) }.map { ($0.key, $0.value) }), "skipping kept \(some), building gave \(object)")
+    expect(
+      some == JSONObject(object.filter { kept.contains($0.key) }.map { ($0.key, $0.value) }),
+      "skipping kept \(some), building gave \(object)")
   case (.success(let a), .success(let b)):
     expect(a == b, "a document that is not an object reads differently when skipping: \(a) and \(b)")
   default:
@@ -83,9 +85,15 @@ func check(_ bytes: UnsafeBufferPointer<UInt8>) {
   }
   // As an NDJSON line, and as a store file's record filed under an id.
   for key in [nil, "r1", "r\u{0}1"] {
-    if let quick: SQLiteStore.PreparedRows = transfer.row(line: bytes, key: key, now: "2026-11-30T12:00:00.000Z", quick: true) {
-      let general: SQLiteStore.PreparedRows? = transfer.row(line: bytes, key: key, now: "2026-11-30T12:00:00.000Z", quick: false)
-      expect(quick == general, "import's short way made \(quick), the general way \(general.map(\.description) ?? "no row") (key \(key ?? "none"))")
+    if let quick: SQLiteStore.PreparedRows = transfer.row(
+      line: bytes, key: key, now: "2026-11-30T12:00:00.000Z", quick: true)
+    {
+      let general: SQLiteStore.PreparedRows? = transfer.row(
+        line: bytes, key: key, now: "2026-11-30T12:00:00.000Z", quick: false)
+      expect(
+        quick == general,
+        "import's short way made \(quick), the general way \(general.map(\.description) ?? "no row") (key \(key ?? "none"))"
+      )
     }
   }
   if !extract(plain, bytes, "$").hasPrefix("error: malformed JSON") {
@@ -104,23 +112,27 @@ func check(_ bytes: UnsafeBufferPointer<UInt8>) {
     } catch {
       fatalError("\(style) output does not read back (\(error)): \(String(decoding: written, as: UTF8.self))")
     }
-    expect(reread == value, "\(style) output reads back as a different value: \(String(decoding: written, as: UTF8.self))")
+    expect(
+      reread == value, "\(style) output reads back as a different value: \(String(decoding: written, as: UTF8.self))")
     let rewritten = JSONWriter.bytes(reread, style: style)
-    expect(rewritten == written, "\(style) output is not stable: \(String(decoding: written, as: UTF8.self)) then \(String(decoding: rewritten, as: UTF8.self))")
+    expect(
+      rewritten == written,
+      "\(style) output is not stable: \(String(decoding: written, as: UTF8.self)) then \(String(decoding: rewritten, as: UTF8.self))"
+    )
   }
 }
 
 #if FUZZING
-// SwiftPM links every executable with `--defsym main=FuzzJSONReader_main`, so the entry point must
-// have that name; it hands over to libFuzzer's driver.
-@_cdecl("FuzzJSONReader_main")
-func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-  runFuzzer(argc, argv, fuzz)
-}
+  // SwiftPM links every executable with `--defsym main=FuzzJSONReader_main`, so the entry point must
+  // have that name; it hands over to libFuzzer's driver.
+  @_cdecl("FuzzJSONReader_main")
+  func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runFuzzer(argc, argv, fuzz)
+  }
 #else
-/// Without libFuzzer (a plain `swift build`), replays the files named on the command line.
-@main
-enum Replay {
-  static func main() throws { try replayFiles { bytes in bytes.withUnsafeBufferPointer { check($0) } } }
-}
+  /// Without libFuzzer (a plain `swift build`), replays the files named on the command line.
+  @main
+  enum Replay {
+    static func main() throws { try replayFiles { bytes in bytes.withUnsafeBufferPointer { check($0) } } }
+  }
 #endif

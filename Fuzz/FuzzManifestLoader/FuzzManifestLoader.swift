@@ -52,16 +52,16 @@ func depth(of schema: ObjectSchema) -> Int {
 }
 
 #if FUZZING
-// SwiftPM links every executable with `--defsym main=FuzzManifestLoader_main`, so the entry point must
-// have that name; it hands over to libFuzzer's driver.
-@_cdecl("FuzzManifestLoader_main")
-func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-  runFuzzer(argc, argv, fuzz)
-}
+  // SwiftPM links every executable with `--defsym main=FuzzManifestLoader_main`, so the entry point must
+  // have that name; it hands over to libFuzzer's driver.
+  @_cdecl("FuzzManifestLoader_main")
+  func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runFuzzer(argc, argv, fuzz)
+  }
 #else
-/// Without libFuzzer (a plain `swift build`), replays the files named on the command line.
-@main
-enum Replay {
-  static func main() throws { try replayFiles(check) }
-}
+  /// Without libFuzzer (a plain `swift build`), replays the files named on the command line.
+  @main
+  enum Replay {
+    static func main() throws { try replayFiles(check) }
+  }
 #endif

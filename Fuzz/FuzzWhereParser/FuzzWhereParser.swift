@@ -31,12 +31,27 @@ let manifestText = """
 /// (No text holds U+0000: the schema validator refuses it, since SQLite's JSON functions cut
 /// text at an escaped NUL; `nul-in-stored-string` is the input that found that.)
 let recordTexts: [(id: String, created: String, fields: String)] = [
-  ("r1", "2026-01-01T00:00:00.000Z", #"{"name":"alpha","count":3,"score":2.5,"active":true,"seen":"2026-11-30T16:04:45.123Z","day":"2026-11-30","status":"active","tags":["a","b c","ü"],"loc":{"region":"eu-west","rack":7},"meta":{"owner":"ann","n":1,"a-b":"x","deep":{"k":[1,2]}},"extra":42}"#),
-  ("r2", "2026-01-01T00:00:00.000Z", #"{"name":"Béta \"q\", x","count":-9223372036854775808,"score":-0.0,"active":false,"seen":"1970-01-01T00:00:00.000Z","day":"1999-12-31","status":"archived","tags":[],"loc":{"region":"us"},"meta":{"owner":null,"n":1.5},"extra":"text"}"#),
-  ("r3", "2025-06-30T12:00:00.000Z", #"{"name":"","count":9223372036854775807,"score":9007199254740993,"status":"a b","tags":["x","x","10"],"meta":{},"extra":[1,"two",{"three":3.0}]}"#),
-  ("r4", "2027-02-03T04:05:06.789Z", #"{"count":0,"score":1e300,"status":"é","tags":["9"],"extra":{"k":true},"loc":{"rack":-1}}"#),
+  (
+    "r1", "2026-01-01T00:00:00.000Z",
+    #"{"name":"alpha","count":3,"score":2.5,"active":true,"seen":"2026-11-30T16:04:45.123Z","day":"2026-11-30","status":"active","tags":["a","b c","ü"],"loc":{"region":"eu-west","rack":7},"meta":{"owner":"ann","n":1,"a-b":"x","deep":{"k":[1,2]}},"extra":42}"#
+  ),
+  (
+    "r2", "2026-01-01T00:00:00.000Z",
+    #"{"name":"Béta \"q\", x","count":-9223372036854775808,"score":-0.0,"active":false,"seen":"1970-01-01T00:00:00.000Z","day":"1999-12-31","status":"archived","tags":[],"loc":{"region":"us"},"meta":{"owner":null,"n":1.5},"extra":"text"}"#
+  ),
+  (
+    "r3", "2025-06-30T12:00:00.000Z",
+    #"{"name":"","count":9223372036854775807,"score":9007199254740993,"status":"a b","tags":["x","x","10"],"meta":{},"extra":[1,"two",{"three":3.0}]}"#
+  ),
+  (
+    "r4", "2027-02-03T04:05:06.789Z",
+    #"{"count":0,"score":1e300,"status":"é","tags":["9"],"extra":{"k":true},"loc":{"rack":-1}}"#
+  ),
   ("r5", "2026-01-01T00:00:00.000Z", #"{}"#),
-  ("r6", "2024-12-31T23:59:59.999Z", #"{"name":"zeta nul","active":null,"score":-1e-7,"extra":null,"meta":{"owner":["ann"],"n":"1","a-b":{"c":false}}}"#),
+  (
+    "r6", "2024-12-31T23:59:59.999Z",
+    #"{"name":"zeta nul","active":null,"score":-1e-7,"extra":null,"meta":{"owner":["ann"],"n":"1","a-b":{"c":false}}}"#
+  ),
 ]
 
 struct Fixture {
@@ -56,7 +71,8 @@ nonisolated(unsafe) let fixture: Fixture = {
   var records: [Record] = []
   do {
     let database = try SQLiteDatabase(path: ":memory:", create: true, busyTimeoutMilliseconds: 0)
-    try database.execute("CREATE TABLE t (id TEXT PRIMARY KEY, data TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)")
+    try database.execute(
+      "CREATE TABLE t (id TEXT PRIMARY KEY, data TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)")
     let insert = try database.prepare("INSERT INTO t (id, data, created_at, updated_at) VALUES (?, ?, ?, ?)")
     for (id, created, text) in recordTexts {
       guard case .object(let fields) = try JSONReader.parse(text) else { fatalError("record \(id) is not an object") }
@@ -87,7 +103,8 @@ func sqliteIDs(_ query: RecordQuery, text: String) -> [String] {
     while try statement.step() { ids.append(statement.text(0) ?? "") }
     return ids
   } catch {
-    fatalError("input \(text.debugDescription): the compiled SQL fails: \(error)\n\(sql)\nbindings: \(compiled.bindings)")
+    fatalError(
+      "input \(text.debugDescription): the compiled SQL fails: \(error)\n\(sql)\nbindings: \(compiled.bindings)")
   }
 }
 
@@ -129,16 +146,16 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 }
 
 #if FUZZING
-// SwiftPM links every executable with `--defsym main=FuzzWhereParser_main`, so the entry point must
-// have that name; it hands over to libFuzzer's driver.
-@_cdecl("FuzzWhereParser_main")
-func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-  runFuzzer(argc, argv, fuzz)
-}
+  // SwiftPM links every executable with `--defsym main=FuzzWhereParser_main`, so the entry point must
+  // have that name; it hands over to libFuzzer's driver.
+  @_cdecl("FuzzWhereParser_main")
+  func fuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runFuzzer(argc, argv, fuzz)
+  }
 #else
-/// Without libFuzzer (a plain `swift build`), replays the files named on the command line.
-@main
-enum Replay {
-  static func main() throws { try replayFiles(check) }
-}
+  /// Without libFuzzer (a plain `swift build`), replays the files named on the command line.
+  @main
+  enum Replay {
+    static func main() throws { try replayFiles(check) }
+  }
 #endif

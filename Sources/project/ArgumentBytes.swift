@@ -1,7 +1,7 @@
 import ProjectCore
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// The command line as the process received it. `CommandLine.arguments` repairs bytes that are
@@ -22,13 +22,17 @@ enum ArgumentBytes {
       guard let pointer = CommandLine.unsafeArgv[position] else { break }
       var length = 0
       while pointer[length] != 0 { length += 1 }
-      let bytes = UnsafeRawPointer(pointer).withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
+      let bytes = UnsafeRawPointer(pointer).withMemoryRebound(to: UInt8.self, capacity: length) {
+        Array(UnsafeBufferPointer(start: $0, count: length))
+      }
       guard let offset = invalidOffset(bytes) else {
         previous = bytes
         continue
       }
       var what = "argument \(position) ('\(escaped(bytes))'"
-      if bytes.first != UInt8(ascii: "-"), let previous, previous.starts(with: Array("--".utf8)), !previous.contains(UInt8(ascii: "=")) {
+      if bytes.first != UInt8(ascii: "-"), let previous, previous.starts(with: Array("--".utf8)),
+        !previous.contains(UInt8(ascii: "="))
+      {
         what += ", the value of '\(String(decoding: previous, as: UTF8.self))'"
       }
       return what + ") is not valid UTF-8 at byte \(offset + 1); give the command line as UTF-8 text"

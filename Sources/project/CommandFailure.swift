@@ -2,7 +2,7 @@ import ArgumentParser
 import ProjectCore
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// A failure the command reports itself, with its exit code.

@@ -53,8 +53,14 @@ struct Completer {
     var result: [String] = []
     var skip = false
     for word in words {
-      if skip { skip = false; continue }
-      if word == "--manifest" { skip = true; continue }
+      if skip {
+        skip = false
+        continue
+      }
+      if word == "--manifest" {
+        skip = true
+        continue
+      }
       if word.hasPrefix("--manifest=") { continue }
       result.append(word)
     }
@@ -64,7 +70,10 @@ struct Completer {
   /// Candidates after `svc`; `current` is the word being typed. Words with an `=` complete
   /// their value: `--backend=js`, and `--where status=ac` (a field's enum or boolean values).
   func svcCandidates(_ words: [String], current: String, manifest explicit: String?) -> [String] {
-    guard let manifest = try? ManifestLoader.load(path: ManifestLoader.locate(explicit: explicit ?? GlobalArguments.manifest)) else { return [] }
+    guard
+      let manifest = try? ManifestLoader.load(
+        path: ManifestLoader.locate(explicit: explicit ?? GlobalArguments.manifest))
+    else { return [] }
     guard let serviceName = words.first else { return manifest.services.map(\.name) }
     guard let service = manifest.service(named: serviceName) else { return [] }
     guard words.count >= 2, let action = ServiceAction(rawValue: words[1]) else {
@@ -77,7 +86,9 @@ struct Completer {
       let values = values(for: option, service: service)
       return values == [Self.files] ? [] : values.map { current[...equals] + $0 }
     }
-    if words.count >= 3, let previous = words.last, previous.hasPrefix("-"), let option = option(previous, in: commandLine), option.takesValue {
+    if words.count >= 3, let previous = words.last, previous.hasPrefix("-"),
+      let option = option(previous, in: commandLine), option.takesValue
+    {
       if ["where", "set"].contains(option.name), let equals = current.firstIndex(of: "=") {
         let field = String(current[..<equals])
         guard FilterParser.isPathComponent(field), let spec = service.schema.spec(for: field) else { return [] }
@@ -85,7 +96,9 @@ struct Completer {
       }
       return values(for: option, service: service)
     }
-    return commandLine.options.flatMap { option in ["--\(option.name)"] + (option.short.map { ["-\($0)"] } ?? []) } + ["--manifest"]
+    return commandLine.options.flatMap { option in ["--\(option.name)"] + (option.short.map { ["-\($0)"] } ?? []) } + [
+      "--manifest"
+    ]
   }
 
   func option(_ word: String, in commandLine: ServiceCommandLine) -> OptionSpec? {

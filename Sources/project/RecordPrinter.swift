@@ -25,22 +25,28 @@ struct RecordPrinter {
     return object
   }
 
-
   var columns: [FieldPath] {
-    fields ?? ([FieldPath(["id"])] + schema.fieldNames.map { FieldPath([$0]) } + [FieldPath(["created_at"]), FieldPath(["updated_at"])])
+    fields
+      ?? ([FieldPath(["id"])] + schema.fieldNames.map { FieldPath([$0]) } + [
+        FieldPath(["created_at"]), FieldPath(["updated_at"]),
+      ])
   }
 
   func render(_ records: [Record], as format: OutputFormat) -> [UInt8] {
     var out: [UInt8] = []
     // Records from an array: nothing in here throws.
-    try? write(as: format, records: { each in for record in records { try each(record) } }, output: { out.append(contentsOf: $0) })
+    try? write(
+      as: format, records: { each in for record in records { try each(record) } },
+      output: { out.append(contentsOf: $0) })
     return out
   }
 
   /// Writes records as `records` produces them, handing `output` about 64 KiB at a time, so
   /// that a long list is never held whole as text; only a table, whose column widths need
   /// every row, is written at the end.
-  func write(as format: OutputFormat, records: ((Record) throws -> Void) throws -> Void, output: @escaping ([UInt8]) -> Void) throws {
+  func write(
+    as format: OutputFormat, records: ((Record) throws -> Void) throws -> Void, output: @escaping ([UInt8]) -> Void
+  ) throws {
     var out: [UInt8] = []
     out.reserveCapacity(1 << 17)
     var count = 0

@@ -14,7 +14,8 @@ struct ServiceCommandLine {
     if action.takesFieldFlags {
       let taken = Set(options.map(\.name))
       for (name, spec) in service.schema.fields where !taken.contains(name) {
-        options.append(OptionSpec(name: name, valueName: Self.valueName(spec), help: Self.fieldHelp(spec), field: (name, spec)))
+        options.append(
+          OptionSpec(name: name, valueName: Self.valueName(spec), help: Self.fieldHelp(spec), field: (name, spec)))
       }
     }
     options.append(OptionSpec(name: "help", short: "h", valueName: nil, help: "Show this help."))
@@ -95,18 +96,24 @@ struct ServiceCommandLine {
       }
       var value: String?
       if let field = spec.field, case .boolean = field.spec.type, inlineValue == nil {
-        if index < arguments.count, ["true", "false", "yes", "no", "1", "0", "on", "off"].contains(arguments[index].lowercased()) {
+        if index < arguments.count,
+          ["true", "false", "yes", "no", "1", "0", "on", "off"].contains(arguments[index].lowercased())
+        {
           value = arguments[index]
           index += 1
         } else {
           value = "true"
-          if index < arguments.count, !arguments[index].hasPrefix("-") { afterBoolean[result.positionals.count] = spec.name }
+          if index < arguments.count, !arguments[index].hasPrefix("-") {
+            afterBoolean[result.positionals.count] = spec.name
+          }
         }
       } else if spec.takesValue {
         if let inlineValue {
           value = inlineValue
         } else {
-          guard index < arguments.count else { throw usage("missing value for '--\(spec.name)' (\(spec.valueName ?? "value"))") }
+          guard index < arguments.count else {
+            throw usage("missing value for '--\(spec.name)' (\(spec.valueName ?? "value"))")
+          }
           value = arguments[index]
           index += 1
         }
@@ -127,7 +134,9 @@ struct ServiceCommandLine {
     if action.takesFieldFlags, result.positionals.count > (action == .update ? 1 : 0),
       let (position, flag) = afterBoolean.min(by: { $0.key < $1.key })
     {
-      throw usage("'--\(flag)' takes a boolean: true or false (also yes/no, on/off, 1/0), found '\(result.positionals[position])'")
+      throw usage(
+        "'--\(flag)' takes a boolean: true or false (also yes/no, on/off, 1/0), found '\(result.positionals[position])'"
+      )
     }
     return result
   }
@@ -142,7 +151,9 @@ struct ServiceCommandLine {
     func render(_ option: OptionSpec) -> String {
       var left = "  " + (option.short.map { "-\($0), " } ?? "") + "--\(option.name)"
       if let valueName = option.valueName { left += " <\(valueName)>" }
-      let padded = left.count < 30 ? left + String(repeating: " ", count: 30 - left.count) : left + "\n" + String(repeating: " ", count: 30)
+      let padded =
+        left.count < 30
+        ? left + String(repeating: " ", count: 30 - left.count) : left + "\n" + String(repeating: " ", count: 30)
       return padded + option.help
     }
     if !fieldOptions.isEmpty {

@@ -50,7 +50,9 @@ extension ServiceRunner {
       format = parsed
     }
     if format != .json && to == nil { throw usage("--format \(format.rawValue) needs --to PATH or --to -") }
-    if arguments.flag("merge") && format != .json { throw usage("--merge applies to JSON files; --format \(format.rawValue) cannot be merged") }
+    if arguments.flag("merge") && format != .json {
+      throw usage("--merge applies to JSON files; --format \(format.rawValue) cannot be merged")
+    }
     let start = FileSystem.monotonicSeconds()
     let progress = ProgressLine(verb: "exported")
     defer { progress.finish() }
@@ -68,30 +70,43 @@ extension ServiceRunner {
     if format != .json {
       if arguments.flag("dry-run") {
         let total = try source.count(.all)
-        print("would export \(Plural.records(total)) to \(Path.display(to ?? "")) as \(format.rawValue)" + (FileSystem.exists(to ?? "") ? ", replacing the file" : ""))
+        print(
+          "would export \(Plural.records(total)) to \(Path.display(to ?? "")) as \(format.rawValue)"
+            + (FileSystem.exists(to ?? "") ? ", replacing the file" : ""))
         return
       }
       let result = try transfer.exportStream(from: source, format: format, to: to, replace: arguments.flag("replace"))
       progress.finish()
-      report("exported \(Plural.records(result.exported)) from \(source.location) to \(Path.display(to ?? "")) in \(Self.seconds(start))")
+      report(
+        "exported \(Plural.records(result.exported)) from \(source.location) to \(Path.display(to ?? "")) in \(Self.seconds(start))"
+      )
       return
     }
     let target = to ?? service.stores.json.path
-    let mode: RecordTransfer.ExportMode = arguments.flag("replace") ? .replace : (arguments.flag("merge") ? .merge : .safe)
+    let mode: RecordTransfer.ExportMode =
+      arguments.flag("replace") ? .replace : (arguments.flag("merge") ? .merge : .safe)
     let hadFile = FileSystem.exists(target)
     let result = try transfer.exportJSON(from: source, to: target, mode: mode, dryRun: arguments.flag("dry-run"))
     progress.finish()
     let plan = result.plan ?? RecordTransfer.ExportPlan()
-    let counts = "\(plan.added.count) added, \(plan.changed.count) changed, \(plan.unchanged.count) unchanged, \(mode == .merge ? "\(plan.kept.count) kept" : "\(plan.dropped.count) dropped")"
+    let counts =
+      "\(plan.added.count) added, \(plan.changed.count) changed, \(plan.unchanged.count) unchanged, \(mode == .merge ? "\(plan.kept.count) kept" : "\(plan.dropped.count) dropped")"
     if arguments.flag("dry-run") {
-      var lines = ["dry run: exporting \(Plural.records(result.exported)) to \(Path.display(target)) would give \(counts); nothing written"]
-      for (label, ids) in [("added", plan.added), ("changed", plan.changed), ("dropped", plan.dropped), ("kept", plan.kept)] where !ids.isEmpty {
-        lines.append("  \(label): " + ids.prefix(10).joined(separator: ", ") + (ids.count > 10 ? ", ... (\(ids.count))" : ""))
+      var lines = [
+        "dry run: exporting \(Plural.records(result.exported)) to \(Path.display(target)) would give \(counts); nothing written"
+      ]
+      for (label, ids) in [
+        ("added", plan.added), ("changed", plan.changed), ("dropped", plan.dropped), ("kept", plan.kept),
+      ] where !ids.isEmpty {
+        lines.append(
+          "  \(label): " + ids.prefix(10).joined(separator: ", ") + (ids.count > 10 ? ", ... (\(ids.count))" : ""))
       }
       print(lines.joined(separator: "\n"))
       return
     }
-    report("exported \(Plural.records(result.exported)) from \(source.location) to \(Path.display(target)): \(counts)" + (mode == .replace && hadFile ? " (old file kept as .bak)" : "") + " in \(Self.seconds(start))")
+    report(
+      "exported \(Plural.records(result.exported)) from \(source.location) to \(Path.display(target)): \(counts)"
+        + (mode == .replace && hadFile ? " (old file kept as .bak)" : "") + " in \(Self.seconds(start))")
   }
 
   func report(_ line: String) {
@@ -120,7 +135,9 @@ extension ServiceRunner {
       try JSONFileStore(service: service).checkPath()
     }
     if from != "-" && !FileSystem.exists(from) {
-      throw CommandFailure.failure("\(Path.display(from)) does not exist" + (arguments.value("from") == nil ? " (the JSON store file; export to it first, or give --from PATH)" : ""))
+      throw CommandFailure.failure(
+        "\(Path.display(from)) does not exist"
+          + (arguments.value("from") == nil ? " (the JSON store file; export to it first, or give --from PATH)" : ""))
     }
     let start = FileSystem.monotonicSeconds()
     let progress = ProgressLine(verb: "read")
@@ -141,10 +158,13 @@ extension ServiceRunner {
       if !result.issues.isEmpty {
         throw CommandFailure.failure(RecordTransfer.ImportFailed(result: result).describe(conclusion: "dry run"))
       }
-      print("dry run: importing \(Plural.records(result.read)) from \(source) into \(store.location) would add \(s.added), update \(s.updated), skip \(s.skipped); nothing written")
+      print(
+        "dry run: importing \(Plural.records(result.read)) from \(source) into \(store.location) would add \(s.added), update \(s.updated), skip \(s.skipped); nothing written"
+      )
       return
     }
-    report("imported \(Plural.records(result.read)) from \(source) into \(store.location): \(s.added) added, \(s.updated) updated, \(s.skipped) skipped in \(Self.seconds(start))")
+    report(
+      "imported \(Plural.records(result.read)) from \(source) into \(store.location): \(s.added) added, \(s.updated) updated, \(s.skipped) skipped in \(Self.seconds(start))"
+    )
   }
 }
-

@@ -35,12 +35,17 @@ struct ServiceRunner {
 
   // MARK: Options
 
-  func choice<T: RawRepresentable & CaseIterable>(_ name: String, default value: T) throws -> T where T.RawValue == String {
+  func choice<T: RawRepresentable & CaseIterable>(_ name: String, default value: T) throws -> T
+  where T.RawValue == String {
     guard let text = arguments.value(name) else { return value }
     guard let parsed = T(rawValue: text) else {
       let names = T.allCases.map(\.rawValue)
       var message = "invalid value '\(text)' for '--\(name)'"
-      if let near = Suggestion.nearest(to: text, in: names) { message += "; did you mean '\(near)'?" } else { message += "; expected one of \(names.joined(separator: ", "))" }
+      if let near = Suggestion.nearest(to: text, in: names) {
+        message += "; did you mean '\(near)'?"
+      } else {
+        message += "; expected one of \(names.joined(separator: ", "))"
+      }
       throw usage(message)
     }
     return parsed
@@ -51,7 +56,9 @@ struct ServiceRunner {
 
   func count(_ name: String) throws -> Int? {
     guard let text = arguments.value(name) else { return nil }
-    guard let value = Int(text), value >= 0 else { throw usage("'--\(name)' needs a whole number of at least 0, found '\(text)'") }
+    guard let value = Int(text), value >= 0 else {
+      throw usage("'--\(name)' needs a whole number of at least 0, found '\(text)'")
+    }
     return value
   }
 
@@ -60,7 +67,9 @@ struct ServiceRunner {
   }
 
   func printer(fields: [FieldPath]? = nil) -> RecordPrinter {
-    RecordPrinter(schema: service.schema, fields: fields, terminalWidth: arguments.flag("no-trunc") ? nil : FileSystem.terminalWidth())
+    RecordPrinter(
+      schema: service.schema, fields: fields,
+      terminalWidth: arguments.flag("no-trunc") ? nil : FileSystem.terminalWidth())
   }
 
   func filters() throws -> [Filter] {
@@ -89,10 +98,13 @@ struct ServiceRunner {
       let spec = service.schema.spec(at: path)
       if spec == nil && !service.schema.isFreeForm(path) {
         var message = "--set: unknown field '\(path)'"
-        if let near = Suggestion.nearest(to: path.description, in: service.schema.fieldNames) { message += "; did you mean '\(near)'?" }
+        if let near = Suggestion.nearest(to: path.description, in: service.schema.fieldNames) {
+          message += "; did you mean '\(near)'?"
+        }
         throw CommandFailure.failure(message)
       }
-      assignments.append((path, try FieldValueParser.parse(valueText, spec: spec, path: FieldPath([service.name] + path.components))))
+      assignments.append(
+        (path, try FieldValueParser.parse(valueText, spec: spec, path: FieldPath([service.name] + path.components))))
     }
     return assignments
   }
@@ -133,7 +145,9 @@ struct ServiceRunner {
     let format = arguments.value("output") != nil ? try output() : nil
     var fields = try arguments.value("json").map(readJSONArgument) ?? JSONObject()
     for (path, value) in try fieldAssignments() {
-      guard fields.set(value, at: path) else { throw CommandFailure.failure("\(path): cannot be set: a part of the path is not an object") }
+      guard fields.set(value, at: path) else {
+        throw CommandFailure.failure("\(path): cannot be set: a part of the path is not an object")
+      }
     }
     let record = try records.newRecord(fields: fields)
     _ = try records.store(backend).insert([record], onConflict: .fail)
@@ -170,7 +184,9 @@ struct ServiceRunner {
     let backend = try backend()
     let query = try query()
     let format = try output()
-    let fields = try arguments.value("fields").map { text throws(QueryError) in try FilterParser(schema: service.schema).parseFields(text) }
+    let fields = try arguments.value("fields").map { text throws(QueryError) in
+      try FilterParser(schema: service.schema).parseFields(text)
+    }
     if arguments.flag("explain") {
       guard let store = records.store(backend) as? QueryExplaining else {
         throw usage("'--explain' shows SQLite's plan; use it with --backend sqlite")
@@ -186,7 +202,8 @@ struct ServiceRunner {
       return
     }
     let store = records.store(backend)
-    try printer(fields: fields).write(as: format, records: { each in try store.forEach(query, each) }, output: { FileSystem.writeStandard($0) })
+    try printer(fields: fields).write(
+      as: format, records: { each in try store.forEach(query, each) }, output: { FileSystem.writeStandard($0) })
   }
 
   static func json(_ scalar: SQLScalar) -> JSONValue {
@@ -205,7 +222,9 @@ struct ServiceRunner {
 
   func update() throws {
     guard let id = arguments.positionals.first else { throw usage("missing record id") }
-    guard arguments.positionals.count == 1 else { throw usage("update takes one id, found \(arguments.positionals.count)") }
+    guard arguments.positionals.count == 1 else {
+      throw usage("update takes one id, found \(arguments.positionals.count)")
+    }
     let backend = try backend()
     let format = arguments.value("output") != nil ? try output() : nil
     var changes = RecordService.Changes()
@@ -227,7 +246,8 @@ struct ServiceRunner {
       let query = RecordQuery(filters: filters)
       guard arguments.flag("yes") else {
         let matches = try store.count(query)
-        throw CommandFailure.failure("refusing to delete \(Plural.records(matches)) matching --where without --yes; nothing deleted")
+        throw CommandFailure.failure(
+          "refusing to delete \(Plural.records(matches)) matching --where without --yes; nothing deleted")
       }
       let deleted = try store.delete(matching: query)
       print("deleted \(Plural.records(deleted))")

@@ -2,7 +2,7 @@ import ArgumentParser
 import ProjectCore
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// Plain aligned columns.
@@ -13,7 +13,9 @@ enum TextTable {
     var widths = header.map(\.count)
     for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
     func line(_ cells: [String]) -> String {
-      cells.enumerated().map { i, cell in i == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count) }.joined(separator: "  ")
+      cells.enumerated().map { i, cell in
+        i == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
+      }.joined(separator: "  ")
     }
     return ([line(header)] + rows.map(line)).joined(separator: "\n") + "\n"
   }

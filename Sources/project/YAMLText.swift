@@ -46,7 +46,8 @@ enum YAMLText {
       // Plain only when no YAML reader, 1.1 or 1.2, could take it for anything but a string:
       // a letter first (no numbers, dates, 0x10, 1_000), then letters, digits and _-./, and
       // none of the words that YAML 1.1 reads as booleans or null.
-      let plainSafe = s.first.map { $0.isASCII && $0.isLetter } == true
+      let plainSafe =
+        s.first.map { $0.isASCII && $0.isLetter } == true
         && s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-./".contains($0)) }
         && !["yes", "no", "on", "off", "y", "n", "true", "false", "null"].contains(s.lowercased())
       if plainSafe { return s }
@@ -54,7 +55,8 @@ enum YAMLText {
       // printable in YAML), and a terminal would obey them.
       let quoted = JSONWriter.string(value)
       guard quoted.unicodeScalars.contains(where: TerminalText.isControl) else { return quoted }
-      return String(quoted.unicodeScalars.map { TerminalText.isControl($0) ? TerminalText.escape($0) : String($0) }.joined())
+      return String(
+        quoted.unicodeScalars.map { TerminalText.isControl($0) ? TerminalText.escape($0) : String($0) }.joined())
     case .object: return "{}"
     case .array: return "[]"
     default: return JSONWriter.string(value)

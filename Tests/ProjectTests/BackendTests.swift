@@ -23,8 +23,10 @@ import Testing
     #expect(try project.count(backend) == 1)
     #expect(try project.count(other) == 0)
     #expect(try project.list(other) == [])
-    expectFailure(try project.run(["svc", "example", "get", id, "--backend", other]), exitCode: 1,
-                  stderr: "project: no record with id '\(id)' in " + (other == "json" ? Self.jsonFile : "\(Self.dbFile) (table example_items)"))
+    expectFailure(
+      try project.run(["svc", "example", "get", id, "--backend", other]), exitCode: 1,
+      stderr: "project: no record with id '\(id)' in "
+        + (other == "json" ? Self.jsonFile : "\(Self.dbFile) (table example_items)"))
 
     if backend == "json", project.exists(Self.dbFile) {
       let rows = try project.tool(sqliteShell, [Self.dbFile, "SELECT count(*) FROM example_items;"])

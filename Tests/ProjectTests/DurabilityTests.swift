@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// The data reaches the disk before a command reports success: each write command runs under
@@ -10,7 +10,9 @@ import Glibc
 /// (A SIGKILL leaves the page cache intact, so the kill tests alone would pass without a single
 /// `fsync`; these fail when any one of them is removed.)
 @Suite struct DurabilityTests {
-  static let calls = ["write", "pwrite64", "fsync", "fdatasync", "rename", "renameat", "renameat2", "unlink", "fcntl", "mkdir"]
+  static let calls = [
+    "write", "pwrite64", "fsync", "fdatasync", "rename", "renameat", "renameat2", "unlink", "fcntl", "mkdir",
+  ]
 
   static func folder(_ path: String) -> String { (path as NSString).deletingLastPathComponent }
 
@@ -47,14 +49,22 @@ import Glibc
 
   /// Temp file written, `fsync` of the temp file, `rename` over the target, `fsync` of the
   /// folder, then the report; the target is never opened for writing in place.
-  static func expectAtomicReplaces(_ calls: [TracedCall], of target: String, ack: Int, context: String,
-                                   sourceLocation: SourceLocation = #_sourceLocation) {
+  static func expectAtomicReplaces(
+    _ calls: [TracedCall], of target: String, ack: Int, context: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) {
     let renames = calls.indices.filter { calls[$0].name == "rename" && calls[$0].result == 0 }
-    #expect(renames.contains { calls[$0].paths.last == target }, "no rename over \(target)\n\(context)", sourceLocation: sourceLocation)
+    #expect(
+      renames.contains { calls[$0].paths.last == target }, "no rename over \(target)\n\(context)",
+      sourceLocation: sourceLocation)
     for r in renames {
       let (temp, final) = (calls[r].paths.first ?? "", calls[r].paths.last ?? "")
-      #expect(temp.hasSuffix(".tmp") && folder(temp) == folder(final), "rename \(temp) → \(final)\n\(context)", sourceLocation: sourceLocation)
-      guard let opened = calls[..<r].lastIndex(where: { $0.name == "openat" && $0.paths.first == temp && $0.result >= 0 }) else {
+      #expect(
+        temp.hasSuffix(".tmp") && folder(temp) == folder(final), "rename \(temp) → \(final)\n\(context)",
+        sourceLocation: sourceLocation)
+      guard
+        let opened = calls[..<r].lastIndex(where: { $0.name == "openat" && $0.paths.first == temp && $0.result >= 0 })
+      else {
         Issue.record("\(temp) renamed but never created\n\(context)", sourceLocation: sourceLocation)
         continue
       }
@@ -62,19 +72,30 @@ import Glibc
       let fd = calls[opened].result
       let writes = (opened..<r).filter { calls[$0].name == "write" && calls[$0].fd == fd && calls[$0].result > 0 }
       #expect(!writes.isEmpty, "nothing written to \(temp)\n\(context)", sourceLocation: sourceLocation)
-      let synced = ((writes.last ?? opened)..<r).contains { calls[$0].name == "fsync" && calls[$0].fd == fd && calls[$0].result == 0 }
-      #expect(synced, "\(temp) renamed over \(final) without an fsync after its last write\n\(context)", sourceLocation: sourceLocation)
+      let synced = ((writes.last ?? opened)..<r).contains {
+        calls[$0].name == "fsync" && calls[$0].fd == fd && calls[$0].result == 0
+      }
+      #expect(
+        synced, "\(temp) renamed over \(final) without an fsync after its last write\n\(context)",
+        sourceLocation: sourceLocation)
       let folderSynced = folderSync(folder(final), in: calls, after: r, before: ack)
-      #expect(folderSynced != nil, "no fsync of \(folder(final)) between the rename over \(final) and the report\n\(context)", sourceLocation: sourceLocation)
+      #expect(
+        folderSynced != nil, "no fsync of \(folder(final)) between the rename over \(final) and the report\n\(context)",
+        sourceLocation: sourceLocation)
     }
-    let inPlace = calls.filter { $0.name == "openat" && $0.paths.first == target && ($0.arguments.contains("O_WRONLY") || $0.arguments.contains("O_RDWR") || $0.arguments.contains("O_TRUNC")) }
+    let inPlace = calls.filter {
+      $0.name == "openat" && $0.paths.first == target
+        && ($0.arguments.contains("O_WRONLY") || $0.arguments.contains("O_RDWR") || $0.arguments.contains("O_TRUNC"))
+    }
     #expect(inPlace.isEmpty, "\(target) opened for writing in place: \(inPlace)", sourceLocation: sourceLocation)
   }
 
   /// Every WAL commit (the frames written while the WAL write lock, byte 120 of the `-shm` file,
   /// is held) is `fdatasync`ed before the lock is released and before the report: what
   /// `synchronous = FULL` does, and `NORMAL` would not.
-  static func expectSyncedWALCommits(_ calls: [TracedCall], ack: Int, context: String, sourceLocation: SourceLocation = #_sourceLocation) {
+  static func expectSyncedWALCommits(
+    _ calls: [TracedCall], ack: Int, context: String, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
     var locked: Int?
     var commits = 0
     for (i, call) in calls.enumerated() where call.name == "fcntl" && call.arguments.contains("l_start=120,") {
@@ -85,9 +106,13 @@ import Glibc
       guard let last = frames.last else { continue }
       commits += 1
       let synced = (last..<i).contains { j in
-        (calls[j].name == "fdatasync" || calls[j].name == "fsync") && calls[j].result == 0 && (calls[j].fdPath ?? "").hasSuffix("-wal")
+        (calls[j].name == "fdatasync" || calls[j].name == "fsync") && calls[j].result == 0
+          && (calls[j].fdPath ?? "").hasSuffix("-wal")
       }
-      #expect(synced, "a commit released the WAL write lock without syncing the WAL: \(calls[start...i].map(\.line).joined(separator: "\n"))\n\(context)", sourceLocation: sourceLocation)
+      #expect(
+        synced,
+        "a commit released the WAL write lock without syncing the WAL: \(calls[start...i].map(\.line).joined(separator: "\n"))\n\(context)",
+        sourceLocation: sourceLocation)
       #expect(i < ack, "reported before its commit\n\(context)", sourceLocation: sourceLocation)
     }
     #expect(commits >= 1, "no WAL commit seen\n\(context)", sourceLocation: sourceLocation)
@@ -96,32 +121,48 @@ import Glibc
   /// A rollback-journal commit: journal synced before the database is written, database synced
   /// before the journal is deleted, and the folder synced after the delete (the commit point),
   /// before the report.
-  static func expectSyncedJournalCommits(_ calls: [TracedCall], ack: Int, context: String, sourceLocation: SourceLocation = #_sourceLocation) {
-    let deletes = calls.indices.filter { calls[$0].name == "unlink" && (calls[$0].paths.first ?? "").hasSuffix("-journal") && calls[$0].result == 0 }
+  static func expectSyncedJournalCommits(
+    _ calls: [TracedCall], ack: Int, context: String, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
+    let deletes = calls.indices.filter {
+      calls[$0].name == "unlink" && (calls[$0].paths.first ?? "").hasSuffix("-journal") && calls[$0].result == 0
+    }
     #expect(!deletes.isEmpty, "no journal commit seen\n\(context)", sourceLocation: sourceLocation)
     for d in deletes {
       let journal = calls[d].paths.first ?? ""
       let database = String(journal.dropLast("-journal".count))
-      guard let opened = calls[..<d].lastIndex(where: { $0.name == "openat" && $0.paths.first == journal }) else { continue }
+      guard let opened = calls[..<d].lastIndex(where: { $0.name == "openat" && $0.paths.first == journal }) else {
+        continue
+      }
       let isSync = { (j: Int, path: String) in
         (calls[j].name == "fdatasync" || calls[j].name == "fsync") && calls[j].result == 0 && calls[j].fdPath == path
       }
       let dbWrites = (opened..<d).filter { calls[$0].name == "pwrite64" && calls[$0].fdPath == database }
       if let first = dbWrites.first {
-        #expect((opened..<first).contains { isSync($0, journal) }, "database written before its journal was synced\n\(context)", sourceLocation: sourceLocation)
-        #expect((dbWrites.last!..<d).contains { isSync($0, database) }, "journal deleted before the database was synced\n\(context)", sourceLocation: sourceLocation)
+        #expect(
+          (opened..<first).contains { isSync($0, journal) },
+          "database written before its journal was synced\n\(context)", sourceLocation: sourceLocation)
+        #expect(
+          (dbWrites.last!..<d).contains { isSync($0, database) },
+          "journal deleted before the database was synced\n\(context)", sourceLocation: sourceLocation)
       }
-      #expect(folderSync(folder(journal), in: calls, after: d, before: ack) != nil,
-              "no sync of the folder after deleting \(journal) (the commit), before the report\n\(context)", sourceLocation: sourceLocation)
+      #expect(
+        folderSync(folder(journal), in: calls, after: d, before: ack) != nil,
+        "no sync of the folder after deleting \(journal) (the commit), before the report\n\(context)",
+        sourceLocation: sourceLocation)
     }
   }
 
   /// A folder a command creates is on disk (its parent synced) before the command reports.
-  static func expectNewFoldersSynced(_ calls: [TracedCall], ack: Int, context: String, sourceLocation: SourceLocation = #_sourceLocation) {
+  static func expectNewFoldersSynced(
+    _ calls: [TracedCall], ack: Int, context: String, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
     for i in calls.indices where calls[i].name == "mkdir" && calls[i].result == 0 {
       let made = calls[i].paths.first ?? ""
-      #expect(folderSync(folder(made), in: calls, after: i, before: ack) != nil,
-              "\(made) created, but its parent folder not synced before the report\n\(context)", sourceLocation: sourceLocation)
+      #expect(
+        folderSync(folder(made), in: calls, after: i, before: ack) != nil,
+        "\(made) created, but its parent folder not synced before the report\n\(context)",
+        sourceLocation: sourceLocation)
     }
   }
 
@@ -132,7 +173,8 @@ import Glibc
     let fixture = try DurabilityFixture()
     try fixture.reset()
     try FileManager.default.removeItem(atPath: fixture.project.path("data/db"))
-    let (result, all, log) = try fixture.project.traced(WriteCommand.named("import", "sqlite").arguments, calls: Self.calls)
+    let (result, all, log) = try fixture.project.traced(
+      WriteCommand.named("import", "sqlite").arguments, calls: Self.calls)
     try #require(result.status == 0, "\(result)")
     let calls = Array(all[ProjectRunner.manifestIndex(all)...])
     let ack = Self.acknowledgement(calls)
@@ -171,16 +213,26 @@ import Glibc
   /// 0644 less it; a rewrite keeps a JSON store file's mode.
   @Test func newSQLiteFilesFollowTheUmask() throws {
     let project = try ProjectRunner()
-    let result = try project.tool("/bin/bash", ["-c", """
-      umask 077; '\(ProjectRunner.binary)' svc example add --name a --backend sqlite >/dev/null || exit 9
-      stat -c %a data/db/myapp.db
-      """])
+    let result = try project.tool(
+      "/bin/bash",
+      [
+        "-c",
+        """
+        umask 077; '\(ProjectRunner.binary)' svc example add --name a --backend sqlite >/dev/null || exit 9
+        stat -c %a data/db/myapp.db
+        """,
+      ])
     #expect(result.stdout == "600\n", "\(result)")
     let other = try ProjectRunner()
-    let relaxed = try other.tool("/bin/bash", ["-c", """
-      umask 002; '\(ProjectRunner.binary)' svc example add --name a --backend sqlite >/dev/null || exit 9
-      stat -c %a data/db/myapp.db
-      """])
+    let relaxed = try other.tool(
+      "/bin/bash",
+      [
+        "-c",
+        """
+        umask 002; '\(ProjectRunner.binary)' svc example add --name a --backend sqlite >/dev/null || exit 9
+        stat -c %a data/db/myapp.db
+        """,
+      ])
     #expect(relaxed.stdout == "644\n", "\(relaxed)")
   }
 }

@@ -22,20 +22,25 @@ import Testing
       ["svc", "example", "export"], ["svc", "example", "export", "--merge"], ["svc", "example", "export", "--replace"],
       ["svc", "example", "export", "--dry-run"],
     ]
-    list.append(backend == "json"
-      ? ["svc", "example", "import", "--target", "sqlite"]  // reads the JSON store file
-      : ["svc", "example", "export", "--format", "ndjson", "--to", "-"])
+    list.append(
+      backend == "json"
+        ? ["svc", "example", "import", "--target", "sqlite"]  // reads the JSON store file
+        : ["svc", "example", "export", "--format", "ndjson", "--to", "-"])
     return list
   }
 
-  static func storeFile(_ backend: String) -> String { backend == "json" ? WriteCommand.jsonStore : WriteCommand.database }
+  static func storeFile(_ backend: String) -> String {
+    backend == "json" ? WriteCommand.jsonStore : WriteCommand.database
+  }
 
   /// A store file that does not parse (JSON) or is not a database (SQLite): every command fails
   /// with one line naming the file, and leaves it byte for byte as it was.
   @Test(arguments: ["json", "sqlite"])
   func aBrokenStoreFileIsReportedAndNeverOverwrittenByAnyCommand(backend: String) throws {
     let fixture = try DurabilityFixture()
-    let broken = backend == "json" ? "{\n  \"seed-0\": {\"name\": \"x\",\n" : "SQLite format 3\u{0}" + String(repeating: "garbage ", count: 3000)
+    let broken =
+      backend == "json"
+      ? "{\n  \"seed-0\": {\"name\": \"x\",\n" : "SQLite format 3\u{0}" + String(repeating: "garbage ", count: 3000)
     for command in Self.commands(backend) {
       try fixture.reset()
       try fixture.project.write(broken, to: Self.storeFile(backend))
@@ -47,9 +52,12 @@ import Testing
         #expect(result.stderr.contains("example_items.json:3:"), "the error names the file, line and column: \(result)")
       }
       let after = fixture.project.snapshot()
-      #expect(after[Self.storeFile(backend)] == before[Self.storeFile(backend)], "\(Self.storeFile(backend)) changed: \(result)")
-      #expect(Set(after.keys).subtracting(before.keys).filter { !$0.hasSuffix("-shm") && !$0.hasSuffix("-wal") }.isEmpty,
-              "new files: \(Set(after.keys).subtracting(before.keys)) after \(result)")
+      #expect(
+        after[Self.storeFile(backend)] == before[Self.storeFile(backend)],
+        "\(Self.storeFile(backend)) changed: \(result)")
+      #expect(
+        Set(after.keys).subtracting(before.keys).filter { !$0.hasSuffix("-shm") && !$0.hasSuffix("-wal") }.isEmpty,
+        "new files: \(Set(after.keys).subtracting(before.keys)) after \(result)")
     }
   }
 

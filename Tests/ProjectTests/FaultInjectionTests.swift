@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// Every write command of both stores, made to fail or killed at one system call after another.
@@ -27,8 +27,10 @@ import Glibc
   /// Runs `command` under each fault in turn, from the fixture's state, and checks what it left.
   /// Returns how many of the faults fired.
   @discardableResult
-  static func check(_ command: WriteCommand, under faults: [Fault], fixture: DurabilityFixture, new: String,
-                    sourceLocation: SourceLocation = #_sourceLocation) throws -> Int {
+  static func check(
+    _ command: WriteCommand, under faults: [Fault], fixture: DurabilityFixture, new: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> Int {
     var fired = 0
     try fixture.reset()
     let old = try #require(try fixture.state(command))
@@ -44,30 +46,44 @@ import Glibc
         fired += 1
       }
       if result.status == 0 && !result.signaled {
-        #expect(state == new, "acknowledged, but the store does not hold the new state: \(how)\n\(state ?? "(unreadable)")", sourceLocation: sourceLocation)
+        #expect(
+          state == new, "acknowledged, but the store does not hold the new state: \(how)\n\(state ?? "(unreadable)")",
+          sourceLocation: sourceLocation)
       } else if killed, case .killAt = fault {
-        #expect(state == old || state == new, "killed: neither the old state nor the new one: \(how)\n\(state ?? "(unreadable)")", sourceLocation: sourceLocation)
+        #expect(
+          state == old || state == new,
+          "killed: neither the old state nor the new one: \(how)\n\(state ?? "(unreadable)")",
+          sourceLocation: sourceLocation)
       } else {
         let manifest = result.status == 2 && (result.stderr.contains("project.yaml") || result.stderr.isEmpty)
         #expect(result.status == 1 || manifest, "exit code: \(how)", sourceLocation: sourceLocation)
         #expect(!result.showsCrash, "crashed: \(how)", sourceLocation: sourceLocation)
-        #expect(state == old || state == new, "neither the old state nor the new one: \(how)\n\(state ?? "(unreadable)")", sourceLocation: sourceLocation)
+        #expect(
+          state == old || state == new, "neither the old state nor the new one: \(how)\n\(state ?? "(unreadable)")",
+          sourceLocation: sourceLocation)
         if manifest { #expect(state == old, "\(how)", sourceLocation: sourceLocation) }
         // One sentence, unless the fault took stderr with it.
         if !result.stderr.isEmpty {
-          #expect(result.stderrLines.count == 1 && result.stderr.hasPrefix("project: "), "not one clear line: \(how)", sourceLocation: sourceLocation)
+          #expect(
+            result.stderrLines.count == 1 && result.stderr.hasPrefix("project: "), "not one clear line: \(how)",
+            sourceLocation: sourceLocation)
         }
       }
       // The next write succeeds, keeps what the store held, and leaves nothing behind.
       let next = try fixture.project.run(command.nextWrite)
-      #expect(next.status == 0 && !next.showsCrash, "the next write after \(how) failed: \(next)", sourceLocation: sourceLocation)
+      #expect(
+        next.status == 0 && !next.showsCrash, "the next write after \(how) failed: \(next)",
+        sourceLocation: sourceLocation)
       let after = try fixture.state(command) ?? ""
       if command.target != "file", let state {
         let kept = Set(state.split(separator: "\n")).isSubset(of: Set(after.split(separator: "\n")))
-        #expect(kept, "the next write lost records after \(how):\nbefore:\n\(state)\nafter:\n\(after)", sourceLocation: sourceLocation)
+        #expect(
+          kept, "the next write lost records after \(how):\nbefore:\n\(state)\nafter:\n\(after)",
+          sourceLocation: sourceLocation)
       }
       let leftovers = fixture.leftovers()
-      #expect(leftovers.isEmpty, "left behind after the next write: \(leftovers) (\(how))", sourceLocation: sourceLocation)
+      #expect(
+        leftovers.isEmpty, "left behind after the next write: \(leftovers) (\(how))", sourceLocation: sourceLocation)
       if command.writesSQLite {
         #expect(try fixture.integrity() == "ok", "integrity_check after \(how)", sourceLocation: sourceLocation)
       }
@@ -91,7 +107,9 @@ import Glibc
   }
 
   /// The calls each run of `command` makes after reading its manifest, as strace counts them.
-  static func occurrences(_ command: WriteCommand, _ fixture: DurabilityFixture, calls: [String]) throws -> [String: [Int]] {
+  static func occurrences(_ command: WriteCommand, _ fixture: DurabilityFixture, calls: [String]) throws -> [String:
+    [Int]]
+  {
     try fixture.reset()
     let (result, all, _) = try fixture.project.traced(command.arguments, calls: calls)
     try #require(result.status == 0, "\(result)")
@@ -100,7 +118,9 @@ import Glibc
     return found
   }
 
-  static let failingCalls = ["openat", "write", "pwrite64", "fsync", "fdatasync", "rename", "unlink", "flock", "fcntl", "mkdir", "ftruncate"]
+  static let failingCalls = [
+    "openat", "write", "pwrite64", "fsync", "fdatasync", "rename", "unlink", "flock", "fcntl", "mkdir", "ftruncate",
+  ]
 
   /// Each system call a write makes, failed with EIO: up to three occurrences of `fsync`,
   /// `fdatasync`, `rename`, `flock` and `mkdir` (first, middle, last), the middle one of the
@@ -147,7 +167,8 @@ import Glibc
     let new = try Self.newState(command, fixture)
     // The calls each store makes: the JSON writer write()s, fsync()s and rename()s; SQLite
     // pwrite()s and fdatasync()s (it never renames).
-    let always = command.writesSQLite
+    let always =
+      command.writesSQLite
       ? ["posix/io/sync/fdatasync", "posix/io/rw/pwrite"]
       : ["posix/io/sync/fsync", "posix/io/rw/write", "posix/io/dir/rename"]
     for point in always {
@@ -157,7 +178,8 @@ import Glibc
     // `open` always failing stops every command at its manifest (exit 2): at random, it also
     // reaches the store's files.
     for (point, probability) in [("posix/io/oc/open", 0.4), ("posix/io/*", 0.1)] {
-      let fired = try Self.check(command, under: Array(repeating: .fiu(point, probability: probability), count: 3), fixture: fixture, new: new)
+      let fired = try Self.check(
+        command, under: Array(repeating: .fiu(point, probability: probability), count: 3), fixture: fixture, new: new)
       #expect(fired > 0, "\(point) at p=\(probability) never fired in 3 runs of \(command)")
     }
   }

@@ -18,7 +18,9 @@ import Testing
     let count = try #require(line(help, flag: "count"), "no --count line in\n\(help)")
     #expect(count.contains("<integer>") && count.contains("default 0") && count.contains("min 0"), "\(count)")
     let status = try #require(line(help, flag: "status"), "no --status line in\n\(help)")
-    #expect(status.contains("active|archived") && status.contains("enum") && status.contains(#"default "active""#), "\(status)")
+    #expect(
+      status.contains("active|archived") && status.contains("enum") && status.contains(#"default "active""#),
+      "\(status)")
     let tags = try #require(line(help, flag: "tags"), "no --tags line in\n\(help)")
     #expect(tags.contains("array of string") && tags.contains("default []"), "\(tags)")
     let meta = try #require(line(help, flag: "meta"), "no --meta line in\n\(help)")
@@ -34,7 +36,10 @@ import Testing
     let project = try ProjectRunner(manifest: Manifests.withHosts)
     let result = try project.run(["svc", "hosts", "update", "-h"])
     #expect(result.status == 0, "\(result)")
-    for flag in ["hostname", "ip", "cpu_load", "cores", "active", "last_seen", "installed", "role", "labels", "location", "extra", "unset"] {
+    for flag in [
+      "hostname", "ip", "cpu_load", "cores", "active", "last_seen", "installed", "role", "labels", "location", "extra",
+      "unset",
+    ] {
       #expect(line(result.stdout, flag: flag) != nil, "no --\(flag) in\n\(result.stdout)")
     }
     #expect(line(result.stdout, flag: "role")?.contains("web|db|cache|worker") == true)

@@ -24,12 +24,22 @@ import Testing
     #expect(services[1]["json"]?["last_written"] == .null)
 
     let table = try project.succeed(["services"])
-    let rows = table.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+    let rows = table.split(separator: "\n").map {
+      $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+    }
     #expect(rows.first == ["SERVICE", "BACKEND", "RECORDS", "LAST", "WRITTEN", "STORE"])
-    #expect(rows.contains { $0.prefix(3) == ["example", "json", "1"] && $0.last == "data/json/example_items.json" }, "\(table)")
-    #expect(rows.contains { $0.prefix(3) == ["example", "sqlite", "2"] && $0.suffix(3) == ["data/db/myapp.db", "(table", "example_items)"] }, "\(table)")
+    #expect(
+      rows.contains { $0.prefix(3) == ["example", "json", "1"] && $0.last == "data/json/example_items.json" },
+      "\(table)")
+    #expect(
+      rows.contains {
+        $0.prefix(3) == ["example", "sqlite", "2"] && $0.suffix(3) == ["data/db/myapp.db", "(table", "example_items)"]
+      }, "\(table)")
     #expect(rows.contains { $0 == ["hosts", "json", "0", "never", "data/json/hosts_items.json"] }, "\(table)")
-    #expect(rows.contains { $0.prefix(3) == ["hosts", "sqlite", "0"] && $0.suffix(3) == ["data/db/myapp.db", "(table", "hosts_items)"] }, "\(table)")
+    #expect(
+      rows.contains {
+        $0.prefix(3) == ["hosts", "sqlite", "0"] && $0.suffix(3) == ["data/db/myapp.db", "(table", "hosts_items)"]
+      }, "\(table)")
   }
 
   @Test func readingTheStoresDoesNotChangeTheirLastWrittenTime() throws {
@@ -62,8 +72,9 @@ import Testing
   @Test func checkDataReportsStoredRecordsThatNoLongerFitTheSchema() throws {
     let project = try ProjectRunner()
     _ = try project.add(["--name", "fine"], backend: "sqlite")
-    try project.write(#"{"x": {"id": "x", "name": "", "count": "three", "created_at": "2026-01-01T00:00:00.000Z", "updated_at": "2026-01-01T00:00:00.000Z"}}"#,
-                      to: "data/json/example_items.json")
+    try project.write(
+      #"{"x": {"id": "x", "name": "", "count": "three", "created_at": "2026-01-01T00:00:00.000Z", "updated_at": "2026-01-01T00:00:00.000Z"}}"#,
+      to: "data/json/example_items.json")
     let result = try project.run(["check", "--data"])
     #expect(result.status == 1, "\(result)")
     #expect(result.stdout.contains("x: count: expected integer, found \"three\""), "\(result)")
@@ -78,18 +89,22 @@ import Testing
     #expect(first.stdout == "wrote project.yaml and data/{json,db}\n")
     var isFolder: ObjCBool = false
     for folder in ["data/json", "data/db"] {
-      #expect(FileManager.default.fileExists(atPath: project.path(folder), isDirectory: &isFolder) && isFolder.boolValue, "\(folder)")
+      #expect(
+        FileManager.default.fileExists(atPath: project.path(folder), isDirectory: &isFolder) && isFolder.boolValue,
+        "\(folder)")
     }
     let written = try #require(project.bytes("project.yaml"))
     #expect(try project.succeed(["check"]) == "project.yaml: ok, 1 service\n")
     _ = try project.add(["--name", "starter"])
 
-    expectFailure(try project.run(["init"]), exitCode: 1, stderr: "project: project.yaml already exists; init never overwrites it")
+    expectFailure(
+      try project.run(["init"]), exitCode: 1, stderr: "project: project.yaml already exists; init never overwrites it")
     #expect(project.bytes("project.yaml") == written)
 
     // Even a hand-edited manifest is left alone.
     try project.write("version: 1\n# mine\n", to: "project.yaml")
-    expectFailure(try project.run(["init"]), exitCode: 1, stderr: "project: project.yaml already exists; init never overwrites it")
+    expectFailure(
+      try project.run(["init"]), exitCode: 1, stderr: "project: project.yaml already exists; init never overwrites it")
     #expect(project.read("project.yaml") == "version: 1\n# mine\n")
   }
 }

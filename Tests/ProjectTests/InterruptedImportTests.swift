@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// An import of 200,000 records that is interrupted (Ctrl-C, or SIGKILL) leaves the target as it
@@ -13,10 +13,10 @@ import Glibc
   static let storeFile = "data/json/example_items.json"
   static let database = "data/db/myapp.db"
 
-  enum Signal: String, CustomStringConvertible, CaseIterable {
-    case SIGINT, SIGKILL
-    var number: Int32 { self == .SIGINT ? Glibc.SIGINT : Glibc.SIGKILL }
-    var description: String { rawValue }
+  enum Signal: CustomStringConvertible, CaseIterable {
+    case interrupt, kill
+    var number: Int32 { self == .interrupt ? SIGINT : SIGKILL }
+    var description: String { self == .interrupt ? "SIGINT" : "SIGKILL" }
   }
 
   /// When the signal is sent.
@@ -70,14 +70,22 @@ import Glibc
     let attempts = moment == .randomDelay ? 5 : 3
     for attempt in 0..<attempts {
       let delay = max(1, Int.random(in: 50...400) >> attempt)
-      if try interruptOnce(target: target, signal: signal, moment: moment, delayMilliseconds: delay, newDatabase: newDatabase) { return }
+      if try interruptOnce(
+        target: target, signal: signal, moment: moment, delayMilliseconds: delay, newDatabase: newDatabase)
+      {
+        return
+      }
     }
-    Issue.record("every import of \(Self.recordCount) records finished before \(signal) reached it (\(attempts) attempts, \(moment)); nothing was tested")
+    Issue.record(
+      "every import of \(Self.recordCount) records finished before \(signal) reached it (\(attempts) attempts, \(moment)); nothing was tested"
+    )
   }
 
   /// Names of `.tmp` files beside the JSON store, hidden ones included.
   func tempFiles(_ project: ProjectRunner) -> [String] {
-    ((try? FileManager.default.contentsOfDirectory(atPath: project.path("data/json"))) ?? []).filter { $0.hasSuffix(".tmp") }.sorted()
+    ((try? FileManager.default.contentsOfDirectory(atPath: project.path("data/json"))) ?? []).filter {
+      $0.hasSuffix(".tmp")
+    }.sorted()
   }
 
   func fileSize(_ path: String) -> Int {
@@ -86,12 +94,16 @@ import Glibc
 
   func integrityCheck(_ project: ProjectRunner, sourceLocation: SourceLocation = #_sourceLocation) throws {
     let check = try project.tool(sqliteShell, [Self.database, "PRAGMA integrity_check"])
-    #expect(check.status == 0 && check.stdout == "ok\n", "sqlite3 \(Self.database) 'PRAGMA integrity_check': \(check)", sourceLocation: sourceLocation)
+    #expect(
+      check.status == 0 && check.stdout == "ok\n", "sqlite3 \(Self.database) 'PRAGMA integrity_check': \(check)",
+      sourceLocation: sourceLocation)
   }
 
   /// One attempt. Returns false when the import finished (or committed) before the signal.
   /// Three records go in first, unless the import is to make a new database.
-  func interruptOnce(target: String, signal: Signal, moment: Moment, delayMilliseconds: Int, newDatabase: Bool) throws -> Bool {
+  func interruptOnce(target: String, signal: Signal, moment: Moment, delayMilliseconds: Int, newDatabase: Bool) throws
+    -> Bool
+  {
     let project = try ProjectRunner()
     try Self.bigFile.write(to: project.url("big.ndjson"))
     let kept = newDatabase ? [] : ["keep 1", "keep 2", "keep 3"]
@@ -110,7 +122,11 @@ import Glibc
     let stderr = try FileHandle(forWritingTo: stderrURL)
     defer { try? stderr.close() }
     let process = project.process(
-      "/usr/bin/env", ["--default-signal=INT", ProjectRunner.binary, "svc", "example", "import", "--from", "big.ndjson", "--target", target],
+      "/usr/bin/env",
+      [
+        "--default-signal=INT", ProjectRunner.binary, "svc", "example", "import", "--from", "big.ndjson", "--target",
+        target,
+      ],
       stdout: FileHandle.nullDevice, stderr: stderr)
     let finished = DispatchSemaphore(value: 0)
     process.terminationHandler = { _ in finished.signal() }
@@ -149,19 +165,23 @@ import Glibc
     }
     process.waitUntilExit()
     let errors = String(decoding: (try? Data(contentsOf: stderrURL)) ?? Data(), as: UTF8.self)
-    let how = "`project svc example import --from big.ndjson --target \(target)` sent \(signal) \(when) ended with " +
-      (process.terminationReason == .exit ? "exit \(process.terminationStatus)" : "signal \(process.terminationStatus)") +
-      (errors.isEmpty ? "" : ", stderr:\n\(errors)")
+    let how =
+      "`project svc example import --from big.ndjson --target \(target)` sent \(signal) \(when) ended with "
+      + (process.terminationReason == .exit
+        ? "exit \(process.terminationStatus)" : "signal \(process.terminationStatus)")
+      + (errors.isEmpty ? "" : ", stderr:\n\(errors)")
 
     if process.terminationReason == .exit && process.terminationStatus == 0 {
       Issue.record("finished before the signal, trying again: \(how)", severity: .warning)
       return false
     }
-    if signal == .SIGKILL {
+    if signal == .kill {
       #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL, "\(how)")
     } else {
       // Killed by SIGINT, or a handler that cleaned up and exited with a failure code.
-      #expect(process.terminationReason == .uncaughtSignal ? process.terminationStatus == SIGINT : process.terminationStatus != 0, "\(how)")
+      #expect(
+        process.terminationReason == .uncaughtSignal
+          ? process.terminationStatus == SIGINT : process.terminationStatus != 0, "\(how)")
     }
 
     // The import may have committed in the instant before the signal arrived: all or nothing.
@@ -174,12 +194,16 @@ import Glibc
 
     // Exactly the records from before (three, or none for a new database), the same in every value.
     let after = try project.list(target)
-    #expect(after == before, "\(how)\nthe store holds \(after.count) records, expected the \(kept.count) from before: \(after.prefix(5))")
+    #expect(
+      after == before,
+      "\(how)\nthe store holds \(after.count) records, expected the \(kept.count) from before: \(after.prefix(5))")
     #expect(count == kept.count, "\(how)")
     if target == "json" {
       let bytes = project.bytes(Self.storeFile)
       #expect(bytes == snapshot, "\(how)\nthe JSON store file changed:\n\(project.read(Self.storeFile) ?? "(missing)")")
-      #expect(throws: Never.self, "\(how)\nthe JSON store file no longer parses") { try JSON.parse(project.read(Self.storeFile) ?? "") }
+      #expect(throws: Never.self, "\(how)\nthe JSON store file no longer parses") {
+        try JSON.parse(project.read(Self.storeFile) ?? "")
+      }
     } else if newDatabase && !project.exists(Self.database) {
       // Killed before it created the file (a loaded machine starts the debug build slowly): the
       // state from before, with nothing to check.
@@ -189,7 +213,7 @@ import Glibc
 
     // A Ctrl-C must not leave the temp file behind; after SIGKILL one may remain until the next write.
     let leftovers = tempFiles(project)
-    if signal == .SIGINT {
+    if signal == .interrupt {
       #expect(leftovers.isEmpty, "\(how)\ntemp files left beside the JSON store: \(leftovers)")
     }
 
@@ -200,14 +224,18 @@ import Glibc
     #expect(try project.count(target) == kept.count + 3, "\(how)")
     let names = try project.list(target).compactMap { $0["name"]?.string }
     #expect(names == kept + ["after 1", "after 2", "after 3"], "\(how)")
-    #expect(tempFiles(project).isEmpty, "\(how)\ntemp files left after the next import: \(tempFiles(project)) (before it: \(leftovers))")
+    #expect(
+      tempFiles(project).isEmpty,
+      "\(how)\ntemp files left after the next import: \(tempFiles(project)) (before it: \(leftovers))")
     #expect(!project.exists(Self.database + "-journal"), "\(how)\n\(Self.database)-journal left after the next import")
     if target == "sqlite" {
       try integrityCheck(project)
       let mode = try project.tool(sqliteShell, [Self.database, "PRAGMA journal_mode"])
       #expect(mode.stdout == "wal\n", "\(how)\njournal mode after the next import: \(mode)")
     } else {
-      #expect(throws: Never.self, "the JSON store file does not parse after the next import") { try JSON.parse(project.read(Self.storeFile) ?? "") }
+      #expect(throws: Never.self, "the JSON store file does not parse after the next import") {
+        try JSON.parse(project.read(Self.storeFile) ?? "")
+      }
     }
     return true
   }

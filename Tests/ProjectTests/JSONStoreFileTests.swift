@@ -8,7 +8,8 @@ import Testing
   @Test func storeFileIsPrettyKeyedByIdWithKeysInSchemaOrderAndRecordsInInsertionOrder() throws {
     let project = try ProjectRunner()
     // Fields given in reverse schema order; the file must still list them in schema order.
-    let first = try project.add(["--json", #"{"meta":{"k":1},"tags":["a","b"],"count":3,"name":"A"}"#], backend: "json")
+    let first = try project.add(
+      ["--json", #"{"meta":{"k":1},"tags":["a","b"],"count":3,"name":"A"}"#], backend: "json")
     let second = try project.add(["--name", "B"], backend: "json")
     let records = try project.list("json")
     try #require(records.count == 2)
@@ -79,7 +80,8 @@ import Testing
     let alpha = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
 
     #expect(try project.count("json") == 2)
-    let got = try #require(try project.json(["svc", "example", "get", zeta, alpha, "-o", "json", "--backend", "json"]).array)
+    let got = try #require(
+      try project.json(["svc", "example", "get", zeta, alpha, "-o", "json", "--backend", "json"]).array)
     try #require(got.count == 2)
     #expect(got[0]["id"] == .string(zeta))
     #expect(got[0]["name"] == .string("zeta"))
@@ -92,7 +94,9 @@ import Testing
     #expect(got[1]["meta"]?["n"] == .int(2))
     #expect(got[0].keys == ["id", "name", "count", "status", "tags", "created_at", "updated_at"])
 
-    let filtered = try project.json(["svc", "example", "list", "--where", "status=archived", "-o", "json", "--backend", "json"])
+    let filtered = try project.json([
+      "svc", "example", "list", "--where", "status=archived", "-o", "json", "--backend", "json",
+    ])
     #expect(filtered.array?.map { $0["id"] } == [.string(zeta)])
 
     // A write keeps the other tool's records, in their file order, and appends the new one.
@@ -101,7 +105,8 @@ import Testing
     #expect(file.keys == [zeta, alpha, added])
     #expect(file[zeta]?["count"] == .int(5))
     #expect(file[zeta]?["created_at"] == .string("2024-05-01T12:00:00.123456+00:00"))
-    #expect(file[alpha]?["meta"] == .object([.init(key: "owner", value: .string("ops")), .init(key: "n", value: .int(2))]))
+    #expect(
+      file[alpha]?["meta"] == .object([.init(key: "owner", value: .string("ops")), .init(key: "n", value: .int(2))]))
   }
 
   static let brokenFile = """
@@ -122,12 +127,19 @@ import Testing
     try project.write(Self.brokenFile, to: Self.file)
     let before = try #require(project.bytes(Self.file))
 
-    expectFailure(try project.run(["svc", "example", "list", "--backend", "json"]), exitCode: 1, stderr: Self.brokenMessage)
-    expectFailure(try project.run(["svc", "example", "count", "--backend", "json"]), exitCode: 1, stderr: Self.brokenMessage)
-    expectFailure(try project.run(["svc", "example", "add", "--name", "new", "--backend", "json"]), exitCode: 1, stderr: Self.brokenMessage)
+    expectFailure(
+      try project.run(["svc", "example", "list", "--backend", "json"]), exitCode: 1, stderr: Self.brokenMessage)
+    expectFailure(
+      try project.run(["svc", "example", "count", "--backend", "json"]), exitCode: 1, stderr: Self.brokenMessage)
+    expectFailure(
+      try project.run(["svc", "example", "add", "--name", "new", "--backend", "json"]), exitCode: 1,
+      stderr: Self.brokenMessage)
     #expect(project.bytes(Self.file) == before)
-    expectFailure(try project.run(["svc", "example", "update", "a", "--count", "2", "--backend", "json"]), exitCode: 1, stderr: Self.brokenMessage)
-    expectFailure(try project.run(["svc", "example", "delete", "a", "--backend", "json"]), exitCode: 1, stderr: Self.brokenMessage)
+    expectFailure(
+      try project.run(["svc", "example", "update", "a", "--count", "2", "--backend", "json"]), exitCode: 1,
+      stderr: Self.brokenMessage)
+    expectFailure(
+      try project.run(["svc", "example", "delete", "a", "--backend", "json"]), exitCode: 1, stderr: Self.brokenMessage)
     #expect(project.bytes(Self.file) == before)
     // The SQLite store is a separate source of truth and still works.
     _ = try project.add(["--name", "elsewhere"], backend: "sqlite")

@@ -27,12 +27,14 @@ import Testing
     let project = try ProjectRunner(manifest: nil)
     try project.write(Manifests.example, to: Self.elsewhere)
     for manifest in [Self.elsewhere, project.path(Self.elsewhere)] {
-      let add = try project.run(["svc", "example", "add", "--name", "env", "--backend", "json"], environment: ["PROJECT_MANIFEST": manifest])
+      let add = try project.run(
+        ["svc", "example", "add", "--name", "env", "--backend", "json"], environment: ["PROJECT_MANIFEST": manifest])
       #expect(add.status == 0, "\(add)")
     }
     #expect(project.exists("conf/app/data/json/example_items.json"))
     #expect(!project.exists("data"))
-    let count = try project.run(["svc", "example", "count", "--backend", "json"], environment: ["PROJECT_MANIFEST": Self.elsewhere])
+    let count = try project.run(
+      ["svc", "example", "count", "--backend", "json"], environment: ["PROJECT_MANIFEST": Self.elsewhere])
     #expect(count.stdout == "2\n", "\(count)")
   }
 
@@ -40,8 +42,11 @@ import Testing
     let project = try ProjectRunner(manifest: Manifests.example(backend: "json"))
     try project.write(Manifests.example(backend: "sqlite"), to: "flag/project.yaml")
     try project.write(Manifests.example(backend: "sqlite"), to: "env/project.yaml")
-    _ = try project.succeed(["--manifest", "flag/project.yaml", "svc", "example", "add", "--name", "f"], environment: ["PROJECT_MANIFEST": "env/project.yaml"])
-    _ = try project.succeed(["svc", "example", "add", "--name", "e"], environment: ["PROJECT_MANIFEST": "env/project.yaml"])
+    _ = try project.succeed(
+      ["--manifest", "flag/project.yaml", "svc", "example", "add", "--name", "f"],
+      environment: ["PROJECT_MANIFEST": "env/project.yaml"])
+    _ = try project.succeed(
+      ["svc", "example", "add", "--name", "e"], environment: ["PROJECT_MANIFEST": "env/project.yaml"])
     _ = try project.succeed(["svc", "example", "add", "--name", "here"])
     #expect(project.exists("flag/data/db/myapp.db"))
     #expect(project.exists("env/data/db/myapp.db"))
@@ -68,9 +73,12 @@ import Testing
 
   @Test func relativeDataDirResolvesAgainstTheManifestFolderNotTheCurrentFolder() throws {
     let project = try ProjectRunner(manifest: nil)
-    try project.write(Manifests.example.replacingOccurrences(of: "data_dir: data", with: "data_dir: ../store"), to: "conf/project.yaml")
+    try project.write(
+      Manifests.example.replacingOccurrences(of: "data_dir: data", with: "data_dir: ../store"), to: "conf/project.yaml")
     try FileManager.default.createDirectory(at: project.url("elsewhere"), withIntermediateDirectories: true)
-    let add = try project.run(["--manifest", "../conf/project.yaml", "svc", "example", "add", "--name", "x", "--backend", "json"], in: "elsewhere")
+    let add = try project.run(
+      ["--manifest", "../conf/project.yaml", "svc", "example", "add", "--name", "x", "--backend", "json"],
+      in: "elsewhere")
     #expect(add.status == 0, "\(add)")
     #expect(project.exists("store/json/example_items.json"))
     #expect(!project.exists("elsewhere/store"))
@@ -92,15 +100,20 @@ import Testing
     let project = try ProjectRunner(manifest: nil)
     let result = try project.run(["svc", "example", "list"])
     let cwd = project.directory.resolvingSymlinksInPath().path
-    expectFailure(result, exitCode: 2,
-                  stderr: "project: project.yaml: no manifest found in \(cwd), any folder above it, or /etc/project/project.yaml; pass --manifest PATH, set PROJECT_MANIFEST, or run 'project init'")
+    expectFailure(
+      result, exitCode: 2,
+      stderr:
+        "project: project.yaml: no manifest found in \(cwd), any folder above it, or /etc/project/project.yaml; pass --manifest PATH, set PROJECT_MANIFEST, or run 'project init'"
+    )
   }
 
   @Test func missingExplicitManifestIsAManifestError() throws {
     let project = try ProjectRunner()
-    expectFailure(try project.run(["--manifest", "nope.yaml", "services"]), exitCode: 2,
-                  stderr: "project: nope.yaml: the manifest does not exist")
-    expectFailure(try project.run(["services"], environment: ["PROJECT_MANIFEST": "nope.yaml"]), exitCode: 2,
-                  stderr: "project: nope.yaml: the manifest does not exist")
+    expectFailure(
+      try project.run(["--manifest", "nope.yaml", "services"]), exitCode: 2,
+      stderr: "project: nope.yaml: the manifest does not exist")
+    expectFailure(
+      try project.run(["services"], environment: ["PROJECT_MANIFEST": "nope.yaml"]), exitCode: 2,
+      stderr: "project: nope.yaml: the manifest does not exist")
   }
 }

@@ -50,18 +50,21 @@ import Testing
   func aClosedPipeEndsQuietlyBySIGPIPE(parentIgnoresSIGPIPE: Bool) throws {
     let project = try ProjectRunner()
     // Enough output to outlast the pipe's buffer.
-    let many = (0..<400).map { #"{"name": "record \#($0) \#(String(repeating: "x", count: 300))"}"# }.joined(separator: "\n")
+    let many = (0..<400).map { #"{"name": "record \#($0) \#(String(repeating: "x", count: 300))"}"# }.joined(
+      separator: "\n")
     try project.write(many, to: "many.ndjson")
     try project.succeed(["svc", "example", "import", "--from", "many.ndjson", "--target", "sqlite"])
-    let result = try bash(project, (parentIgnoresSIGPIPE ? "trap '' PIPE\n" : "") + """
-      ( sleep 0.3; exec "$P" svc example count 2>count.err ) | true
-      echo "count ${PIPESTATUS[0]}"
-      "$P" svc example list -o json 2>list.err | head -1 >/dev/null
-      echo "list ${PIPESTATUS[0]}"
-      "$P" svc example export --to - 2>export.err | head -c 10 >/dev/null
-      echo "export ${PIPESTATUS[0]}"
-      cat count.err list.err export.err
-      """)
+    let result = try bash(
+      project,
+      (parentIgnoresSIGPIPE ? "trap '' PIPE\n" : "") + """
+        ( sleep 0.3; exec "$P" svc example count 2>count.err ) | true
+        echo "count ${PIPESTATUS[0]}"
+        "$P" svc example list -o json 2>list.err | head -1 >/dev/null
+        echo "list ${PIPESTATUS[0]}"
+        "$P" svc example export --to - 2>export.err | head -c 10 >/dev/null
+        echo "export ${PIPESTATUS[0]}"
+        cat count.err list.err export.err
+        """)
     #expect(result.stdout == "count 141\nlist 141\nexport 141\n", "\(result)")
     #expect(result.stderr == "", "\(result)")
   }
@@ -85,7 +88,9 @@ import Testing
       #expect(out.split(separator: "\n").count == 2, "one header and one row: \(out.debugDescription)")
     }
     let yaml = try project.succeed(["svc", "example", "get", id, "-o", "yaml", "--backend", backend])
-    #expect(yaml.contains(#"name: "a\u001b]0;owned\u0007\u001b[31mred\r\nnext\tcol\u007f\u009bend\\""#), "\(yaml.debugDescription)")
+    #expect(
+      yaml.contains(#"name: "a\u001b]0;owned\u0007\u001b[31mred\r\nnext\tcol\u007f\u009bend\\""#),
+      "\(yaml.debugDescription)")
   }
 
   // MARK: Item 18: the id column
@@ -108,10 +113,12 @@ import Testing
         #expect(rows.allSatisfy { $0.contains("…") }, "the name is cut instead:\n\(result.stdout)")
       }
     }
-    let whole = try project.run(["svc", "example", "list", "--no-trunc", "--backend", backend], environment: ["COLUMNS": "40"])
+    let whole = try project.run(
+      ["svc", "example", "list", "--no-trunc", "--backend", backend], environment: ["COLUMNS": "40"])
     #expect(whole.status == 0 && whole.stdout.contains("\(long)2") && !whole.stdout.contains("…"), "\(whole)")
     #expect(whole.stdoutLines.first?.hasSuffix("CREATED_AT") == true, "\(whole)")
-    let get = try project.run(["svc", "example", "get", ids[1], "--no-trunc", "--backend", backend], environment: ["COLUMNS": "40"])
+    let get = try project.run(
+      ["svc", "example", "get", ids[1], "--no-trunc", "--backend", backend], environment: ["COLUMNS": "40"])
     #expect(get.status == 0 && get.stdout.contains("\(long)1") && !get.stdout.contains("…"), "\(get)")
   }
 
@@ -140,9 +147,12 @@ import Testing
     #expect(listed == exported)
     let lines = exported.components(separatedBy: "\r\n")
     #expect(lines.first == "id,title,count,state,tags,extra,created_at,updated_at", "\(exported.debugDescription)")
-    #expect(lines.count == 7 && lines.last == "", "a CRLF after every row, and the quoted CRLF inside: \(exported.debugDescription)")
+    #expect(
+      lines.count == 7 && lines.last == "",
+      "a CRLF after every row, and the quoted CRLF inside: \(exported.debugDescription)")
     #expect(lines[1].contains(#","",1,open,[],"""text""","#), "\(lines[1])")
-    #expect(!exported.replacingOccurrences(of: "\r\n", with: "").contains("\n"), "no bare LF: \(exported.debugDescription)")
+    #expect(
+      !exported.replacingOccurrences(of: "\r\n", with: "").contains("\n"), "no bare LF: \(exported.debugDescription)")
     #expect(exported.contains(#""a, ""b""\#r\#nsecond line""#), "\(exported.debugDescription)")
     #expect(lines[4].contains(#","null",,,,null,"#), "\(lines[4])")
 
@@ -153,7 +163,11 @@ import Testing
     let stdout = try project.succeed(["svc", "notes", "export", "--to", "-"])
     #expect(stdout.hasPrefix("{\n"), "\(stdout)")
     let unknown = try project.run(["svc", "notes", "export", "--to", "x.csv", "--format", "tsv"])
-    expectFailure(unknown, exitCode: 2, stderr: "project: invalid value 'tsv' for '--format'; expected auto, json, ndjson or csv; see 'project svc notes export --help'")
+    expectFailure(
+      unknown, exitCode: 2,
+      stderr:
+        "project: invalid value 'tsv' for '--format'; expected auto, json, ndjson or csv; see 'project svc notes export --help'"
+    )
   }
 
   /// `list -o csv | import --format csv` gives back the same records: ids, empty strings,
@@ -163,11 +177,14 @@ import Testing
     let project = try ProjectRunner(manifest: Self.notes)
     try seedNotes(project)
     let before = try project.succeed(["svc", "notes", "list", "-o", "json", "--backend", "sqlite"])
-    let result = try bash(project, "\"$P\" svc notes list -o csv --backend sqlite | \"$P\" svc notes import --from - --format csv --target json")
+    let result = try bash(
+      project,
+      "\"$P\" svc notes list -o csv --backend sqlite | \"$P\" svc notes import --from - --format csv --target json")
     #expect(result.status == 0, "\(result)")
     #expect(try project.succeed(["svc", "notes", "list", "-o", "json", "--backend", "json"]) == before)
 
-    try project.write(try project.succeed(["svc", "notes", "list", "-o", "csv", "--backend", "sqlite"]), to: "listed.csv")
+    try project.write(
+      try project.succeed(["svc", "notes", "list", "-o", "csv", "--backend", "sqlite"]), to: "listed.csv")
     try FileManager.default.removeItem(atPath: project.path("data/json/notes_items.json"))
     try project.succeed(["svc", "notes", "import", "--from", "listed.csv", "--target", "json"])
     #expect(try project.succeed(["svc", "notes", "list", "-o", "json", "--backend", "json"]) == before)
@@ -178,15 +195,18 @@ import Testing
   /// nothing; a header naming a column twice is refused, naming the file.
   @Test func aBadCSVListsEveryBadRowAndNamesTheFile() throws {
     let project = try ProjectRunner(manifest: Self.notes)
-    try project.write("id,title,count\r\na,ok,1\r\nb,two cells\r\nc,x,many\r\nd,\"q\"x,1\r\ne,fine,2\nf,x,-\n", to: "bad.csv")
+    try project.write(
+      "id,title,count\r\na,ok,1\r\nb,two cells\r\nc,x,many\r\nd,\"q\"x,1\r\ne,fine,2\nf,x,-\n", to: "bad.csv")
     let result = try project.run(["svc", "notes", "import", "--from", "bad.csv", "--target", "sqlite"])
-    expectFailure(result, exitCode: 1, stderr: [
-      "project: bad.csv:3: expected 3 cells as in the header, found 2",
-      "project: bad.csv:4: count: expected integer, found \"many\"",
-      "project: bad.csv:5: unexpected text after the closing quote of cell 2",
-      "project: bad.csv:7: count: expected integer, found \"-\"",
-      "project: nothing imported: 4 of 6 records are invalid",
-    ])
+    expectFailure(
+      result, exitCode: 1,
+      stderr: [
+        "project: bad.csv:3: expected 3 cells as in the header, found 2",
+        "project: bad.csv:4: count: expected integer, found \"many\"",
+        "project: bad.csv:5: unexpected text after the closing quote of cell 2",
+        "project: bad.csv:7: count: expected integer, found \"-\"",
+        "project: nothing imported: 4 of 6 records are invalid",
+      ])
     #expect(try project.succeed(["svc", "notes", "count", "--backend", "sqlite"]) == "0\n")
 
     try project.write("id,title,title\nx,a,b\n", to: "twice.csv")
@@ -212,7 +232,9 @@ import Testing
       let result = try project.run(arguments)
       #expect(result.status == 0 && result.stderr.isEmpty, "\(result)")
     }
-    #expect(try project.succeed(["svc", "hosts", "list", "-o", "json", "--manifest", "conf/m.yaml"]).contains(#""active": false"#))
+    #expect(
+      try project.succeed(["svc", "hosts", "list", "-o", "json", "--manifest", "conf/m.yaml"]).contains(
+        #""active": false"#))
     let missing = try project.run(["svc", "hosts", "count", "--manifest"])
     expectFailure(missing, exitCode: 2, stderr: "project: missing value for '--manifest' (path); see 'project --help'")
   }
@@ -234,10 +256,18 @@ import Testing
   @Test func aBooleanFlagSaysABooleanIsExpected() throws {
     let project = try ProjectRunner(manifest: Manifests.withHosts)
     let add = try project.run(["svc", "hosts", "add", "--hostname", "h1", "--active", "maybe"])
-    expectFailure(add, exitCode: 2, stderr: "project: '--active' takes a boolean: true or false (also yes/no, on/off, 1/0), found 'maybe'; see 'project svc hosts add --help'")
+    expectFailure(
+      add, exitCode: 2,
+      stderr:
+        "project: '--active' takes a boolean: true or false (also yes/no, on/off, 1/0), found 'maybe'; see 'project svc hosts add --help'"
+    )
     try project.succeed(["svc", "hosts", "add", "--hostname", "h1", "--active", "no"])
     let update = try project.run(["svc", "hosts", "update", "h1", "--active", "maybe"])
-    expectFailure(update, exitCode: 2, stderr: "project: '--active' takes a boolean: true or false (also yes/no, on/off, 1/0), found 'maybe'; see 'project svc hosts update --help'")
+    expectFailure(
+      update, exitCode: 2,
+      stderr:
+        "project: '--active' takes a boolean: true or false (also yes/no, on/off, 1/0), found 'maybe'; see 'project svc hosts update --help'"
+    )
     try project.succeed(["svc", "hosts", "update", "--active", "h1"])
     #expect(try project.succeed(["svc", "hosts", "get", "h1", "-o", "json"]).contains(#""active": true"#))
   }

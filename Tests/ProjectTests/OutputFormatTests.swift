@@ -97,7 +97,8 @@ import Testing
     let project = try ProjectRunner(manifest: manifest)
     var ids: [String] = []
     for sample in samples {
-      let flat = sample.input.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+      let flat = sample.input.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(
+        separator: " ")
       ids.append(try project.add(["--json", flat], backend: backend))
     }
     try project.write(checker, to: "check.py")
@@ -115,9 +116,13 @@ import Testing
   }
 
   /// Runs the Python checker; it prints `ok` or every difference it found.
-  func check(_ project: ProjectRunner, _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
+  func check(_ project: ProjectRunner, _ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws
+  {
     let result = try project.tool(Self.python, ["check.py"] + arguments)
-    #expect(result.status == 0 && result.stdout == "ok\n", "python3 check.py \(arguments.joined(separator: " ")):\n\(result.stdout)\(result.stderr)", sourceLocation: sourceLocation)
+    #expect(
+      result.status == 0 && result.stdout == "ok\n",
+      "python3 check.py \(arguments.joined(separator: " ")):\n\(result.stdout)\(result.stderr)",
+      sourceLocation: sourceLocation)
   }
 
   /// A file of the work folder, parsed by the suite's strict JSON parser.
@@ -125,7 +130,9 @@ import Testing
     try JSON.parse(try #require(project.read(file), "no \(file)"))
   }
 
-  func output(_ project: ProjectRunner, _ arguments: [String], to file: String, environment: [String: String] = [:]) throws {
+  func output(_ project: ProjectRunner, _ arguments: [String], to file: String, environment: [String: String] = [:])
+    throws
+  {
     let result = try project.run(["svc", "example"] + arguments, environment: environment)
     try #require(result.status == 0 && result.stderr.isEmpty && !result.showsCrash, "\(result)")
     try project.write(result.stdout, to: file)
@@ -154,17 +161,26 @@ import Testing
   @Test(arguments: backends)
   func longListsComeOutWholeInEveryFormat(backend: String) throws {
     let project = try ProjectRunner(manifest: Self.manifest)
-    let lines = (0..<1500).map { #"{"name": "record \#($0) with a name long enough to fill the line", "tags": ["a", "b", "c"], "count": \#($0)}"# }
+    let lines = (0..<1500).map {
+      #"{"name": "record \#($0) with a name long enough to fill the line", "tags": ["a", "b", "c"], "count": \#($0)}"#
+    }
     try project.write(lines.joined(separator: "\n") + "\n", to: "in.ndjson")
     _ = try project.succeed(["svc", "example", "import", "--from", "in.ndjson", "--target", backend])
     let names = (0..<1500).map { "record \($0) with a name long enough to fill the line" }
     let json = try project.json(["svc", "example", "list", "-o", "json", "--backend", backend, "--sort", "count"])
     #expect(json.array?.map { $0["name"]?.string } == names.map(Optional.some))
-    let ndjson = try project.succeed(["svc", "example", "list", "-o", "ndjson", "--backend", backend, "--sort", "count"])
-    #expect(try ndjson.split(separator: "\n").map { try JSON.parse(String($0))["name"]?.string } == names.map(Optional.some))
-    let csv = try project.succeed(["svc", "example", "list", "-o", "csv", "--backend", backend, "--sort", "count", "--fields", "name"])
+    let ndjson = try project.succeed([
+      "svc", "example", "list", "-o", "ndjson", "--backend", backend, "--sort", "count",
+    ])
+    #expect(
+      try ndjson.split(separator: "\n").map { try JSON.parse(String($0))["name"]?.string } == names.map(Optional.some))
+    let csv = try project.succeed([
+      "svc", "example", "list", "-o", "csv", "--backend", backend, "--sort", "count", "--fields", "name",
+    ])
     #expect(csv == "name\r\n" + names.map { $0 + "\r\n" }.joined())
-    let yaml = try project.succeed(["svc", "example", "list", "-o", "yaml", "--backend", backend, "--sort", "count", "--fields", "name"])
+    let yaml = try project.succeed([
+      "svc", "example", "list", "-o", "yaml", "--backend", backend, "--sort", "count", "--fields", "name",
+    ])
     #expect(yaml == names.map { "- name: \"\($0)\"\n" }.joined())
   }
 
@@ -175,7 +191,9 @@ import Testing
     try output(project, ["list", "-o", "ndjson", "--backend", backend], to: "out.ndjson")
     let text = try #require(project.read("out.ndjson"))
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-    #expect(lines.count == Self.samples.count + 1 && lines.last == "", "one line per record, each ending in a newline:\n\(text)")
+    #expect(
+      lines.count == Self.samples.count + 1 && lines.last == "",
+      "one line per record, each ending in a newline:\n\(text)")
     for (i, line) in lines.dropLast().enumerated() {
       try project.write(String(line) + "\n", to: "line\(i).json")
       let jq = try project.tool(Self.jq, ["-c", ".", "line\(i).json"])
@@ -198,7 +216,8 @@ import Testing
 
   @Test(arguments: backends)
   func yamlReadsBackWithPyYAML(backend: String) throws {
-    try #require(Self.hasPyYAML, "PyYAML is not installed for /usr/bin/python3: apt-get install python3-yaml (.ci/run does)")
+    try #require(
+      Self.hasPyYAML, "PyYAML is not installed for /usr/bin/python3: apt-get install python3-yaml (.ci/run does)")
     let (project, ids) = try Self.seeded(backend)
     try project.write(Self.expectedText(ids), to: "expected.json")
     try output(project, ["list", "-o", "yaml", "--backend", backend], to: "out.yaml")
@@ -240,7 +259,9 @@ import Testing
   func tableFitsTheWidthInCOLUMNSWithWideCharacters(backend: String) throws {
     let (project, ids) = try Self.seeded(backend)
     try project.write(Self.expectedText(ids), to: "expected.json")
-    try output(project, ["list", "--backend", backend, "--fields", "id,name,status"], to: "out.txt", environment: ["COLUMNS": "60"])
+    try output(
+      project, ["list", "--backend", backend, "--fields", "id,name,status"], to: "out.txt",
+      environment: ["COLUMNS": "60"])
     try check(project, ["table", "expected.json", "out.txt", "60"])
   }
 
@@ -258,14 +279,18 @@ import Testing
     try output(project, ["list", "--fields", fields, "-o", "csv", "--backend", backend], to: "out.csv")
     try check(project, ["csv", "expected.json", "out.csv", "--fields", fields])
     let csv = try #require(project.read("out.csv"))
-    #expect(csv.hasPrefix("id,name,meta.owner\r\n") || csv.hasPrefix("id,name,meta.owner\n"), "CSV header: \(csv.debugDescription)")
+    #expect(
+      csv.hasPrefix("id,name,meta.owner\r\n") || csv.hasPrefix("id,name,meta.owner\n"),
+      "CSV header: \(csv.debugDescription)")
 
     // The first record, exactly: nested `meta: {owner: ...}`, nothing else.
     let first = try #require(try parsed(project, "out.json").array?.first)
-    #expect(first == .object([
-      .init(key: "id", value: .string(ids[0])), .init(key: "name", value: .string("Zoë 🚀 e\u{301} — 日本語")),
-      .init(key: "meta", value: .object([.init(key: "owner", value: .string("ops"))])),
-    ]), "\(first)")
+    #expect(
+      first
+        == .object([
+          .init(key: "id", value: .string(ids[0])), .init(key: "name", value: .string("Zoë 🚀 e\u{301} — 日本語")),
+          .init(key: "meta", value: .object([.init(key: "owner", value: .string("ops"))])),
+        ]), "\(first)")
   }
 
   @Test(arguments: backends)
@@ -276,16 +301,23 @@ import Testing
       try output(project, ["get"] + order.map { ids[$0] } + ["-o", "json", "--backend", backend], to: "out.json")
       try check(project, ["json", "expected.json", "out.json"])
       let got = try parsed(project, "out.json")
-      #expect(got.array?.map { $0["id"]?.string } == order.map { Optional(ids[$0]) }, "get \(order) -o json printed \(got)")
+      #expect(
+        got.array?.map { $0["id"]?.string } == order.map { Optional(ids[$0]) }, "get \(order) -o json printed \(got)")
     }
   }
 
   @Test(arguments: backends)
   func countPrintsJustTheNumber(backend: String) throws {
     let (project, _) = try Self.seeded(backend)
-    for (filters, expected) in [([String](), "4\n"), (["status=archived"], "2\n"), (["status=active", "count>=3"], "1\n"), (["name~🚀"], "1\n"), (["ok=true", "score<0"], "1\n"), (["name=nobody"], "0\n")] {
-      let result = try project.run(["svc", "example", "count", "--backend", backend] + filters.flatMap { ["--where", $0] })
-      #expect(result.status == 0 && result.stdout == expected && result.stderr.isEmpty, "expected \(expected.debugDescription): \(result)")
+    for (filters, expected) in [
+      ([String](), "4\n"), (["status=archived"], "2\n"), (["status=active", "count>=3"], "1\n"), (["name~🚀"], "1\n"),
+      (["ok=true", "score<0"], "1\n"), (["name=nobody"], "0\n"),
+    ] {
+      let result = try project.run(
+        ["svc", "example", "count", "--backend", backend] + filters.flatMap { ["--where", $0] })
+      #expect(
+        result.status == 0 && result.stdout == expected && result.stderr.isEmpty,
+        "expected \(expected.debugDescription): \(result)")
     }
   }
 
@@ -294,19 +326,26 @@ import Testing
     let (project, ids) = try Self.seeded(backend)
     let before = project.snapshot()
     let refused = try project.run(["svc", "example", "delete", "--where", "status=archived", "--backend", backend])
-    expectFailure(refused, exitCode: 1, stderr: "project: refusing to delete 2 records matching --where without --yes; nothing deleted")
+    expectFailure(
+      refused, exitCode: 1,
+      stderr: "project: refusing to delete 2 records matching --where without --yes; nothing deleted")
     #expect(try project.list(backend).compactMap { $0["id"]?.string } == ids)
     if backend == "json" {
-      #expect(project.bytes("data/json/example_items.json") == before["data/json/example_items.json"], "the refused delete rewrote the JSON store")
+      #expect(
+        project.bytes("data/json/example_items.json") == before["data/json/example_items.json"],
+        "the refused delete rewrote the JSON store")
     }
 
-    let done = try project.run(["svc", "example", "delete", "--where", "status=archived", "--yes", "--backend", backend])
+    let done = try project.run([
+      "svc", "example", "delete", "--where", "status=archived", "--yes", "--backend", backend,
+    ])
     #expect(done.status == 0 && done.stdout == "deleted 2 records\n" && done.stderr.isEmpty, "\(done)")
     #expect(try project.list(backend).compactMap { $0["id"]?.string } == [ids[0], ids[3]])
     #expect(try project.count(backend) == 2)
 
     let one = try project.run(["svc", "example", "delete", "--where", "name=null", "--backend", backend])
-    expectFailure(one, exitCode: 1, stderr: "project: refusing to delete 1 record matching --where without --yes; nothing deleted")
+    expectFailure(
+      one, exitCode: 1, stderr: "project: refusing to delete 1 record matching --where without --yes; nothing deleted")
     #expect(try project.count(backend) == 2)
   }
 
@@ -315,30 +354,38 @@ import Testing
   @Test func explainWritesNothing() throws {
     let project = try ProjectRunner(manifest: Self.manifest)
     let before = project.snapshot()
-    let out = try project.succeed(["svc", "example", "list", "--explain", "--backend", "sqlite", "--where", "status=active"])
+    let out = try project.succeed([
+      "svc", "example", "list", "--explain", "--backend", "sqlite", "--where", "status=active",
+    ])
     #expect(out.contains("USING INDEX example_items$status"), "\(out)")
     #expect(project.snapshot() == before)
   }
 
   @Test func explainShowsBoundParametersAndTheStatusIndex() throws {
     let (project, _) = try Self.seeded("sqlite")
-    let out = try project.succeed(["svc", "example", "list", "--explain", "--backend", "sqlite", "--where", "status=active"])
+    let out = try project.succeed([
+      "svc", "example", "list", "--explain", "--backend", "sqlite", "--where", "status=active",
+    ])
     let lines = out.split(separator: "\n").map(String.init)
     let sql = try #require(lines.first { $0.hasPrefix("SQL: ") }, "no SQL: line in\n\(out)")
     #expect(sql.contains("?") && !sql.contains("active"), "the value must be a bound parameter: \(sql)")
     #expect(lines.contains("PARAMETERS: \"active\""), "\(out)")
     let plan = try #require(lines.firstIndex(of: "PLAN:"), "no PLAN: line in\n\(out)")
-    #expect(lines[(plan + 1)...].contains { $0.contains("USING INDEX example_items$status") }, "the plan does not use the status index:\n\(out)")
+    #expect(
+      lines[(plan + 1)...].contains { $0.contains("USING INDEX example_items$status") },
+      "the plan does not use the status index:\n\(out)")
 
     // Several values of several types, quotes and wildcards included: every one is bound.
     let filters = ["status=active", "name~it's 50%_\"x\"", "count>=3", "meta.size=2.5", "ok=true"]
-    let many = try project.succeed(["svc", "example", "list", "--explain", "--backend", "sqlite"] + filters.flatMap { ["--where", $0] })
+    let many = try project.succeed(
+      ["svc", "example", "list", "--explain", "--backend", "sqlite"] + filters.flatMap { ["--where", $0] })
     let manyLines = many.split(separator: "\n").map(String.init)
     let manySQL = try #require(manyLines.first { $0.hasPrefix("SQL: ") }, "no SQL: line in\n\(many)")
     for literal in ["active", "it's", "50%", "2.5"] {
       #expect(!manySQL.contains(literal), "'\(literal)' is spliced into the SQL: \(manySQL)")
     }
-    let parametersLine = try #require(manyLines.first { $0.hasPrefix("PARAMETERS: ") }, "no PARAMETERS: line in\n\(many)")
+    let parametersLine = try #require(
+      manyLines.first { $0.hasPrefix("PARAMETERS: ") }, "no PARAMETERS: line in\n\(many)")
     let parameters = try JSON.parse("[" + parametersLine.dropFirst("PARAMETERS: ".count) + "]")
     let values = try #require(parameters.array)
     for value in [JSON.string("active"), .string("it's 50%_\"x\""), .int(3), .double(2.5)] {

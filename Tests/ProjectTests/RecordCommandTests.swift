@@ -41,7 +41,10 @@ import Testing
   func fieldFlagsAreTypedBySchema(backend: String) throws {
     let project = try ProjectRunner()
     let id = try project.add(
-      ["--name", "Typed", "--count", "3", "--tags", "a,b", "--meta", #"{"k":1}"#, "--set", "meta.owner=ops", "--status", "archived"],
+      [
+        "--name", "Typed", "--count", "3", "--tags", "a,b", "--meta", #"{"k":1}"#, "--set", "meta.owner=ops",
+        "--status", "archived",
+      ],
       backend: backend)
     let record = try #require(try project.json(["svc", "example", "get", id, "-o", "json", "--backend", backend])[0])
     #expect(record["count"] == .int(3))
@@ -53,13 +56,17 @@ import Testing
   @Test(arguments: ["json", "sqlite"])
   func jsonArgumentIsReadInlineFromAFileAndFromStandardInput(backend: String) throws {
     let project = try ProjectRunner()
-    let inline = try project.add(["--json", #"{"name":"Inline","count":2,"meta":{"deep":{"x":[1,2.5]}}}"#], backend: backend)
+    let inline = try project.add(
+      ["--json", #"{"name":"Inline","count":2,"meta":{"deep":{"x":[1,2.5]}}}"#], backend: backend)
     try project.write(#"{"name": "FromFile", "tags": ["x", "y"]}"#, to: "input.json")
     let fromFile = try project.add(["--json", "@input.json"], backend: backend)
-    let piped = try project.succeed(["svc", "example", "add", "--json", "-", "--backend", backend], stdin: #"{"name": "Piped", "count": 7}"#)
+    let piped = try project.succeed(
+      ["svc", "example", "add", "--json", "-", "--backend", backend], stdin: #"{"name": "Piped", "count": 7}"#)
     let fromStdin = piped.trimmingCharacters(in: .newlines)
 
-    let records = try #require(try project.json(["svc", "example", "get", inline, fromFile, fromStdin, "-o", "json", "--backend", backend]).array)
+    let records = try #require(
+      try project.json(["svc", "example", "get", inline, fromFile, fromStdin, "-o", "json", "--backend", backend]).array
+    )
     try #require(records.count == 3)
     #expect(records[0]["name"] == .string("Inline"))
     #expect(records[0]["count"] == .int(2))
@@ -85,14 +92,16 @@ import Testing
     let project = try ProjectRunner()
     _ = try project.add(["--name", "present"], backend: backend)
     let location = backend == "json" ? "data/json/example_items.json" : "data/db/myapp.db (table example_items)"
-    expectFailure(try project.run(["svc", "example", "get", "nope", "--backend", backend]), exitCode: 1,
-                  stderr: "project: no record with id 'nope' in \(location)")
+    expectFailure(
+      try project.run(["svc", "example", "get", "nope", "--backend", backend]), exitCode: 1,
+      stderr: "project: no record with id 'nope' in \(location)")
   }
 
   @Test func whereFiltersGiveTheSameRecordsInTheSameOrderOnBothBackends() throws {
     let project = try ProjectRunner()
     for backend in ["json", "sqlite"] {
-      _ = try project.add(["--name", "web-a", "--count", "10", "--tags", "x,y", "--set", "meta.owner=ops"], backend: backend)
+      _ = try project.add(
+        ["--name", "web-a", "--count", "10", "--tags", "x,y", "--set", "meta.owner=ops"], backend: backend)
       _ = try project.add(["--name", "db-b", "--count", "2", "--status", "archived"], backend: backend)
       _ = try project.add(["--name", "web-c", "--count", "7", "--tags", "y"], backend: backend)
     }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// Nothing is lost under concurrent writers, kills mid-write, full disks and read-only folders.
@@ -27,7 +27,9 @@ import Glibc
   @Test(arguments: backends)
   func eightConcurrentWritersLoseNothing(backend: String) throws {
     let project = try ProjectRunner()
-    let result = try bash(project, """
+    let result = try bash(
+      project,
+      """
       for w in 1 2 3 4 5 6 7 8; do
         ( for i in $(seq 200); do
             "$P" svc example add --name "w$w-$i" --backend \(backend) >> acked.$w 2>> errors.$w || echo "w$w-$i" >> failed
@@ -56,7 +58,9 @@ import Glibc
   @Test func readersDuringTheFirstImportIntoANewDatabaseSeeNothingOrAll() throws {
     let project = try ProjectRunner()
     try InterruptedImportTests.bigFile.write(to: project.url("big.ndjson"))
-    let result = try bash(project, """
+    let result = try bash(
+      project,
+      """
       "$P" svc example import --from big.ndjson --target sqlite > import.out 2> import.err &
       pid=$!
       while kill -0 $pid 2>/dev/null; do
@@ -79,7 +83,9 @@ import Glibc
   func concurrentUpdatesOfOneRecordKeepEveryField(backend: String) throws {
     let project = try ProjectRunner()
     let id = try project.add(["--name", "shared"], backend: backend)
-    let result = try bash(project, """
+    let result = try bash(
+      project,
+      """
       for w in 1 2 3 4 5 6 7 8; do
         ( for i in $(seq 25); do
             "$P" svc example update \(id) --set meta.k$w=$i --backend \(backend) > /dev/null || echo "w$w-$i" >> failed
@@ -105,7 +111,10 @@ import Glibc
     let project = try ProjectRunner()
     // Start from a store big enough that a write takes many calls.
     var seed = ""
-    for i in 0..<3000 { seed += #"{"id": "seed-\#(i)", "name": "seed \#(i) \#(String(repeating: "x", count: 40))", "tags": ["a", "b"]}"# + "\n" }
+    for i in 0..<3000 {
+      seed +=
+        #"{"id": "seed-\#(i)", "name": "seed \#(i) \#(String(repeating: "x", count: 40))", "tags": ["a", "b"]}"# + "\n"
+    }
     try project.write(seed, to: "seed.ndjson")
     try project.succeed(["svc", "example", "import", "--from", "seed.ndjson", "--target", backend])
     var acknowledged: Set<String> = ["seed-0", "seed-2999"]
@@ -129,7 +138,8 @@ import Glibc
       }
       if backend == "json" {
         let stored = try storedIDs(project)
-        #expect(acknowledged.isSubset(of: stored), "round \(round) (\(step) #\(n)): lost \(acknowledged.subtracting(stored))")
+        #expect(
+          acknowledged.isSubset(of: stored), "round \(round) (\(step) #\(n)): lost \(acknowledged.subtracting(stored))")
       }
       // The next add goes through after the kill, and leaves the store as the first traced one
       // found it (no WAL or temp file), so that the next kill lands at the same step.
@@ -143,7 +153,9 @@ import Glibc
     #expect(Set(ids).isSuperset(of: acknowledged))
     #expect(Set(ids).count == ids.count)
     if backend == "json" {
-      let leftovers = (try FileManager.default.contentsOfDirectory(atPath: project.path("data/json"))).filter { $0.hasSuffix(".tmp") }
+      let leftovers = (try FileManager.default.contentsOfDirectory(atPath: project.path("data/json"))).filter {
+        $0.hasSuffix(".tmp")
+      }
       #expect(leftovers.isEmpty, "temp files left: \(leftovers)")
     }
     if backend == "sqlite" {
@@ -156,12 +168,17 @@ import Glibc
   @Test(arguments: backends)
   func aFailedWriteLeavesTheStoreAsItWas(backend: String) throws {
     let project = try ProjectRunner()
-    for i in 0..<20 { _ = try project.add(["--name", "n\(i)", "--tags", String(repeating: "t,", count: 20) + "t"], backend: backend) }
+    for i in 0..<20 {
+      _ = try project.add(["--name", "n\(i)", "--tags", String(repeating: "t,", count: 20) + "t"], backend: backend)
+    }
     let file = backend == "json" ? "data/json/example_items.json" : "data/db/myapp.db"
     let before = project.bytes(file)
     // With SIGXFSZ at its default action, as a shell started by cron has it: a test runner
     // that ignores it would pass that on, and the binary's own handling would go untested.
-    let result = try bash(project, "ulimit -f 4; env --default-signal=XFSZ \"$P\" svc example add --name big --tags \(String(repeating: "x,", count: 400))x --backend \(backend)")
+    let result = try bash(
+      project,
+      "ulimit -f 4; env --default-signal=XFSZ \"$P\" svc example add --name big --tags \(String(repeating: "x,", count: 400))x --backend \(backend)"
+    )
     #expect(result.status == 1, "\(result)")
     #expect(!result.showsCrash)
     #expect(result.stderrLines.count == 1, "\(result)")
@@ -186,7 +203,9 @@ import Glibc
     var failure: RunResult?
     var added = 0
     for i in 0..<400 {
-      let result = try project.run(["svc", "example", "add", "--name", "record \(i) " + String(repeating: "y", count: 300), "--backend", backend])
+      let result = try project.run([
+        "svc", "example", "add", "--name", "record \(i) " + String(repeating: "y", count: 300), "--backend", backend,
+      ])
       if result.status != 0 {
         failure = result
         break
@@ -196,11 +215,15 @@ import Glibc
     let full = try #require(failure, "the tmpfs never filled up")
     #expect(full.status == 1, "\(full)")
     #expect(full.stderrLines.count == 1 && full.stderr.hasPrefix("project: "), "\(full)")
-    #expect(full.stderr.contains("No space left on device") || full.stderr.contains("disk is full") || full.stderr.contains("database or disk is full"), "\(full)")
+    #expect(
+      full.stderr.contains("No space left on device") || full.stderr.contains("disk is full")
+        || full.stderr.contains("database or disk is full"), "\(full)")
     #expect(!full.showsCrash)
     #expect(try project.count(backend) == added)
     let before = project.bytes(file)
-    let again = try project.run(["svc", "example", "add", "--name", String(repeating: "z", count: 4000), "--backend", backend])
+    let again = try project.run([
+      "svc", "example", "add", "--name", String(repeating: "z", count: 4000), "--backend", backend,
+    ])
     #expect(again.status == 1)
     #expect(project.bytes(file) == before)
 
@@ -216,10 +239,15 @@ import Glibc
 
   @Test func newFilesFollowTheUmaskAndRewritesKeepTheMode() throws {
     let project = try ProjectRunner()
-    let result = try bash(project, "umask 027; \"$P\" svc example add --name a --backend json >/dev/null && stat -c %a data/json/example_items.json")
+    let result = try bash(
+      project,
+      "umask 027; \"$P\" svc example add --name a --backend json >/dev/null && stat -c %a data/json/example_items.json")
     #expect(result.stdout == "640\n", "\(result)")
     // 0666 less the umask: under 002 the group may write too (a fixed 0644 would pass above).
-    let groupWritable = try bash(project, "rm data/json/example_items.json; umask 002; \"$P\" svc example add --name a --backend json >/dev/null && stat -c %a data/json/example_items.json")
+    let groupWritable = try bash(
+      project,
+      "rm data/json/example_items.json; umask 002; \"$P\" svc example add --name a --backend json >/dev/null && stat -c %a data/json/example_items.json"
+    )
     #expect(groupWritable.stdout == "664\n", "\(groupWritable)")
     _ = try bash(project, "chmod 604 data/json/example_items.json")
     _ = try project.add(["--name", "b"], backend: "json")
@@ -236,7 +264,10 @@ import Glibc
     let result = try project.run(["svc", "example", "add", "--name", "x", "--backend", "json"])
     #expect(result.status == 1, "\(result)")
     let resolved = URL(fileURLWithPath: outside).resolvingSymlinksInPath().path
-    #expect(result.stderrLines == ["project: data/json/example_items.json leads to \(resolved)/example_items.json, outside data_dir (data), through a symlink; refusing to use it"])
+    #expect(
+      result.stderrLines == [
+        "project: data/json/example_items.json leads to \(resolved)/example_items.json, outside data_dir (data), through a symlink; refusing to use it"
+      ])
     #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty)
   }
 }

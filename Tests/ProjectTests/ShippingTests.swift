@@ -17,7 +17,8 @@ import Testing
     }
     #expect(try complete("svc", "") == ["example", "hosts"])
     #expect(try complete("svc", "ex") == ["example"])
-    #expect(try complete("svc", "example", "") == ["add", "get", "list", "count", "update", "delete", "export", "import"])
+    #expect(
+      try complete("svc", "example", "") == ["add", "get", "list", "count", "update", "delete", "export", "import"])
     let addFlags = try complete("svc", "example", "add", "--")
     for flag in ["--name", "--count", "--status", "--tags", "--meta", "--set", "--json", "--backend"] {
       #expect(addFlags.contains(flag), "\(flag) in \(addFlags)")
@@ -29,7 +30,7 @@ import Testing
     #expect(try complete("svc", "example", "list", "--where", "status=a") == ["status=active", "status=archived"])
     #expect(try complete("svc", "example", "list", "--where", "nosuch=a") == [])
     #expect(try complete("svc", "example", "list", "--backend=s") == ["--backend=sqlite"])
-    #expect(try complete("") .contains("svc"))
+    #expect(try complete("").contains("svc"))
     // What completion offers for an option is what it accepts: a path where it takes one,
     // nothing for a number or free text, and never id or the timestamps for --set or --unset.
     #expect(try complete("--manifest", "") == [":files"])
@@ -41,8 +42,12 @@ import Testing
     #expect(try complete("svc", "example", "list", "--limit", "") == [])
     #expect(try complete("svc", "example", "add", "--name", "") == [])
     #expect(try complete("svc", "example", "add", "--set", "") == ["name", "count", "status", "tags", "meta"])
-    #expect(try complete("svc", "example", "update", "x", "--unset", "") == ["name", "count", "status", "tags", "meta"])
-    #expect(try complete("svc", "example", "list", "--sort", "") == ["id", "created_at", "updated_at", "name", "count", "status", "tags", "meta"])
+    #expect(
+      try complete("svc", "example", "update", "x", "--unset", "") == ["name", "count", "status", "tags", "meta"])
+    #expect(
+      try complete("svc", "example", "list", "--sort", "") == [
+        "id", "created_at", "updated_at", "name", "count", "status", "tags", "meta",
+      ])
     #expect(try complete("svc", "example", "list", "--no") == ["--no-trunc"])
     #expect(try complete("svc", "example", "list", "--man") == ["--manifest"])
     #expect(try complete("services", "-o", "") == ["table", "json"])
@@ -113,7 +118,13 @@ import Testing
     try project.write(try project.succeed(["completions", "zsh"]), to: "shell/project.zsh")
     try project.write(Self.zshDriver, to: "drive.zsh")
     let lines = Self.shellCases.map { "\(ProjectRunner.binary) \($0.line)" } + ["project svc example add --status "]
-    let result = try project.tool("/bin/sh", ["-c", "PATH='\(foreign)':$PATH exec /usr/bin/zsh -f drive.zsh \"$PWD/shell/project.zsh\" \"$PWD/out.txt\" \"$@\"", "sh"] + lines, timeout: 120)
+    let result = try project.tool(
+      "/bin/sh",
+      [
+        "-c",
+        "PATH='\(foreign)':$PATH exec /usr/bin/zsh -f drive.zsh \"$PWD/shell/project.zsh\" \"$PWD/out.txt\" \"$@\"",
+        "sh",
+      ] + lines, timeout: 120)
     #expect(result.status == 0, "\(result)")
     let got = blocks(project.read("out.txt") ?? "")
     let expected = (Self.shellCases.map(\.expected) + [["FOREIGN", "--foreign"]]).map { $0.sorted() }
@@ -186,32 +197,39 @@ import Testing
     #expect(script.contains("__complete") && !script.contains("project __complete"), "\(script)")
     let unknown = try project.run(["completions", "tcsh"])
     #expect(unknown.status == 2)
-    #expect(unknown.stderrLines == ["project: unknown shell 'tcsh'; expected bash, zsh or fish; see 'project --help'"], "\(unknown)")
+    #expect(
+      unknown.stderrLines == ["project: unknown shell 'tcsh'; expected bash, zsh or fish; see 'project --help'"],
+      "\(unknown)")
   }
 
   @Test func bashCompletionWorksInARealShell() throws {
     let project = try ProjectRunner()
     let folder = (ProjectRunner.binary as NSString).deletingLastPathComponent
-    let result = try project.tool("/bin/bash", ["-c", """
-      export PATH="\(folder):$PATH"
-      source <(project completions bash)
-      COMP_WORDS=(project svc example add --status ""); COMP_CWORD=5
-      _project
-      printf '%s\\n' "${COMPREPLY[@]}"
-      # As bash fills them: the line up to the cursor, and words split at '=' as well.
-      COMP_LINE='project svc example list --where status=ar'; COMP_POINT=${#COMP_LINE}
-      COMP_WORDS=(project svc example list --where status = ar); COMP_CWORD=7
-      _project
-      printf '%s\\n' "${COMPREPLY[@]}"
-      COMP_LINE='project svc example list --where status='; COMP_POINT=${#COMP_LINE}
-      COMP_WORDS=(project svc example list --where status =); COMP_CWORD=6
-      _project
-      printf '%s\\n' "${COMPREPLY[@]}"
-      COMP_LINE='project svc example list --backend=j'; COMP_POINT=${#COMP_LINE}
-      COMP_WORDS=(project svc example list --backend = j); COMP_CWORD=6
-      _project
-      printf '%s\\n' "${COMPREPLY[@]}"
-      """])
+    let result = try project.tool(
+      "/bin/bash",
+      [
+        "-c",
+        """
+        export PATH="\(folder):$PATH"
+        source <(project completions bash)
+        COMP_WORDS=(project svc example add --status ""); COMP_CWORD=5
+        _project
+        printf '%s\\n' "${COMPREPLY[@]}"
+        # As bash fills them: the line up to the cursor, and words split at '=' as well.
+        COMP_LINE='project svc example list --where status=ar'; COMP_POINT=${#COMP_LINE}
+        COMP_WORDS=(project svc example list --where status = ar); COMP_CWORD=7
+        _project
+        printf '%s\\n' "${COMPREPLY[@]}"
+        COMP_LINE='project svc example list --where status='; COMP_POINT=${#COMP_LINE}
+        COMP_WORDS=(project svc example list --where status =); COMP_CWORD=6
+        _project
+        printf '%s\\n' "${COMPREPLY[@]}"
+        COMP_LINE='project svc example list --backend=j'; COMP_POINT=${#COMP_LINE}
+        COMP_WORDS=(project svc example list --backend = j); COMP_CWORD=6
+        _project
+        printf '%s\\n' "${COMPREPLY[@]}"
+        """,
+      ])
     #expect(result.stdout == "active\narchived\narchived\nactive\narchived\njson\n", "\(result)")
   }
 
@@ -219,7 +237,9 @@ import Testing
     let project = try ProjectRunner(manifest: nil)
     let result = try project.run(["init", "srv/app"])
     #expect(result.status == 0, "\(result)")
-    #expect(project.exists("srv/app/project.yaml") && project.exists("srv/app/data/json") && project.exists("srv/app/data/db"))
+    #expect(
+      project.exists("srv/app/project.yaml") && project.exists("srv/app/data/json") && project.exists("srv/app/data/db")
+    )
     let check = try project.run(["check"], in: "srv/app")
     #expect(check.stdout == "project.yaml: ok, 1 service\n", "\(check)")
   }
@@ -244,7 +264,9 @@ import Testing
     // Manifest in one place, data_dir an absolute path elsewhere, run from a third folder.
     let project = try ProjectRunner(manifest: nil)
     let varLib = project.root.appendingPathComponent("var/lib/project").path
-    try project.write(Manifests.example.replacingOccurrences(of: "data_dir: data", with: "data_dir: \(varLib)"), to: "etc/project/project.yaml")
+    try project.write(
+      Manifests.example.replacingOccurrences(of: "data_dir: data", with: "data_dir: \(varLib)"),
+      to: "etc/project/project.yaml")
     try FileManager.default.createDirectory(atPath: project.path("elsewhere"), withIntermediateDirectories: true)
     let environment = ["PROJECT_MANIFEST": project.path("etc/project/project.yaml")]
     let add = try project.run(["svc", "example", "add", "--name", "srv"], in: "elsewhere", environment: environment)
@@ -258,13 +280,16 @@ import Testing
   /// repository, the project has its own LICENSE, and the README names every package
   /// `.ci/run` installs for the tests.
   @Test func aCleanCloneHoldsEverythingTheTestsRead() throws {
-    let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
     func text(_ relative: String) throws -> String {
       try String(contentsOf: package.appendingPathComponent(relative), encoding: .utf8)
     }
-    let suite = try FileManager.default.contentsOfDirectory(atPath: package.appendingPathComponent("Tests/Fixtures/JSONTestSuite/test_parsing").path)
+    let suite = try FileManager.default.contentsOfDirectory(
+      atPath: package.appendingPathComponent("Tests/Fixtures/JSONTestSuite/test_parsing").path)
     #expect(suite.filter { $0.hasSuffix(".json") }.count == 318)
-    #expect(try text("Tests/Fixtures/JSONTestSuite/LICENSE").hasPrefix("MIT License\n\nCopyright (c) 2016 Nicolas Seriot"))
+    #expect(
+      try text("Tests/Fixtures/JSONTestSuite/LICENSE").hasPrefix("MIT License\n\nCopyright (c) 2016 Nicolas Seriot"))
     let license = try text("LICENSE")
     #expect(license.hasPrefix("Copyright 2026 the project authors\n"))
     #expect(license.contains("Apache License\n                           Version 2.0, January 2004"))
@@ -277,12 +302,18 @@ import Testing
       for case let relative as String in walker {
         let file = folder + "/" + relative
         var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: package.appendingPathComponent(file).path, isDirectory: &isFolder), !isFolder.boolValue else { continue }
-        if !file.hasPrefix("Tests/Fixtures/") && !file.hasPrefix("Fuzz/corpus/") && !file.hasPrefix("Fuzz/regressions/") { files.append(file) }
+        guard FileManager.default.fileExists(atPath: package.appendingPathComponent(file).path, isDirectory: &isFolder),
+          !isFolder.boolValue
+        else { continue }
+        if !file.hasPrefix("Tests/Fixtures/") && !file.hasPrefix("Fuzz/corpus/") && !file.hasPrefix("Fuzz/regressions/")
+        {
+          files.append(file)
+        }
       }
     }
     #expect(files.count > 20)
-    let beside = ["..", "shared"].joined(separator: "/"), testdata = ["shared", "testdata"].joined(separator: "/")
+    let beside = ["..", "shared"].joined(separator: "/")
+    let testdata = ["shared", "testdata"].joined(separator: "/")
     for file in files {
       let content = try text(file)
       #expect(!content.contains(beside) && !content.contains(testdata), "\(file) reads the shared folder")

@@ -39,7 +39,8 @@ import Testing
     #expect(result.status == 1, "\(result)")
     #expect(result.stderrLines.count == 1 && result.stderr.hasPrefix("project: "), "\(result)")
     #expect(result.stderr.contains("No space left on device (errno 28)"), "\(result)")
-    #expect(!result.stderr.contains("disk I/O error") && !result.stderr.contains("database or disk is full"), "\(result)")
+    #expect(
+      !result.stderr.contains("disk I/O error") && !result.stderr.contains("database or disk is full"), "\(result)")
     #expect(!result.showsCrash)
   }
 
@@ -68,18 +69,26 @@ import Testing
   @Test(arguments: ["table", "json"])
   func servicesExitsOneWhenAStoreCannotBeRead(output: String) throws {
     let project = try ProjectRunner()
-    try project.write("not a database, and longer than a SQLite header of one hundred bytes: " + String(repeating: "x", count: 200), to: "data/db/myapp.db")
+    try project.write(
+      "not a database, and longer than a SQLite header of one hundred bytes: " + String(repeating: "x", count: 200),
+      to: "data/db/myapp.db")
     try project.write("{ \"a\": ", to: "data/json/example_items.json")
     let result = try project.run(["services", "-o", output])
     #expect(result.status == 1, "\(result)")
-    #expect(result.stderrLines == [
-      "project: example [json]: data/json/example_items.json:1:8: unexpected end of text; expected a JSON value; the file is left as it is; fix it by hand or restore it",
-      "project: example [sqlite]: data/db/myapp.db (table example_items): the database file is damaged or is not a SQLite database (file is not a database)",
-    ], "\(result)")
+    #expect(
+      result.stderrLines == [
+        "project: example [json]: data/json/example_items.json:1:8: unexpected end of text; expected a JSON value; the file is left as it is; fix it by hand or restore it",
+        "project: example [sqlite]: data/db/myapp.db (table example_items): the database file is damaged or is not a SQLite database (file is not a database)",
+      ], "\(result)")
     if output == "table" {
-      #expect(result.stdoutLines.filter { $0.hasPrefix("example  ") }.map { $0.split(separator: " ").prefix(3).joined(separator: " ") } == ["example json error", "example sqlite error"], "\(result)")
+      #expect(
+        result.stdoutLines.filter { $0.hasPrefix("example  ") }.map {
+          $0.split(separator: " ").prefix(3).joined(separator: " ")
+        } == ["example json error", "example sqlite error"], "\(result)")
     } else {
-      #expect(result.stdout.contains("\"error\": \"data/db/myapp.db (table example_items): the database file is damaged"), "\(result)")
+      #expect(
+        result.stdout.contains("\"error\": \"data/db/myapp.db (table example_items): the database file is damaged"),
+        "\(result)")
     }
   }
 
@@ -87,17 +96,24 @@ import Testing
   /// `setpriv` as uid 65534): the error says "Permission denied", and `services` exits 1.
   @Test(arguments: backends)
   func aStoreWithoutPermissionNamesPermissionDenied(backend: String) throws {
-    try #require(getuid() == 0, "this test runs the binary as another user with setpriv, which needs root: run swift test as root (see the README)")
+    try #require(
+      getuid() == 0,
+      "this test runs the binary as another user with setpriv, which needs root: run swift test as root (see the README)"
+    )
     let project = try ProjectRunner()
     _ = try project.add(["--name", "before"], backend: backend)
     func asNobody(_ arguments: [String]) throws -> RunResult {
-      try project.tool("/usr/bin/setpriv", ["--reuid=\(Self.nobody)", "--regid=\(Self.nobody)", "--clear-groups", ProjectRunner.binary] + arguments)
+      try project.tool(
+        "/usr/bin/setpriv",
+        ["--reuid=\(Self.nobody)", "--regid=\(Self.nobody)", "--clear-groups", ProjectRunner.binary] + arguments)
     }
     let add = try asNobody(["svc", "example", "add", "--name", "x", "--backend", backend])
     #expect(add.status == 1, "\(add)")
     #expect(add.stderrLines.count == 1 && add.stderr.hasPrefix("project: "), "\(add)")
     #expect(add.stderr.contains("Permission denied (errno 13)"), "\(add)")
-    #expect(!add.stderr.contains("attempt to write a readonly database") && !add.stderr.contains("unable to open database file"), "\(add)")
+    #expect(
+      !add.stderr.contains("attempt to write a readonly database")
+        && !add.stderr.contains("unable to open database file"), "\(add)")
 
     // A new database in a folder the user cannot write.
     let fresh = try project.run(["svc", "example", "count", "--backend", backend])
@@ -106,11 +122,16 @@ import Testing
       try FileManager.default.removeItem(atPath: project.path("data/db/myapp.db"))
       let create = try asNobody(["svc", "example", "add", "--name", "x", "--backend", backend])
       #expect(create.status == 1, "\(create)")
-      #expect(create.stderrLines == ["project: data/db/myapp.db (table example_items): cannot open the database file: Permission denied (errno 13)"], "\(create)")
+      #expect(
+        create.stderrLines == [
+          "project: data/db/myapp.db (table example_items): cannot open the database file: Permission denied (errno 13)"
+        ], "\(create)")
       _ = try project.add(["--name", "again"], backend: backend)
       let services = try asNobody(["services"])
       #expect(services.status == 1, "\(services)")
-      #expect(services.stderrLines.count == 1 && services.stderr.hasPrefix("project: example [sqlite]: ") && services.stderr.contains("Permission denied (errno 13)"), "\(services)")
+      #expect(
+        services.stderrLines.count == 1 && services.stderr.hasPrefix("project: example [sqlite]: ")
+          && services.stderr.contains("Permission denied (errno 13)"), "\(services)")
     }
   }
 }

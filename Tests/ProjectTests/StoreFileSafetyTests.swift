@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// How store files, their locks and export files are read and written: duplicate ids, depth
@@ -39,7 +39,8 @@ import Glibc
     let before = try #require(project.bytes(Self.file))
     let commands: [[String]] = [
       ["get", "a"], ["list"], ["count"], ["list", "--where", "name=NEW"], ["count", "--where", "name=NEW"],
-      ["add", "--name", "c"], ["update", "a", "--count", "2"], ["delete", "a"], ["delete", "--where", "name=NEW", "--yes"],
+      ["add", "--name", "c"], ["update", "a", "--count", "2"], ["delete", "a"],
+      ["delete", "--where", "name=NEW", "--yes"],
       ["import", "--from", "in.ndjson", "--target", "json"],
     ]
     for command in commands {
@@ -48,8 +49,12 @@ import Glibc
       #expect(project.bytes(Self.file) == before, "\(command) changed the file")
     }
     // Into SQLite: the store file is the import's input, refused as it stands.
-    expectFailure(try project.run(["svc", "example", "import", "--target", "sqlite"]), exitCode: 1, stderr: "project: \(Self.duplicateText)")
-    expectFailure(try project.run(["svc", "example", "import", "--target", "sqlite", "--dry-run"]), exitCode: 1, stderr: "project: \(Self.duplicateText)")
+    expectFailure(
+      try project.run(["svc", "example", "import", "--target", "sqlite"]), exitCode: 1,
+      stderr: "project: \(Self.duplicateText)")
+    expectFailure(
+      try project.run(["svc", "example", "import", "--target", "sqlite", "--dry-run"]), exitCode: 1,
+      stderr: "project: \(Self.duplicateText)")
     #expect(try project.count("sqlite") == 0)
     // An export to it never overwrites it, --replace included.
     _ = try project.add(["--name", "in-sqlite"], backend: "sqlite")
@@ -61,12 +66,18 @@ import Glibc
     // `check --data` reports it.
     let check = try project.run(["check", "--data"])
     #expect(check.status == 1, "\(check)")
-    #expect(check.stdout.contains("example [json] data/json/example_items.json: cannot be read: \(Self.duplicateMessage.dropFirst("project: ".count))"), "\(check)")
+    #expect(
+      check.stdout.contains(
+        "example [json] data/json/example_items.json: cannot be read: \(Self.duplicateMessage.dropFirst("project: ".count))"
+      ), "\(check)")
     // An import file in the same shape is refused the same way, whichever the target.
     try project.write(Self.duplicateFile, to: "dump.json")
     for target in ["sqlite", "json"] {
       let result = try project.run(["svc", "example", "import", "--from", "dump.json", "--target", target])
-      expectFailure(result, exitCode: 1, stderr: "project: " + Self.duplicateText.replacingOccurrences(of: "data/json/example_items.json", with: "dump.json"))
+      expectFailure(
+        result, exitCode: 1,
+        stderr: "project: "
+          + Self.duplicateText.replacingOccurrences(of: "data/json/example_items.json", with: "dump.json"))
     }
     #expect(try project.count("sqlite") == 1)
   }
@@ -81,7 +92,8 @@ import Glibc
   }
 
   static let deepestMeta = 510  // JSONLimits.recordDepth (511) less the record's own object
-  static let depthMessage = "meta: nests deeper than the 511 levels a record may have (the record's own object is one; JSON text may nest 512 levels, and the store file and JSON exports wrap 1 around each record)"
+  static let depthMessage =
+    "meta: nests deeper than the 511 levels a record may have (the record's own object is one; JSON text may nest 512 levels, and the store file and JSON exports wrap 1 around each record)"
 
   /// A record as deep as `add`, `update` and `import` accept can be read by every command on
   /// both backends and round-trips through every export format; one level deeper is refused
@@ -91,26 +103,34 @@ import Glibc
     let deepest = Self.deepRecord(metaLevels: Self.deepestMeta)
     let tooDeep = Self.deepRecord(metaLevels: Self.deepestMeta + 1)
     for backend in ["json", "sqlite"] {
-      expectFailure(try project.run(["svc", "example", "add", "--json", tooDeep, "--backend", backend]), exitCode: 1, stderr: "project: example.\(Self.depthMessage)")
+      expectFailure(
+        try project.run(["svc", "example", "add", "--json", tooDeep, "--backend", backend]), exitCode: 1,
+        stderr: "project: example.\(Self.depthMessage)")
     }
     try project.write(Self.deepRecord(metaLevels: Self.deepestMeta + 1, id: "over") + "\n", to: "over.ndjson")
     for target in ["json", "sqlite"] {
       expectFailure(
         try project.run(["svc", "example", "import", "--from", "over.ndjson", "--target", target]), exitCode: 1,
-        stderr: ["project: line 1 (id 'over'): \(Self.depthMessage)", "project: nothing imported: 1 of 1 record is invalid"])
+        stderr: [
+          "project: line 1 (id 'over'): \(Self.depthMessage)", "project: nothing imported: 1 of 1 record is invalid",
+        ])
     }
 
     // On the JSON store: every command reads it, and writes around it keep it.
     let onJSON = try project.add(["--json", deepest], backend: "json")
     let shown = try project.succeed(["svc", "example", "get", onJSON, "-o", "json", "--backend", "json"])
-    for command in [["list"], ["list", "-o", "json"], ["list", "-o", "csv"], ["count"], ["list", "--where", "meta.a exists"], ["list", "--sort", "name", "--limit", "1"]] {
+    for command in [
+      ["list"], ["list", "-o", "json"], ["list", "-o", "csv"], ["count"], ["list", "--where", "meta.a exists"],
+      ["list", "--sort", "name", "--limit", "1"],
+    ] {
       try project.succeed(["svc", "example"] + command + ["--backend", "json"])
     }
     let other = try project.add(["--name", "other"], backend: "json")
     try project.succeed(["svc", "example", "update", other, "--count", "2", "--backend", "json"])
     try project.succeed(["svc", "example", "delete", other, "--backend", "json"])
     #expect(try project.succeed(["svc", "example", "get", onJSON, "-o", "json", "--backend", "json"]) == shown)
-    let deeper = "meta.x=" + String(repeating: "[", count: Self.deepestMeta) + String(repeating: "]", count: Self.deepestMeta)
+    let deeper =
+      "meta.x=" + String(repeating: "[", count: Self.deepestMeta) + String(repeating: "]", count: Self.deepestMeta)
     expectFailure(
       try project.run(["svc", "example", "update", onJSON, "--set", deeper, "--backend", "json"]), exitCode: 1,
       stderr: "project: record '\(onJSON)': \(Self.depthMessage)")
@@ -132,8 +152,12 @@ import Glibc
       try fresh.write(try #require(project.read("out.\(format)")), to: "in.\(format)")
       for target in ["sqlite", "json"] {
         try fresh.succeed(["svc", "example", "import", "--from", "in.\(format)", "--target", target])
-        #expect(try fresh.succeed(["svc", "example", "get", onSQLite, "-o", "json", "--backend", target]) == fromSQLite, "\(format) into \(target)")
-        #expect(try fresh.succeed(["svc", "example", "get", onJSON, "-o", "json", "--backend", target]) == shown, "\(format) into \(target)")
+        #expect(
+          try fresh.succeed(["svc", "example", "get", onSQLite, "-o", "json", "--backend", target]) == fromSQLite,
+          "\(format) into \(target)")
+        #expect(
+          try fresh.succeed(["svc", "example", "get", onJSON, "-o", "json", "--backend", target]) == shown,
+          "\(format) into \(target)")
       }
       try fresh.succeed(["check", "--data"])
     }
@@ -157,11 +181,14 @@ import Glibc
     let project = try ProjectRunner()
     let outside = try outsideFolder(project)
     try Data("Xsecret".utf8).write(to: URL(fileURLWithPath: outside + "/items.json"))
-    try FileManager.default.createSymbolicLink(atPath: project.path(Self.file), withDestinationPath: outside + "/items.json")
-    let refusal = "project: data/json/example_items.json leads to \(outside)/items.json, outside data_dir (data), through a symlink; refusing to use it"
+    try FileManager.default.createSymbolicLink(
+      atPath: project.path(Self.file), withDestinationPath: outside + "/items.json")
+    let refusal =
+      "project: data/json/example_items.json leads to \(outside)/items.json, outside data_dir (data), through a symlink; refusing to use it"
     for arguments in [
       ["import", "--target", "sqlite"], ["import", "--target", "sqlite", "--dry-run"],
-      ["import", "--target", "sqlite", "--from", Self.file], ["import", "--target", "sqlite", "--from", project.path(Self.file)],
+      ["import", "--target", "sqlite", "--from", Self.file],
+      ["import", "--target", "sqlite", "--from", project.path(Self.file)],
     ] {
       expectFailure(try project.run(["svc", "example"] + arguments), exitCode: 1, stderr: refusal)
     }
@@ -173,21 +200,33 @@ import Glibc
   @Test func aDanglingSymlinkStorePathIsRefusedNotReplaced() throws {
     let project = try ProjectRunner()
     let outside = try outsideFolder(project)
-    try FileManager.default.createSymbolicLink(atPath: project.path(Self.file), withDestinationPath: outside + "/missing.json")
-    try FileManager.default.createSymbolicLink(atPath: project.path("data/db/myapp.db"), withDestinationPath: outside + "/missing.db")
-    let json = "project: data/json/example_items.json is a symlink to \(outside)/missing.json, which does not exist; refusing to use it (a write would replace the link with a file)"
-    let sqlite = "project: data/db/myapp.db is a symlink to \(outside)/missing.db, which does not exist; refusing to use it (a write would replace the link with a file)"
+    try FileManager.default.createSymbolicLink(
+      atPath: project.path(Self.file), withDestinationPath: outside + "/missing.json")
+    try FileManager.default.createSymbolicLink(
+      atPath: project.path("data/db/myapp.db"), withDestinationPath: outside + "/missing.db")
+    let json =
+      "project: data/json/example_items.json is a symlink to \(outside)/missing.json, which does not exist; refusing to use it (a write would replace the link with a file)"
+    let sqlite =
+      "project: data/db/myapp.db is a symlink to \(outside)/missing.db, which does not exist; refusing to use it (a write would replace the link with a file)"
     for backend in ["json", "sqlite"] {
       let message = backend == "json" ? json : sqlite
-      for command in [["add", "--name", "x"], ["list"], ["count"], ["get", "x"], ["update", "x", "--count", "1"], ["delete", "x"]] {
-        expectFailure(try project.run(["svc", "example"] + command + ["--backend", backend]), exitCode: 1, stderr: message)
+      for command in [
+        ["add", "--name", "x"], ["list"], ["count"], ["get", "x"], ["update", "x", "--count", "1"], ["delete", "x"],
+      ] {
+        expectFailure(
+          try project.run(["svc", "example"] + command + ["--backend", backend]), exitCode: 1, stderr: message)
       }
     }
     expectFailure(try project.run(["svc", "example", "import", "--target", "sqlite"]), exitCode: 1, stderr: json)
     expectFailure(try project.run(["svc", "example", "export"]), exitCode: 1, stderr: json)
-    expectFailure(try project.run(["svc", "example", "export", "--to", "out.ndjson", "--format", "ndjson"]), exitCode: 1, stderr: sqlite)
-    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: project.path(Self.file)) == outside + "/missing.json")
-    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: project.path("data/db/myapp.db")) == outside + "/missing.db")
+    expectFailure(
+      try project.run(["svc", "example", "export", "--to", "out.ndjson", "--format", "ndjson"]), exitCode: 1,
+      stderr: sqlite)
+    #expect(
+      try FileManager.default.destinationOfSymbolicLink(atPath: project.path(Self.file)) == outside + "/missing.json")
+    #expect(
+      try FileManager.default.destinationOfSymbolicLink(atPath: project.path("data/db/myapp.db")) == outside
+        + "/missing.db")
     #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty)
   }
 
@@ -196,11 +235,14 @@ import Glibc
   @Test func aLockFileThatIsASymlinkIsNotFollowed() throws {
     let project = try ProjectRunner()
     let outside = try outsideFolder(project)
-    try FileManager.default.createSymbolicLink(atPath: project.path(Self.file + ".lock"), withDestinationPath: outside + "/x.lock")
+    try FileManager.default.createSymbolicLink(
+      atPath: project.path(Self.file + ".lock"), withDestinationPath: outside + "/x.lock")
     let result = try project.run(["svc", "example", "add", "--name", "x", "--backend", "json"])
     expectFailure(
       result, exitCode: 1,
-      stderr: "project: cannot open lock file \(project.path(Self.file)).lock: it is a symlink, and a lock file is never followed; remove the link")
+      stderr:
+        "project: cannot open lock file \(project.path(Self.file)).lock: it is a symlink, and a lock file is never followed; remove the link"
+    )
     #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty)
     #expect(!project.exists(Self.file))
     // A link to an existing file outside is not followed either.
@@ -238,8 +280,10 @@ import Glibc
     try project.succeed(["svc", "example", "export", "--to", "X.json", "--replace"])
     let names = Set(try FileManager.default.contentsOfDirectory(atPath: project.directory.path))
     for file in ["F", "X.json", "F.bak", "X.json.bak"] {
-      #expect(!names.contains(".\(file).\(dead).0123456789ab.tmp"), "a killed export's temp file of \(file) is still there")
-      #expect(names.contains(".\(file).\(live).0123456789ab.tmp"), "a running process's temp file of \(file) was removed")
+      #expect(
+        !names.contains(".\(file).\(dead).0123456789ab.tmp"), "a killed export's temp file of \(file) is still there")
+      #expect(
+        names.contains(".\(file).\(live).0123456789ab.tmp"), "a running process's temp file of \(file) was removed")
     }
     #expect(!names.contains("X.json.lock"), "\(names.sorted())")
     #expect(names.filter { $0.hasSuffix(".lock") }.isEmpty, "\(names.sorted())")

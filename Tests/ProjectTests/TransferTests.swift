@@ -8,11 +8,16 @@ import Testing
 
   @Test func exportThenImportIntoAFreshStoreRoundTripsIdsValuesTypesAndTimestamps() throws {
     let source = try ProjectRunner(manifest: Manifests.withHosts)
-    try source.succeed(["svc", "hosts", "add", "--hostname", "web1", "--ip", "10.0.0.1", "--cpu-load", "0.5", "--cores", "4",
-                        "--active", "false", "--last-seen", "2026-01-02T03:04:05Z", "--installed", "2025-12-01", "--role", "web",
-                        "--labels", "a,b", "--set", "location.region=eu", "--set", "location.rack=7",
-                        "--extra", #"{"x":[1,2.0,"s",null,true]}"#])
-    try source.succeed(["svc", "hosts", "add", "--hostname", "db1", "--cpu-load", "2", "--role", "db", "--set", "location.region=us", "--extra", "2.0"])
+    try source.succeed([
+      "svc", "hosts", "add", "--hostname", "web1", "--ip", "10.0.0.1", "--cpu-load", "0.5", "--cores", "4",
+      "--active", "false", "--last-seen", "2026-01-02T03:04:05Z", "--installed", "2025-12-01", "--role", "web",
+      "--labels", "a,b", "--set", "location.region=eu", "--set", "location.rack=7",
+      "--extra", #"{"x":[1,2.0,"s",null,true]}"#,
+    ])
+    try source.succeed([
+      "svc", "hosts", "add", "--hostname", "db1", "--cpu-load", "2", "--role", "db", "--set", "location.region=us",
+      "--extra", "2.0",
+    ])
     _ = try source.add(["--name", "first", "--count", "3", "--tags", "x", "--meta", #"{"k":{"deep":[1.5]}}"#])
     _ = try source.add(["--name", "second"])
 
@@ -70,8 +75,11 @@ import Testing
     let onlyInFile = try project.add(["--name", "file-only"], backend: "json")
     _ = try project.add(["--name", "db"], backend: "sqlite")
     let before = try #require(project.bytes(Self.exampleFile))
-    expectFailure(try project.run(["svc", "example", "export"]), exitCode: 1,
-                  stderr: "project: export refused: it would drop 1 record found only in the file ('\(onlyInFile)') in data/json/example_items.json; nothing written; use --merge to keep them (SQLite wins on the same id), --replace to overwrite (the old file is kept as .bak), or --dry-run to see the plan")
+    expectFailure(
+      try project.run(["svc", "example", "export"]), exitCode: 1,
+      stderr:
+        "project: export refused: it would drop 1 record found only in the file ('\(onlyInFile)') in data/json/example_items.json; nothing written; use --merge to keep them (SQLite wins on the same id), --replace to overwrite (the old file is kept as .bak), or --dry-run to see the plan"
+    )
     #expect(project.bytes(Self.exampleFile) == before)
     #expect(!project.exists(Self.exampleFile + ".bak"))
 
@@ -89,7 +97,10 @@ import Testing
     let before = try #require(project.bytes(Self.exampleFile))
     let result = try project.run(["svc", "example", "export"])
     #expect(result.status == 1, "\(result)")
-    #expect(result.stderr.hasPrefix("project: export refused: it would change 1 record ('\(id)') in data/json/example_items.json; nothing written"), "\(result)")
+    #expect(
+      result.stderr.hasPrefix(
+        "project: export refused: it would change 1 record ('\(id)') in data/json/example_items.json; nothing written"),
+      "\(result)")
     #expect(project.bytes(Self.exampleFile) == before)
   }
 
@@ -130,14 +141,16 @@ import Testing
   func importWithBadRecordsWritesNothingAndListsEveryErrorWithItsRecordAndPath(target: String) throws {
     let project = try ProjectRunner()
     try project.write(Self.badImport, to: "incoming.json")
-    expectFailure(try project.run(["svc", "example", "import", "--from", "incoming.json", "--target", target]), exitCode: 1, stderr: [
-      #"project: record 'r2': count: expected integer, found "ten""#,
-      #"project: record 'r2': status: expected one of active, archived, found "zzz""#,
-      "project: record 'r3': name: is required",
-      "project: record 'r3': count: -1 is less than the minimum 0",
-      "project: record 'r3': tags[1]: expected string, found 2",
-      "project: nothing imported: 2 of 3 records are invalid",
-    ])
+    expectFailure(
+      try project.run(["svc", "example", "import", "--from", "incoming.json", "--target", target]), exitCode: 1,
+      stderr: [
+        #"project: record 'r2': count: expected integer, found "ten""#,
+        #"project: record 'r2': status: expected one of active, archived, found "zzz""#,
+        "project: record 'r3': name: is required",
+        "project: record 'r3': count: -1 is less than the minimum 0",
+        "project: record 'r3': tags[1]: expected string, found 2",
+        "project: nothing imported: 2 of 3 records are invalid",
+      ])
     #expect(try project.count(target) == 0)
     #expect(!project.exists(Self.exampleFile))
     if target == "sqlite", project.exists("data/db/myapp.db") {
@@ -154,7 +167,8 @@ import Testing
       {"id": "n2", "name": "two"}
 
       """
-    let result = try project.run(["svc", "example", "import", "--from", "-", "--format", "ndjson", "--target", target], stdin: input)
+    let result = try project.run(
+      ["svc", "example", "import", "--from", "-", "--format", "ndjson", "--target", target], stdin: input)
     #expect(result.status == 0, "\(result)")
     let records = try project.list(target)
     #expect(records.map { $0["id"] } == [.string("n1"), .string("n2")])
@@ -169,11 +183,15 @@ extension TransferTests {
     let project = try ProjectRunner()
     let id = try project.add(["--name", "out"], backend: "sqlite")
     let outside = project.root.appendingPathComponent("elsewhere/dump.json").path
-    try FileManager.default.createDirectory(atPath: (outside as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      atPath: (outside as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
     try project.succeed(["svc", "example", "export", "--to", outside])
     let text = try String(contentsOfFile: outside, encoding: .utf8)
     #expect(text.contains("\"\(id)\": {"))
-    try project.succeed(["svc", "example", "export", "--to", project.root.appendingPathComponent("elsewhere/dump.ndjson").path, "--format", "ndjson"])
+    try project.succeed([
+      "svc", "example", "export", "--to", project.root.appendingPathComponent("elsewhere/dump.ndjson").path, "--format",
+      "ndjson",
+    ])
     #expect(FileManager.default.fileExists(atPath: project.root.appendingPathComponent("elsewhere/dump.ndjson").path))
   }
 }

@@ -34,7 +34,10 @@ import Testing
     let before = try get(project, "seed1", backend)
     #expect(before["updated_at"] == .string(Self.stamp))
 
-    let out = try project.succeed(["svc", "example", "update", "seed1", "--count", "5", "--status", "archived", "--set", "meta.owner=ops", "--backend", backend])
+    let out = try project.succeed([
+      "svc", "example", "update", "seed1", "--count", "5", "--status", "archived", "--set", "meta.owner=ops",
+      "--backend", backend,
+    ])
     #expect(out == "seed1\n")
     let after = try get(project, "seed1", backend)
     #expect(after["count"] == .int(5))
@@ -58,8 +61,9 @@ import Testing
     #expect(after.keys == ["id", "name", "count", "status", "tags", "created_at", "updated_at"])
 
     let snapshot = project.snapshot()
-    expectFailure(try project.run(["svc", "example", "update", "seed1", "--unset", "name", "--backend", backend]), exitCode: 1,
-                  stderr: "project: record 'seed1': name: is required and cannot be unset")
+    expectFailure(
+      try project.run(["svc", "example", "update", "seed1", "--unset", "name", "--backend", backend]), exitCode: 1,
+      stderr: "project: record 'seed1': name: is required and cannot be unset")
     #expect(project.snapshot() == snapshot)
   }
 
@@ -67,8 +71,9 @@ import Testing
   func updateThatBreaksTheSchemaChangesNothing(backend: String) throws {
     let project = try Self.seeded(backend)
     let snapshot = project.snapshot()
-    expectFailure(try project.run(["svc", "example", "update", "seed1", "--set", "count=-4", "--backend", backend]), exitCode: 1,
-                  stderr: "project: record 'seed1': count: -4 is less than the minimum 0")
+    expectFailure(
+      try project.run(["svc", "example", "update", "seed1", "--set", "count=-4", "--backend", backend]), exitCode: 1,
+      stderr: "project: record 'seed1': count: -4 is less than the minimum 0")
     #expect(project.snapshot() == snapshot)
     #expect(try get(project, "seed1", backend)["count"] == .int(1))
   }
@@ -77,8 +82,9 @@ import Testing
   func updateOfAMissingIdIsNotFoundAndWritesNothing(backend: String) throws {
     let project = try Self.seeded(backend)
     let snapshot = project.snapshot()
-    expectFailure(try project.run(["svc", "example", "update", "nope", "--count", "1", "--backend", backend]), exitCode: 1,
-                  stderr: "project: no record with id 'nope' in \(Self.location(backend))")
+    expectFailure(
+      try project.run(["svc", "example", "update", "nope", "--count", "1", "--backend", backend]), exitCode: 1,
+      stderr: "project: no record with id 'nope' in \(Self.location(backend))")
     #expect(project.snapshot() == snapshot)
   }
 
@@ -87,16 +93,18 @@ import Testing
     let project = try Self.seeded(backend)
     #expect(try project.succeed(["svc", "example", "delete", "seed1", "--backend", backend]) == "deleted 1 record\n")
     #expect(try project.list(backend).map { $0["id"] } == [.string("seed2")])
-    expectFailure(try project.run(["svc", "example", "get", "seed1", "--backend", backend]), exitCode: 1,
-                  stderr: "project: no record with id 'seed1' in \(Self.location(backend))")
+    expectFailure(
+      try project.run(["svc", "example", "get", "seed1", "--backend", backend]), exitCode: 1,
+      stderr: "project: no record with id 'seed1' in \(Self.location(backend))")
   }
 
   @Test(arguments: ["json", "sqlite"])
   func deleteWithAMissingIdDeletesNothing(backend: String) throws {
     let project = try Self.seeded(backend)
     let snapshot = project.snapshot()
-    expectFailure(try project.run(["svc", "example", "delete", "seed1", "nope", "--backend", backend]), exitCode: 1,
-                  stderr: "project: no record with id 'nope' in \(Self.location(backend))")
+    expectFailure(
+      try project.run(["svc", "example", "delete", "seed1", "nope", "--backend", backend]), exitCode: 1,
+      stderr: "project: no record with id 'nope' in \(Self.location(backend))")
     #expect(try project.count(backend) == 2)
     #expect(project.snapshot() == snapshot)
   }
@@ -104,10 +112,13 @@ import Testing
   @Test(arguments: ["json", "sqlite"])
   func deleteByWhereNeedsYes(backend: String) throws {
     let project = try Self.seeded(backend)
-    expectFailure(try project.run(["svc", "example", "delete", "--where", "count>=2", "--backend", backend]), exitCode: 1,
-                  stderr: "project: refusing to delete 1 record matching --where without --yes; nothing deleted")
+    expectFailure(
+      try project.run(["svc", "example", "delete", "--where", "count>=2", "--backend", backend]), exitCode: 1,
+      stderr: "project: refusing to delete 1 record matching --where without --yes; nothing deleted")
     #expect(try project.count(backend) == 2)
-    #expect(try project.succeed(["svc", "example", "delete", "--where", "count>=2", "--yes", "--backend", backend]) == "deleted 1 record\n")
+    #expect(
+      try project.succeed(["svc", "example", "delete", "--where", "count>=2", "--yes", "--backend", backend])
+        == "deleted 1 record\n")
     #expect(try project.list(backend).map { $0["id"] } == [.string("seed1")])
   }
 }

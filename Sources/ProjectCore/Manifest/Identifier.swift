@@ -26,7 +26,9 @@ public enum Identifier {
   /// Letters, digits, '_', '-' and '.', not starting with '.'; any length but zero.
   public static func isSafeFileNameText(_ name: String) -> Bool {
     guard let first = name.utf8.first, first != UInt8(ascii: ".") else { return false }
-    return name.utf8.allSatisfy { isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
+    return name.utf8.allSatisfy {
+      isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
+    }
   }
 
   /// SQLite's own tables are named `sqlite_...` in any case; it refuses to create or write others.

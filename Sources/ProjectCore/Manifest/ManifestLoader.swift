@@ -7,7 +7,9 @@ public struct ManifestLoader {
 
   /// Finds the manifest: `explicit`, else `$PROJECT_MANIFEST`, else the nearest `project.yaml`
   /// in `directory` or above it, else `/etc/project/project.yaml`.
-  public static func locate(explicit: String?, directory: String = FileSystem.currentDirectory()) throws(ManifestError) -> String {
+  public static func locate(explicit: String?, directory: String = FileSystem.currentDirectory()) throws(ManifestError)
+    -> String
+  {
     let cwd = FileSystem.currentDirectory()
     if let explicit, !explicit.isEmpty {
       return Path.normalize(Path.join(cwd, explicit))
@@ -25,7 +27,9 @@ public struct ManifestLoader {
     if FileSystem.exists(systemPath) { return systemPath }
     throw ManifestError(
       file: fileName, mark: nil, path: "",
-      message: "no manifest found in \(cwd), any folder above it, or \(systemPath); pass --manifest PATH, set PROJECT_MANIFEST, or run 'project init'")
+      message:
+        "no manifest found in \(cwd), any folder above it, or \(systemPath); pass --manifest PATH, set PROJECT_MANIFEST, or run 'project init'"
+    )
   }
 
   public static func load(path: String) throws(ManifestError) -> Manifest {
@@ -54,7 +58,9 @@ public struct ManifestLoader {
       throw ManifestError(file: display, mark: error.mark, path: "", message: error.message)
     }
     guard let root else {
-      throw ManifestError(file: display, mark: nil, path: "", message: "the manifest is empty; it needs at least 'version: 1' and 'services:'")
+      throw ManifestError(
+        file: display, mark: nil, path: "",
+        message: "the manifest is empty; it needs at least 'version: 1' and 'services:'")
     }
     var loader = ManifestLoader(file: display, manifestPath: path)
     return try loader.manifest(root)
@@ -75,7 +81,9 @@ public struct ManifestLoader {
   }
 
   /// The pairs of a mapping node, after checking its keys against the allowed ones.
-  func mapping(_ node: YAMLNode, _ path: String, allowed: [String]?) throws(ManifestError) -> [(key: String, keyNode: YAMLNode, value: YAMLNode)] {
+  func mapping(_ node: YAMLNode, _ path: String, allowed: [String]?) throws(ManifestError) -> [(
+    key: String, keyNode: YAMLNode, value: YAMLNode
+  )] {
     guard case .mapping(let pairs, _) = node else {
       throw error(node, path, "expected a mapping, found \(node.kindName)")
     }
@@ -139,10 +147,15 @@ public struct ManifestLoader {
 
   func identifier(_ name: String, _ node: YAMLNode, _ path: String, what: String) throws(ManifestError) -> String {
     if name.utf8.count > Identifier.maximumLength, Identifier.isSafeText(name) {
-      throw error(node, path, "\(what) is too long: \(name.utf8.count) characters, and at most \(Identifier.maximumLength) are allowed")
+      throw error(
+        node, path,
+        "\(what) is too long: \(name.utf8.count) characters, and at most \(Identifier.maximumLength) are allowed")
     }
     guard Identifier.isSafe(name) else {
-      throw error(node, path, "\(what) '\(name)' is not a safe name; use letters, digits and '_', starting with a letter or '_' (at most \(Identifier.maximumLength) characters)")
+      throw error(
+        node, path,
+        "\(what) '\(name)' is not a safe name; use letters, digits and '_', starting with a letter or '_' (at most \(Identifier.maximumLength) characters)"
+      )
     }
     return name
   }
@@ -168,7 +181,10 @@ public struct ManifestLoader {
           throw error(value, "app", "app name '\(app)' must be letters, digits, '_', '-' or '.', not starting with '.'")
         }
         guard app.utf8.count <= Identifier.maximumFileNameLength else {
-          throw error(value, "app", "app name is too long: \(app.utf8.count) characters, and at most \(Identifier.maximumFileNameLength) are allowed (it names the database file db/<app>.db)")
+          throw error(
+            value, "app",
+            "app name is too long: \(app.utf8.count) characters, and at most \(Identifier.maximumFileNameLength) are allowed (it names the database file db/<app>.db)"
+          )
         }
       case "data_dir":
         dataDir = try string(value, "data_dir")
@@ -199,21 +215,29 @@ public struct ManifestLoader {
       throw error(root, "services", "missing 'services:'; declare at least one service")
     }
     try checkSharedStores(services)
-    return Manifest(path: manifestPath, app: app, dataDirectory: dataDirectory, defaultBackend: backend, services: services)
+    return Manifest(
+      path: manifestPath, app: app, dataDirectory: dataDirectory, defaultBackend: backend, services: services)
   }
 
   func backend(_ node: YAMLNode, _ path: String) throws(ManifestError) -> Backend {
     let text = try string(node, path)
     guard let backend = Backend(rawValue: text) else {
       var message = "unknown backend '\(text)'"
-      if let near = Suggestion.nearest(to: text, in: Backend.allCases.map(\.rawValue)) { message += "; did you mean '\(near)'?" } else { message += "; expected json or sqlite" }
+      if let near = Suggestion.nearest(to: text, in: Backend.allCases.map(\.rawValue)) {
+        message += "; did you mean '\(near)'?"
+      } else {
+        message += "; expected json or sqlite"
+      }
       throw error(node, path, message)
     }
     return backend
   }
 
-  mutating func service(_ name: String, _ node: YAMLNode, _ path: String, app: String, dataDirectory: String) throws(ManifestError) -> ServiceDefinition {
-    let pairs = try mapping(node, path, allowed: ["description", "fields", "indexes", "stores", "id", "additional_fields"])
+  mutating func service(_ name: String, _ node: YAMLNode, _ path: String, app: String, dataDirectory: String)
+    throws(ManifestError) -> ServiceDefinition
+  {
+    let pairs = try mapping(
+      node, path, allowed: ["description", "fields", "indexes", "stores", "id", "additional_fields"])
     var description: String?
     var schema = ObjectSchema()
     var fieldsNode: YAMLNode?
@@ -278,9 +302,14 @@ public struct ManifestLoader {
     // table so named; an index name starts with its table's name.
     if Identifier.isReservedBySQLite(table) {
       if let tableNode {
-        throw error(tableNode, "\(path).stores.sqlite.table", "table name '\(table)' starts with 'sqlite_', which SQLite reserves for its own tables; choose another name")
+        throw error(
+          tableNode, "\(path).stores.sqlite.table",
+          "table name '\(table)' starts with 'sqlite_', which SQLite reserves for its own tables; choose another name")
       }
-      throw error(node, path, "the service's table would be '\(table)', and names starting with 'sqlite_' are reserved by SQLite for its own tables; rename the service or set stores.sqlite.table")
+      throw error(
+        node, path,
+        "the service's table would be '\(table)', and names starting with 'sqlite_' are reserved by SQLite for its own tables; rename the service or set stores.sqlite.table"
+      )
     }
     guard let fieldsNode else {
       throw error(node, "\(path).fields", "missing 'fields:'; a service needs at least one field")
@@ -295,7 +324,9 @@ public struct ManifestLoader {
       }
       switch spec.type {
       case .string, .integer: break
-      default: throw error(idNode, "\(path).id.field", "a natural key must be a string or integer field, not \(spec.type.name)")
+      default:
+        throw error(
+          idNode, "\(path).id.field", "a natural key must be a string or integer field, not \(spec.type.name)")
       }
       guard spec.required else {
         throw error(idNode, "\(path).id.field", "the natural key field '\(idField)' must be 'required: true'")
@@ -303,7 +334,8 @@ public struct ManifestLoader {
     }
     var indexes: [FieldPath] = []
     for (i, (text, indexNode)) in indexNodes.enumerated() {
-      guard let fieldPath = FieldPath(parsing: text), schema.spec(at: fieldPath) != nil || schema.isFreeForm(fieldPath) else {
+      guard let fieldPath = FieldPath(parsing: text), schema.spec(at: fieldPath) != nil || schema.isFreeForm(fieldPath)
+      else {
         throw error(indexNode, "\(path).indexes[\(i)]", "unknown field '\(text)'" + suggestion(text, schema.fieldNames))
       }
       guard fieldPath.components.allSatisfy(Identifier.isSafe) else {
@@ -317,9 +349,11 @@ public struct ManifestLoader {
         path: try storePath(jsonPath, jsonNode, "\(path).stores.json.path", dataDirectory: dataDirectory),
         confinement: Path.isAbsolute(jsonPath) ? nil : dataDirectory),
       sqlite: StoreSettings.Table(
-        path: try storePath(sqlitePath, sqliteNode, "\(path).stores.sqlite.path", dataDirectory: dataDirectory), table: table,
+        path: try storePath(sqlitePath, sqliteNode, "\(path).stores.sqlite.path", dataDirectory: dataDirectory),
+        table: table,
         confinement: Path.isAbsolute(sqlitePath) ? nil : dataDirectory))
-    return ServiceDefinition(name: name, description: description, schema: schema, idStrategy: idStrategy, indexes: indexes, stores: stores)
+    return ServiceDefinition(
+      name: name, description: description, schema: schema, idStrategy: idStrategy, indexes: indexes, stores: stores)
   }
 
   func suggestion(_ word: String, _ candidates: [String]) -> String {
@@ -327,13 +361,17 @@ public struct ManifestLoader {
   }
 
   /// Resolves a store path against the data folder; relative paths must stay inside it.
-  func storePath(_ text: String, _ node: YAMLNode?, _ path: String, dataDirectory: String) throws(ManifestError) -> String {
+  func storePath(_ text: String, _ node: YAMLNode?, _ path: String, dataDirectory: String) throws(ManifestError)
+    -> String
+  {
     if text.isEmpty || text.hasSuffix("/") { throw error(node, path, "expected a file path, found '\(text)'") }
     if UTF8Text.containsNUL(text) { throw error(node, path, "the path contains a NUL byte") }
     if Path.isAbsolute(text) { return Path.normalize(text) }
     let resolved = Path.normalize(Path.join(dataDirectory, text))
     guard Path.isInside(resolved, dataDirectory), resolved != dataDirectory else {
-      throw error(node, path, "'\(text)' escapes data_dir (\(Path.display(dataDirectory))); use a path inside it, or an absolute path")
+      throw error(
+        node, path,
+        "'\(text)' escapes data_dir (\(Path.display(dataDirectory))); use a path inside it, or an absolute path")
     }
     return resolved
   }
@@ -346,12 +384,20 @@ public struct ManifestLoader {
     for service in services {
       let marks = storeMarks[service.name]
       if let other = jsonOwners[service.stores.json.path] {
-        throw ManifestError(file: file, mark: marks?.json ?? marks?.service, path: "services.\(service.name).stores.json.path", message: "services '\(other)' and '\(service.name)' share the JSON file \(Path.display(service.stores.json.path)); give each its own")
+        throw ManifestError(
+          file: file, mark: marks?.json ?? marks?.service, path: "services.\(service.name).stores.json.path",
+          message:
+            "services '\(other)' and '\(service.name)' share the JSON file \(Path.display(service.stores.json.path)); give each its own"
+        )
       }
       jsonOwners[service.stores.json.path] = service.name
       let tableKey = service.stores.sqlite.path + "\u{0}" + service.stores.sqlite.table.lowercased()
       if let other = tableOwners[tableKey] {
-        throw ManifestError(file: file, mark: marks?.table ?? marks?.service, path: "services.\(service.name).stores.sqlite.table", message: "services '\(other)' and '\(service.name)' share the table '\(service.stores.sqlite.table)' in \(Path.display(service.stores.sqlite.path)); give each its own")
+        throw ManifestError(
+          file: file, mark: marks?.table ?? marks?.service, path: "services.\(service.name).stores.sqlite.table",
+          message:
+            "services '\(other)' and '\(service.name)' share the table '\(service.stores.sqlite.table)' in \(Path.display(service.stores.sqlite.path)); give each its own"
+        )
       }
       tableOwners[tableKey] = service.name
     }
@@ -362,13 +408,16 @@ public struct ManifestLoader {
     "unique", "values", "items", "fields", "additional", "description",
   ]
 
-  func objectFields(_ node: YAMLNode, _ path: String, topLevel: Bool) throws(ManifestError) -> [(name: String, spec: FieldSpec)] {
+  func objectFields(_ node: YAMLNode, _ path: String, topLevel: Bool) throws(ManifestError) -> [(
+    name: String, spec: FieldSpec
+  )] {
     var fields: [(name: String, spec: FieldSpec)] = []
     for (name, nameNode, value) in try mapping(node, path, allowed: nil) {
       let fieldPath = "\(path).\(name)"
       _ = try identifier(name, nameNode, fieldPath, what: "field name")
       if topLevel, Identifier.reserved.contains(name) {
-        throw error(nameNode, fieldPath, "'\(name)' is reserved for the record's own \(name); choose another field name")
+        throw error(
+          nameNode, fieldPath, "'\(name)' is reserved for the record's own \(name); choose another field name")
       }
       fields.append((name, try fieldSpec(value, fieldPath, topLevel: topLevel)))
     }
@@ -378,7 +427,11 @@ public struct ManifestLoader {
   func typeName(_ node: YAMLNode, _ path: String) throws(ManifestError) -> String {
     let name = try string(node, path)
     guard FieldType.names.contains(name) else {
-      throw error(node, path, "unknown type '\(name)'" + (Suggestion.nearest(to: name, in: FieldType.names).map { "; did you mean '\($0)'?" } ?? "; expected one of \(FieldType.names.joined(separator: ", "))"))
+      throw error(
+        node, path,
+        "unknown type '\(name)'"
+          + (Suggestion.nearest(to: name, in: FieldType.names).map { "; did you mean '\($0)'?" }
+            ?? "; expected one of \(FieldType.names.joined(separator: ", "))"))
     }
     return name
   }
@@ -427,8 +480,11 @@ public struct ManifestLoader {
       }
       type = .array(try fieldSpec(itemsNode, "\(path).items", topLevel: false))
     case "object":
-      let additional = try value("additional").map { v throws(ManifestError) in try bool(v, "\(path).additional") } ?? false
-      let nested = try value("fields").map { v throws(ManifestError) in try objectFields(v, "\(path).fields", topLevel: false) } ?? []
+      let additional =
+        try value("additional").map { v throws(ManifestError) in try bool(v, "\(path).additional") } ?? false
+      let nested =
+        try value("fields").map { v throws(ManifestError) in try objectFields(v, "\(path).fields", topLevel: false) }
+        ?? []
       if nested.isEmpty && !additional {
         throw error(node, path, "an object needs 'fields' or 'additional: true'")
       }
@@ -470,10 +526,13 @@ public struct ManifestLoader {
       }
     }
     if let minimum = spec.minimum, let maximum = spec.maximum, minimum > maximum {
-      throw error(value("minimum"), "\(path).minimum", "minimum \(ValueText.number(minimum)) is greater than maximum \(ValueText.number(maximum))")
+      throw error(
+        value("minimum"), "\(path).minimum",
+        "minimum \(ValueText.number(minimum)) is greater than maximum \(ValueText.number(maximum))")
     }
     if let minLength = spec.minLength, let maxLength = spec.maxLength, minLength > maxLength {
-      throw error(value("min_length"), "\(path).min_length", "min_length \(minLength) is greater than max_length \(maxLength)")
+      throw error(
+        value("min_length"), "\(path).min_length", "min_length \(minLength) is greater than max_length \(maxLength)")
     }
     if let defaultNode = value("default") {
       let defaultValue = defaultNode.jsonValue

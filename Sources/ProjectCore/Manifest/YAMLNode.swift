@@ -49,7 +49,10 @@ public indirect enum YAMLNode: Sendable {
     case ".inf", ".Inf", ".INF", "+.inf", "-.inf", ".nan", ".NaN", ".NAN": return .string(text)
     default: break
     }
-    if let first = text.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || (first >= 0x30 && first <= 0x39) || first == UInt8(ascii: ".") {
+    if let first = text.utf8.first,
+      first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || (first >= 0x30 && first <= 0x39)
+        || first == UInt8(ascii: ".")
+    {
       let unsigned = text.hasPrefix("+") ? String(text.dropFirst()) : text
       if let value = try? JSONReader.parse(unsigned) {
         switch value {

@@ -27,7 +27,9 @@ struct YAMLTreeBuilder {
     switch event.type {
     case YAML_DOCUMENT_START_EVENT:
       documents += 1
-      if documents > 1 { throw YAMLError(mark: mark, message: "a second YAML document; the manifest must be one document") }
+      if documents > 1 {
+        throw YAMLError(mark: mark, message: "a second YAML document; the manifest must be one document")
+      }
     case YAML_SEQUENCE_START_EVENT:
       try push(mark)
       frameSizes.append(1)
@@ -39,7 +41,9 @@ struct YAMLTreeBuilder {
       frameHeights.append(0)
       stack.append(.mapping([], pendingKey: nil, mark, anchor: Self.string(event.data.mapping_start.anchor)))
     case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
-      guard let frame = stack.popLast(), let size = frameSizes.popLast(), let height = frameHeights.popLast() else { return }
+      guard let frame = stack.popLast(), let size = frameSizes.popLast(), let height = frameHeights.popLast() else {
+        return
+      }
       switch frame {
       case .sequence(let items, let m, let anchor):
         try add(.sequence(items, m), anchor: anchor, size: size, height: height + 1, counted: true)
@@ -72,7 +76,8 @@ struct YAMLTreeBuilder {
   }
 
   /// Adds a finished node to its parent; `counted` when its size was already added child by child.
-  mutating func add(_ node: YAMLNode, anchor: String?, size: Int, height: Int, counted: Bool = false) throws(YAMLError) {
+  mutating func add(_ node: YAMLNode, anchor: String?, size: Int, height: Int, counted: Bool = false) throws(YAMLError)
+  {
     if !counted { nodeCount += size }
     if !frameSizes.isEmpty {
       frameSizes[frameSizes.count - 1] += size

@@ -1,8 +1,14 @@
 /// One `--where` condition, its literal already typed by the schema.
 public struct Filter: Sendable, Hashable {
   public enum Operator: String, Sendable, Hashable {
-    case equal = "=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
-    case contains = "~", oneOf = "in", exists = "exists"
+    case equal = "="
+    case less = "<"
+    case lessOrEqual = "<="
+    case greater = ">"
+    case greaterOrEqual = ">="
+    case contains = "~"
+    case oneOf = "in"
+    case exists = "exists"
   }
 
   public var path: FieldPath
@@ -13,7 +19,8 @@ public struct Filter: Sendable, Hashable {
   /// Whether the field is a schema array: the condition then holds when any element satisfies it.
   public var matchesElements: Bool
 
-  public init(path: FieldPath, op: Operator, values: [JSONValue], negated: Bool = false, matchesElements: Bool = false) {
+  public init(path: FieldPath, op: Operator, values: [JSONValue], negated: Bool = false, matchesElements: Bool = false)
+  {
     self.path = path
     self.op = op
     self.values = values

@@ -27,7 +27,8 @@ public struct FilterParser {
 
   func target(_ text: String, context: String) throws(QueryError) -> Target {
     guard let path = FieldPath(parsing: text), path.components.allSatisfy(Self.isPathComponent) else {
-      throw QueryError("\(context): '\(text)' is not a field path; use names of letters, digits, '_' and '-', joined by '.'")
+      throw QueryError(
+        "\(context): '\(text)' is not a field path; use names of letters, digits, '_' and '-', joined by '.'")
     }
     if path.components.count == 1 {
       switch path.components[0] {
@@ -94,7 +95,8 @@ public struct FilterParser {
       negated.toggle()
       tail = tail.dropFirst(6)
     } else {
-      throw QueryError("\(context): expected an operator after '\(pathText)': =, !=, <, <=, >, >=, ~, !~, in (...), exists")
+      throw QueryError(
+        "\(context): expected an operator after '\(pathText)': =, !=, <, <=, >, >=, ~, !~, in (...), exists")
     }
     let target = try target(pathText, context: context)
     var spec = target.spec
@@ -104,7 +106,9 @@ public struct FilterParser {
       elements = true
     }
     if op != .exists, case .object? = spec?.type {
-      throw QueryError("\(context): '\(pathText)' is an object; compare one of its fields (\(pathText).NAME) or test '\(pathText) exists'")
+      throw QueryError(
+        "\(context): '\(pathText)' is an object; compare one of its fields (\(pathText).NAME) or test '\(pathText) exists'"
+      )
     }
     var values: [JSONValue] = []
     switch op {
@@ -170,13 +174,17 @@ public struct FilterParser {
     }
     if quote != nil { throw QueryError("\(context): unterminated quote in the list") }
     items.append(unquote(current.trimmingSpaces))
-    if items.count == 1 && items[0].text.isEmpty && !items[0].quoted { throw QueryError("\(context): the list is empty") }
+    if items.count == 1 && items[0].text.isEmpty && !items[0].quoted {
+      throw QueryError("\(context): the list is empty")
+    }
     return items
   }
 
   /// Types a literal by the field's spec; nil spec means a free-form value, which a quoted
   /// literal leaves as text.
-  func literal(_ text: String, quoted: Bool = false, spec: FieldSpec?, op: Filter.Operator, context: String) throws(QueryError) -> JSONValue {
+  func literal(_ text: String, quoted: Bool = false, spec: FieldSpec?, op: Filter.Operator, context: String)
+    throws(QueryError) -> JSONValue
+  {
     guard let spec else {
       if op == .contains || quoted { return .string(text) }
       switch Result(catching: { () throws(JSONSyntaxError) in try JSONReader.parse(text) }) {
@@ -184,7 +192,9 @@ public struct FilterParser {
       case .success(.double(let d)): return .double(d)
       case .success(.bool(let b)): return .bool(b)
       case .failure(let error) where FieldValueParser.isOutOfRange(error):
-        throw QueryError("\(context): '\(text)' is out of range for a number (beyond 64-bit integers and doubles); quote it to compare it as text")
+        throw QueryError(
+          "\(context): '\(text)' is out of range for a number (beyond 64-bit integers and doubles); quote it to compare it as text"
+        )
       default: return .string(text)
       }
     }
@@ -215,7 +225,9 @@ public struct FilterParser {
       do {
         return try FieldValueParser.parse(text, spec: spec, path: FieldPath([]))
       } catch {
-        throw QueryError("\(context): '\(text)' is not \(spec.type == .boolean ? "true or false" : "a\(spec.type == .integer ? "n" : "") \(spec.type.name)")")
+        throw QueryError(
+          "\(context): '\(text)' is not \(spec.type == .boolean ? "true or false" : "a\(spec.type == .integer ? "n" : "") \(spec.type.name)")"
+        )
       }
     case .datetime:
       if let ms = Timestamp.parseDateTime(text) { return .string(Timestamp.format(milliseconds: ms)) }

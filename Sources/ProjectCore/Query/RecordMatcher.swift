@@ -49,7 +49,8 @@ public struct RecordMatcher {
   }
 
   func containsBytes(_ haystack: String, _ needle: String) -> Bool {
-    let h = Array(haystack.utf8), n = Array(needle.utf8)
+    let h = Array(haystack.utf8)
+    let n = Array(needle.utf8)
     guard n.count <= h.count else { return false }
     for start in 0...(h.count - n.count) where h[start] == n[0] {
       if h[start..<(start + n.count)].elementsEqual(n) { return true }

@@ -16,7 +16,8 @@ public struct ByteString: Hashable, Comparable, Sendable, CustomStringConvertibl
   /// Byte counts first (most lookups are misses), then the bytes in place.
   @inline(__always)
   public static func == (a: ByteString, b: ByteString) -> Bool {
-    let x = a.text, y = b.text
+    let x = a.text
+    let y = b.text
     guard x.utf8.count == y.utf8.count else { return false }
     // Two identical String values hold the same text: short strings keep their bytes inline,
     // long ones share their storage. Keys and field names are short, so this settles most.
@@ -24,7 +25,8 @@ public struct ByteString: Hashable, Comparable, Sendable, CustomStringConvertibl
       let same = withUnsafeBytes(of: x) { p in
         withUnsafeBytes(of: y) { q in
           p.loadUnaligned(as: UInt64.self) == q.loadUnaligned(as: UInt64.self)
-            && p.loadUnaligned(fromByteOffset: 8, as: UInt64.self) == q.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            && p.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+              == q.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
         }
       }
       if same { return true }
@@ -45,7 +47,8 @@ public struct ByteString: Hashable, Comparable, Sendable, CustomStringConvertibl
 
   /// Negative, zero or positive, as `memcmp` and then the length order them.
   public static func compare(_ a: String, _ b: String) -> Int {
-    var a = a, b = b
+    var a = a
+    var b = b
     return a.withUTF8 { x in
       b.withUTF8 { y in
         for i in 0..<min(x.count, y.count) where x[i] != y[i] { return x[i] < y[i] ? -1 : 1 }

@@ -36,13 +36,19 @@ public struct JSONReader {
   /// Parses bytes in place as `parse(buffer:)` does, but when the document is an object, builds
   /// only the values of `keys`: every other value is checked as strictly and skipped (how a
   /// store file's records are read for a filter).
-  public static func parse(buffer: UnsafeBufferPointer<UInt8>, keeping keys: [String]) throws(JSONSyntaxError) -> JSONValue {
+  public static func parse(buffer: UnsafeBufferPointer<UInt8>, keeping keys: [String]) throws(JSONSyntaxError)
+    -> JSONValue
+  {
     var parser = JSONParser(buffer)
     parser.skipWhitespace()
-    guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "{") else { return try parser.parseDocument() }
+    guard parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "{") else {
+      return try parser.parseDocument()
+    }
     let value = try parser.parseObject(keeping: keys.map { Array($0.utf8) })
     parser.skipWhitespace()
-    if parser.index < buffer.count { throw parser.error("unexpected \(parser.describe(buffer[parser.index])) after the JSON value") }
+    if parser.index < buffer.count {
+      throw parser.error("unexpected \(parser.describe(buffer[parser.index])) after the JSON value")
+    }
     return value
   }
 }

@@ -70,7 +70,10 @@ public struct JSONWriter {
   static func newline(_ out: inout [UInt8], style: Style, indent: Int) {
     guard style == .pretty else { return }
     out.append(UInt8(ascii: "\n"))
-    for _ in 0..<indent { out.append(0x20); out.append(0x20) }
+    for _ in 0..<indent {
+      out.append(0x20)
+      out.append(0x20)
+    }
   }
 
   /// Writes the members of a valid JSON object, given as compact or pretty text, each as
@@ -141,7 +144,9 @@ public struct JSONWriter {
   /// The shortest text that reads back as the same double, always with a '.' or an exponent.
   public static func formatDouble(_ d: Double) -> String {
     let text = d.description
-    if d.isFinite && !text.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
+    if d.isFinite
+      && !text.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") })
+    {
       return text + ".0"
     }
     return text

@@ -57,7 +57,8 @@ public enum Timestamp {
   }
 
   static func parseDateTime(bytes b: UnsafeBufferPointer<UInt8>) -> Int64? {
-    guard b.count >= 20, let date = parseDateBytes(b), b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") || b[10] == 0x20,
+    guard b.count >= 20, let date = parseDateBytes(b),
+      b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") || b[10] == 0x20,
       let hh = number(b, 11, 2), b[13] == UInt8(ascii: ":"), let mi = number(b, 14, 2),
       b[16] == UInt8(ascii: ":"), let ss = number(b, 17, 2),
       hh < 24, mi < 60, ss < 61

@@ -30,14 +30,17 @@ public enum UTF8Text {
         i += 2
       } else if b0 >= 0xE0 && b0 <= 0xEF {
         guard i + 2 < n else { return false }
-        let b1 = bytes[i + 1], b2 = bytes[i + 2]
+        let b1 = bytes[i + 1]
+        let b2 = bytes[i + 2]
         guard b1 & 0xC0 == 0x80, b2 & 0xC0 == 0x80 else { return false }
         if b0 == 0xE0 && b1 < 0xA0 { return false }
         if b0 == 0xED && b1 > 0x9F { return false }
         i += 3
       } else if b0 >= 0xF0 && b0 <= 0xF4 {
         guard i + 3 < n else { return false }
-        let b1 = bytes[i + 1], b2 = bytes[i + 2], b3 = bytes[i + 3]
+        let b1 = bytes[i + 1]
+        let b2 = bytes[i + 2]
+        let b3 = bytes[i + 3]
         guard b1 & 0xC0 == 0x80, b2 & 0xC0 == 0x80, b3 & 0xC0 == 0x80 else { return false }
         if b0 == 0xF0 && b1 < 0x90 { return false }
         if b0 == 0xF4 && b1 > 0x8F { return false }

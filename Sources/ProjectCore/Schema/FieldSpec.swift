@@ -32,43 +32,73 @@ public struct FieldSpec: Hashable, Sendable {
 
   public var type: FieldType {
     get { storage.properties.type }
-    set { makeUnique(); storage.properties.type = newValue }
+    set {
+      makeUnique()
+      storage.properties.type = newValue
+    }
   }
   public var required: Bool {
     get { storage.properties.required }
-    set { makeUnique(); storage.properties.required = newValue }
+    set {
+      makeUnique()
+      storage.properties.required = newValue
+    }
   }
   public var defaultValue: JSONValue? {
     get { storage.properties.defaultValue }
-    set { makeUnique(); storage.properties.defaultValue = newValue }
+    set {
+      makeUnique()
+      storage.properties.defaultValue = newValue
+    }
   }
   public var minimum: Double? {
     get { storage.properties.minimum }
-    set { makeUnique(); storage.properties.minimum = newValue }
+    set {
+      makeUnique()
+      storage.properties.minimum = newValue
+    }
   }
   public var maximum: Double? {
     get { storage.properties.maximum }
-    set { makeUnique(); storage.properties.maximum = newValue }
+    set {
+      makeUnique()
+      storage.properties.maximum = newValue
+    }
   }
   public var minLength: Int? {
     get { storage.properties.minLength }
-    set { makeUnique(); storage.properties.minLength = newValue }
+    set {
+      makeUnique()
+      storage.properties.minLength = newValue
+    }
   }
   public var maxLength: Int? {
     get { storage.properties.maxLength }
-    set { makeUnique(); storage.properties.maxLength = newValue }
+    set {
+      makeUnique()
+      storage.properties.maxLength = newValue
+    }
   }
   public var pattern: Pattern? {
     get { storage.properties.pattern }
-    set { makeUnique(); storage.properties.pattern = newValue }
+    set {
+      makeUnique()
+      storage.properties.pattern = newValue
+    }
   }
   public var unique: Bool {
     get { storage.properties.unique }
-    set { makeUnique(); storage.properties.unique = newValue }
+    set {
+      makeUnique()
+      storage.properties.unique = newValue
+    }
   }
   public var description: String? {
     get { storage.properties.description }
-    set { makeUnique(); storage.properties.description = newValue }
+    set {
+      makeUnique()
+      storage.properties.description = newValue
+    }
   }
 
   public static func == (lhs: FieldSpec, rhs: FieldSpec) -> Bool {

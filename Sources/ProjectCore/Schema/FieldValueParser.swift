@@ -51,7 +51,7 @@ public enum FieldValueParser {
   static func freeForm(_ text: String, path: FieldPath) throws(ValidationIssue) -> JSONValue {
     do throws(JSONSyntaxError) {
       return try JSONReader.parse(text)
-    } catch where isOutOfRange(error) {
+    } catch  where isOutOfRange(error) {
       throw outOfRange(text, path: path)
     } catch {
       return .string(text)
@@ -64,7 +64,11 @@ public enum FieldValueParser {
   }
 
   static func outOfRange(_ text: String, path: FieldPath) -> ValidationIssue {
-    ValidationIssue(path: path, message: "number out of range (beyond 64-bit integers and doubles, which are never rounded), found \(ValueText.preview(.string(text)))")
+    ValidationIssue(
+      path: path,
+      message:
+        "number out of range (beyond 64-bit integers and doubles, which are never rounded), found \(ValueText.preview(.string(text)))"
+    )
   }
 }
 

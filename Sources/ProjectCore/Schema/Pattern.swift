@@ -65,9 +65,10 @@ public final class Pattern: Hashable, @unchecked Sendable, CustomStringConvertib
       cre2_free_string(errorArg)
     }
     if let regex { return .success(regex) }
-    return .failure(Failure(
-      message: error.map { String(cString: $0) } ?? "RE2 refused the pattern",
-      fragment: errorArg.map { String(cString: $0) } ?? "",
-      code: code))
+    return .failure(
+      Failure(
+        message: error.map { String(cString: $0) } ?? "RE2 refused the pattern",
+        fragment: errorArg.map { String(cString: $0) } ?? "",
+        code: code))
   }
 }

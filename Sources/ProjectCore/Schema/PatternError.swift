@@ -19,7 +19,8 @@ public struct PatternError: ProjectError, Hashable, Sendable {
     let bytes = Array(source.utf8)
     switch Int(failure.code) {
     case CRE2_ERROR_PATTERN_TOO_LARGE:
-      message += ": it needs more than RE2's memory budget of \(Pattern.memoryBudget >> 20) MiB for one pattern; make it smaller (fewer or smaller counted repetitions)"
+      message +=
+        ": it needs more than RE2's memory budget of \(Pattern.memoryBudget >> 20) MiB for one pattern; make it smaller (fewer or smaller counted repetitions)"
       position = nil
     case CRE2_ERROR_MISSING_PAREN where failure.fragment == source:
       position = nil  // RE2 notices at the end; its message shows the whole pattern
@@ -53,7 +54,8 @@ public struct PatternError: ProjectError, Hashable, Sendable {
     let fragment = Array(failure.fragment.utf8)
     guard !fragment.isEmpty, fragment.count <= bytes.count else { return nil }
     var occurrences: [Int] = []
-    for start in 0...(bytes.count - fragment.count) where bytes[start..<(start + fragment.count)].elementsEqual(fragment) {
+    for start in 0...(bytes.count - fragment.count)
+    where bytes[start..<(start + fragment.count)].elementsEqual(fragment) {
       occurrences.append(start)
     }
     guard let first = occurrences.first else { return nil }

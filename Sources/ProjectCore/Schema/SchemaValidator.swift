@@ -26,7 +26,10 @@ public final class SchemaValidator {
     }
     let limit = JSONLimits.recordDepth
     if level + JSONLimits.levels(of: value, limit: limit - level) > limit {
-      walk.fail(path, "nests deeper than the \(limit) levels a record may have (the record's own object is one; JSON text may nest \(JSONLimits.readerDepth) levels, and the store file and JSON exports wrap \(JSONLimits.wrapperLevels) around each record)")
+      walk.fail(
+        path,
+        "nests deeper than the \(limit) levels a record may have (the record's own object is one; JSON text may nest \(JSONLimits.readerDepth) levels, and the store file and JSON exports wrap \(JSONLimits.wrapperLevels) around each record)"
+      )
     }
   }
 
@@ -77,7 +80,9 @@ public final class SchemaValidator {
   /// The object with its keys in schema order and defaults filled in, or nil when that is the
   /// object as it came: records usually come whole and in schema order, and then no new
   /// object is built.
-  func validateObject(_ object: JSONObject, schema: ObjectSchema, path: () -> FieldPath, walk: inout Walk) -> JSONObject? {
+  func validateObject(_ object: JSONObject, schema: ObjectSchema, path: () -> FieldPath, walk: inout Walk)
+    -> JSONObject?
+  {
     let pairs = object.pairs
     // While `rebuilt` is nil, the output so far is `pairs[..<kept]`.
     var rebuilt: [JSONObject.Pair]?
@@ -128,7 +133,9 @@ public final class SchemaValidator {
       for (position, (key, value)) in pairs.enumerated() where schema.spec(for: key) == nil {
         if !schema.additional {
           var message = "unknown field"
-          if let suggestion = Suggestion.nearest(to: key, in: schema.fieldNames) { message += "; did you mean '\(suggestion)'?" }
+          if let suggestion = Suggestion.nearest(to: key, in: schema.fieldNames) {
+            message += "; did you mean '\(suggestion)'?"
+          }
           walk.fail({ path().appending(key) }, message)
         }
         emit((key, value), from: position)
@@ -147,7 +154,10 @@ public final class SchemaValidator {
     case .any:
       return nil
     case .string:
-      guard case .string(let s) = value else { mismatch("string"); return nil }
+      guard case .string(let s) = value else {
+        mismatch("string")
+        return nil
+      }
       if spec.maxLength == nil && (spec.minLength ?? 0) <= 1 {
         // Counting characters walks grapheme clusters; "at least one" needs none of that.
         if spec.minLength == 1 && s.isEmpty { checkLength(0, spec: spec, unit: "characters", path: path, walk: &walk) }
@@ -158,7 +168,10 @@ public final class SchemaValidator {
         walk.fail(path, "\(ValueText.preview(value)) does not match the pattern '\(pattern)'")
       }
     case .integer:
-      guard case .integer(let i) = value else { mismatch("integer"); return nil }
+      guard case .integer(let i) = value else {
+        mismatch("integer")
+        return nil
+      }
       checkRange(Double(i), spec: spec, path: path, walk: &walk)
     case .number:
       switch value {
@@ -167,7 +180,10 @@ public final class SchemaValidator {
       default: mismatch("number")
       }
     case .boolean:
-      guard case .bool = value else { mismatch("boolean"); return nil }
+      guard case .bool = value else {
+        mismatch("boolean")
+        return nil
+      }
     case .datetime:
       guard case .string(let s) = value, Timestamp.parseDateTime(s) != nil else {
         mismatch("an RFC 3339 date-time such as 2026-11-30T16:04:45Z")
@@ -188,18 +204,27 @@ public final class SchemaValidator {
         return nil
       }
     case .array(let items):
-      guard case .array(var elements) = value else { mismatch("array"); return nil }
-      if spec.minLength != nil || spec.maxLength != nil { checkLength(elements.count, spec: spec, unit: "items", path: path, walk: &walk) }
+      guard case .array(var elements) = value else {
+        mismatch("array")
+        return nil
+      }
+      if spec.minLength != nil || spec.maxLength != nil {
+        checkLength(elements.count, spec: spec, unit: "items", path: path, walk: &walk)
+      }
       var changed = false
       for index in elements.indices {
-        if let item = validateValue(elements[index], spec: items, path: { path().appending(index: index) }, walk: &walk) {
+        if let item = validateValue(elements[index], spec: items, path: { path().appending(index: index) }, walk: &walk)
+        {
           elements[index] = item
           changed = true
         }
       }
       return changed ? .array(elements) : nil
     case .object(let nested):
-      guard case .object(let object) = value else { mismatch("object"); return nil }
+      guard case .object(let object) = value else {
+        mismatch("object")
+        return nil
+      }
       return validateObject(object, schema: nested, path: path, walk: &walk).map(JSONValue.object)
     }
     return nil

@@ -10,5 +10,6 @@ public protocol BulkLoading: RecordStore {
   /// Runs `body` in one write transaction; `body` hands batches to `load`. The transaction
   /// commits when `body` returns and rolls back when it throws, so readers see every record or
   /// none.
-  func withBulkLoad<T>(onConflict: ConflictPolicy, _ body: (_ load: (Rows) throws -> WriteSummary) throws -> T) throws -> T
+  func withBulkLoad<T>(onConflict: ConflictPolicy, _ body: (_ load: (Rows) throws -> WriteSummary) throws -> T) throws
+    -> T
 }

@@ -40,14 +40,21 @@ public final class RecordService {
       case .string(let s)? where !s.isEmpty: return s
       case .integer(let i)?: return String(i)
       default:
-        throw InvalidRecords(issues: [(definition.name, ValidationIssue(path: FieldPath([name]), message: "is the record's id and must not be empty"))])
+        throw InvalidRecords(issues: [
+          (
+            definition.name,
+            ValidationIssue(path: FieldPath([name]), message: "is the record's id and must not be empty")
+          )
+        ])
       }
     }
   }
 
   /// Checks a whole stored or imported record; returns it with keys in schema order.
   /// `checkTimestamps` is off for records whose timestamps `Record(json:)` already checked.
-  public func validated(_ record: Record, applyDefaults: Bool = false, checkTimestamps: Bool = true) -> (Record, [ValidationIssue]) {
+  public func validated(_ record: Record, applyDefaults: Bool = false, checkTimestamps: Bool = true) -> (
+    Record, [ValidationIssue]
+  ) {
     var (fields, issues) = validator.validate(record.fields, applyDefaults: applyDefaults)
     if case .field(let name) = definition.idStrategy, let value = fields[name] {
       var expected: String?
@@ -57,14 +64,19 @@ public final class RecordService {
       default: expected = nil
       }
       if expected != record.id {
-        issues.append(ValidationIssue(path: FieldPath([name]), message: "is the record's id, so it must equal the id '\(record.id)'"))
+        issues.append(
+          ValidationIssue(
+            path: FieldPath([name]), message: "is the record's id, so it must equal the id '\(record.id)'"))
       }
     }
     if UTF8Text.containsNUL(record.id) {
-      issues.append(ValidationIssue(path: FieldPath(["id"]), message: "contains a NUL character (U+0000), which is not allowed"))
+      issues.append(
+        ValidationIssue(path: FieldPath(["id"]), message: "contains a NUL character (U+0000), which is not allowed"))
     }
-    for (name, stamp) in [("created_at", record.createdAt), ("updated_at", record.updatedAt)] where checkTimestamps && Timestamp.parseRecordTimestamp(stamp) == nil {
-      issues.append(ValidationIssue(path: FieldPath([name]), message: "expected an RFC 3339 date-time, found \"\(stamp)\""))
+    for (name, stamp) in [("created_at", record.createdAt), ("updated_at", record.updatedAt)]
+    where checkTimestamps && Timestamp.parseRecordTimestamp(stamp) == nil {
+      issues.append(
+        ValidationIssue(path: FieldPath([name]), message: "expected an RFC 3339 date-time, found \"\(stamp)\""))
     }
     var result = record
     result.fields = fields
@@ -80,21 +92,35 @@ public final class RecordService {
   }
 
   /// Applies the changes inside the store's atomic read-modify-write and validates the result.
-  public func update(id: String, changes: Changes, in store: RecordStore, now: String = Timestamp.now()) throws -> Record {
+  public func update(id: String, changes: Changes, in store: RecordStore, now: String = Timestamp.now()) throws
+    -> Record
+  {
     try store.update(id: id) { record in
       var fields = record.fields
       for path in changes.unset {
         if path.components.count == 1, let spec = definition.schema.spec(for: path.components[0]), spec.required {
-          throw InvalidRecords(issues: [("record '\(id)'", ValidationIssue(path: path, message: "is required and cannot be unset"))])
+          throw InvalidRecords(issues: [
+            ("record '\(id)'", ValidationIssue(path: path, message: "is required and cannot be unset"))
+          ])
         }
         _ = fields.set(nil, at: path)
       }
       for (path, value) in changes.assignments {
         if case .field(let name) = definition.idStrategy, path == FieldPath([name]) {
-          throw InvalidRecords(issues: [("record '\(id)'", ValidationIssue(path: path, message: "is the record's id and cannot be changed; add a new record instead"))])
+          throw InvalidRecords(issues: [
+            (
+              "record '\(id)'",
+              ValidationIssue(path: path, message: "is the record's id and cannot be changed; add a new record instead")
+            )
+          ])
         }
         guard fields.set(value, at: path) else {
-          throw InvalidRecords(issues: [("record '\(id)'", ValidationIssue(path: path, message: "cannot be set: a part of the path is not an object"))])
+          throw InvalidRecords(issues: [
+            (
+              "record '\(id)'",
+              ValidationIssue(path: path, message: "cannot be set: a part of the path is not an object")
+            )
+          ])
         }
       }
       let (validated, issues) = validator.validate(fields, applyDefaults: false)

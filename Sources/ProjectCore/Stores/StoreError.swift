@@ -25,29 +25,37 @@ public enum StoreError: ProjectError, Equatable {
   public var description: String {
     switch self {
     case .notFound(let ids, let location):
-      let list = ids.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (ids.count > 5 ? " and \(ids.count - 5) more" : "")
+      let list =
+        ids.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (ids.count > 5 ? " and \(ids.count - 5) more" : "")
       return "no record with id \(list) in \(location)"
     case .duplicateID(let id, let location):
       return "a record with id '\(id)' already exists in \(location)"
     case .uniqueViolation(let field, let value, let existingID, let location):
-      return "\(field): the value \(value) is already used by " + (existingID.map { "record '\($0)'" } ?? "another record") + " in \(location); '\(field)' must be unique"
+      return "\(field): the value \(value) is already used by "
+        + (existingID.map { "record '\($0)'" } ?? "another record") + " in \(location); '\(field)' must be unique"
     case .uniqueViolationInInput(let field, let value, let firstID, let id):
-      return "\(field): records '\(firstID)' and '\(id)' of the input both hold the value \(value); '\(field)' must be unique"
+      return
+        "\(field): records '\(firstID)' and '\(id)' of the input both hold the value \(value); '\(field)' must be unique"
     case .corruptFile(let path, let line, let column, let message):
-      return "\(Path.display(path)):\(line):\(column): \(message); the file is left as it is; fix it by hand or restore it"
+      return
+        "\(Path.display(path)):\(line):\(column): \(message); the file is left as it is; fix it by hand or restore it"
     case .duplicateStoredID(let path, let id, let firstLine, let firstColumn, let line, let column):
-      return "\(Self.duplicateMessage(path: Path.display(path), id: id, firstLine: firstLine, firstColumn: firstColumn, line: line, column: column)); the file is left as it is; fix it by hand or restore it"
+      return
+        "\(Self.duplicateMessage(path: Path.display(path), id: id, firstLine: firstLine, firstColumn: firstColumn, line: line, column: column)); the file is left as it is; fix it by hand or restore it"
     case .danglingSymlink(let path, let link, let target):
       if link == path {
-        return "\(Path.display(path)) is a symlink to \(target), which does not exist; refusing to use it (a write would replace the link with a file)"
+        return
+          "\(Path.display(path)) is a symlink to \(target), which does not exist; refusing to use it (a write would replace the link with a file)"
       }
-      return "\(Path.display(path)): \(Path.display(link)) is a symlink to \(target), which does not exist; refusing to use it"
+      return
+        "\(Path.display(path)): \(Path.display(link)) is a symlink to \(target), which does not exist; refusing to use it"
     case .invalidStoredRecord(let location, let id, let message):
       return "\(location): record '\(id)': \(message)"
     case .io(let error):
       return error.description
     case .outsideDataDirectory(let path, let resolved, let dataDirectory):
-      return "\(Path.display(path)) leads to \(resolved), outside data_dir (\(Path.display(dataDirectory))), through a symlink; refusing to use it"
+      return
+        "\(Path.display(path)) leads to \(resolved), outside data_dir (\(Path.display(dataDirectory))), through a symlink; refusing to use it"
     case .database(let message, let sql, let location):
       return "\(location): \(message)" + (sql.map { " (in: \($0))" } ?? "")
     case .lockTimeout(let location, let seconds):
@@ -58,7 +66,9 @@ public enum StoreError: ProjectError, Equatable {
 
 extension StoreError {
   /// `file:line:column: the id ... (first at file:line:column)`, for store and import files.
-  static func duplicateMessage(path: String, id: String, firstLine: Int, firstColumn: Int, line: Int, column: Int) -> String {
+  static func duplicateMessage(path: String, id: String, firstLine: Int, firstColumn: Int, line: Int, column: Int)
+    -> String
+  {
     "\(path):\(line):\(column): the id '\(id)' is given a second time (first at \(path):\(firstLine):\(firstColumn)); each id may appear only once"
   }
 

@@ -26,7 +26,9 @@ enum UniqueCheck {
         let key = Key(scalar)
         if let owner = owners[key], ByteString(owner.id) != ByteString(record.id) {
           let value = ValueText.preview(record.fields[field] ?? .null)
-          if owner.incoming { return .uniqueViolationInInput(field: field, value: value, firstID: owner.id, id: record.id) }
+          if owner.incoming {
+            return .uniqueViolationInInput(field: field, value: value, firstID: owner.id, id: record.id)
+          }
           return .uniqueViolation(field: field, value: value, existingID: owner.id, location: location)
         }
         owners[key] = (record.id, true)

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Musl)
-import Musl
+  import Musl
 #endif
 
 /// An exclusive advisory lock (`flock`) on a sidecar lock file, held until `unlock()`.
@@ -61,15 +61,19 @@ public final class FileLock {
       if mode == .existing && code == ENOENT { return nil }
       var info = stat()
       if code == ELOOP && lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK {
-        throw FileSystemError(path: path, operation: "open lock file", code: code, detail: "it is a symlink, and a lock file is never followed; remove the link")
+        throw FileSystemError(
+          path: path, operation: "open lock file", code: code,
+          detail: "it is a symlink, and a lock file is never followed; remove the link")
       }
-      throw FileSystemError(path: path, operation: mode == .folder ? "open folder to lock" : "open lock file", code: code)
+      throw FileSystemError(
+        path: path, operation: mode == .folder ? "open folder to lock" : "open lock file", code: code)
     }
     if mode != .folder {
       var info = stat()
       if fstat(fd, &info) != 0 || (info.st_mode & S_IFMT) != S_IFREG {
         close(fd)
-        throw FileSystemError(path: path, operation: "use lock file", code: EINVAL, detail: "it is not a regular file; remove it")
+        throw FileSystemError(
+          path: path, operation: "use lock file", code: EINVAL, detail: "it is not a regular file; remove it")
       }
     }
     var backoff = Backoff(seconds: timeout)

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Musl)
-import Musl
+  import Musl
 #endif
 
 /// The one place that talks to the operating system: files, locks, clocks, environment.
@@ -109,13 +109,16 @@ public enum FileSystem {
   }
 
   /// Replaces the file atomically with what `body` writes (see `AtomicFileWriter`).
-  public static func writeAtomically(to path: String, _ body: (AtomicFileWriter) throws(FileSystemError) -> Void) throws(FileSystemError) {
+  public static func writeAtomically(to path: String, _ body: (AtomicFileWriter) throws(FileSystemError) -> Void)
+    throws(FileSystemError)
+  {
     let writer = try AtomicFileWriter(path: path)
     try body(writer)
     try writer.commit()
   }
 
-  static func writeAll(_ fd: Int32, _ bytes: [UInt8], _ range: Range<Int>? = nil, path: String) throws(FileSystemError) {
+  static func writeAll(_ fd: Int32, _ bytes: [UInt8], _ range: Range<Int>? = nil, path: String) throws(FileSystemError)
+  {
     let range = range ?? bytes.indices
     var offset = range.lowerBound
     while offset < range.upperBound {

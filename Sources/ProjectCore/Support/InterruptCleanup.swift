@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Musl)
-import Musl
+  import Musl
 #endif
 
 /// Removes a half-written temp file when the process is interrupted (Ctrl-C, SIGTERM, SIGHUP)

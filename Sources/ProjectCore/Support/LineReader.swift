@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Musl)
-import Musl
+  import Musl
 #endif
 
 /// Reads a file or standard input line by line in fixed-size chunks, so that memory does not
@@ -80,7 +80,10 @@ public final class LineReader {
   /// Everything left, for formats that are read whole.
   public func readAll() throws(FileSystemError) -> [UInt8] {
     while !atEnd { try fill() }
-    defer { buffer = []; start = 0 }
+    defer {
+      buffer = []
+      start = 0
+    }
     return Array(buffer[start...])
   }
 

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-@preconcurrency import Glibc
+  @preconcurrency import Glibc
 #elseif canImport(Musl)
-@preconcurrency import Musl
+  @preconcurrency import Musl
 #endif
 
 /// The C library's `stdout`, which `print` writes through. Read once at start-up; the stream

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Musl)
-import Musl
+  import Musl
 #endif
 
 /// A POSIX thread running one closure; `join()` waits for it to end.
@@ -19,12 +19,14 @@ public final class WorkerThread {
 
   public init(_ body: @escaping () -> Void) {
     let context = Unmanaged.passRetained(Body(body)).toOpaque()
-    let created = pthread_create(&thread, nil, { raw in
-      guard let raw else { return nil }
-      let body = Unmanaged<Body>.fromOpaque(raw).takeRetainedValue()
-      body.run()
-      return nil
-    }, context)
+    let created = pthread_create(
+      &thread, nil,
+      { raw in
+        guard let raw else { return nil }
+        let body = Unmanaged<Body>.fromOpaque(raw).takeRetainedValue()
+        body.run()
+        return nil
+      }, context)
     if created != 0 {
       // No thread to be had: run the work here, before returning.
       Unmanaged<Body>.fromOpaque(context).takeRetainedValue().run()

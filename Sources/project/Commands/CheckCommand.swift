@@ -2,7 +2,7 @@ import ArgumentParser
 import ProjectCore
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// `project check [--data]`: the manifest, and with --data every stored record.
@@ -17,7 +17,9 @@ struct CheckCommand: ParsableCommand {
 
   func run() throws {
     let manifest = try manifestOptions.load()
-    print("\(Path.display(manifest.path)): ok, \(manifest.services.count) service\(manifest.services.count == 1 ? "" : "s")")
+    print(
+      "\(Path.display(manifest.path)): ok, \(manifest.services.count) service\(manifest.services.count == 1 ? "" : "s")"
+    )
     guard data else { return }
     var failures = 0
     for service in manifest.services {
@@ -32,7 +34,9 @@ struct CheckCommand: ParsableCommand {
             for issue in issues { bad.append("  \(record.id): \(issue)") }
           }
           failures += bad.count
-          print("\(service.name) [\(backend.rawValue)] \(store.location): \(all.count) records, " + (bad.isEmpty ? "all valid" : "\(bad.count) problems"))
+          print(
+            "\(service.name) [\(backend.rawValue)] \(store.location): \(all.count) records, "
+              + (bad.isEmpty ? "all valid" : "\(bad.count) problems"))
           if !bad.isEmpty { print(bad.joined(separator: "\n")) }
         } catch {
           failures += 1

@@ -2,7 +2,7 @@ import ArgumentParser
 import ProjectCore
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// `project init [DIR]`: a starter manifest and data folders; never overwrites.

@@ -5,7 +5,11 @@ import ProjectCore
 /// manifest at run time and are parsed by `ServiceCommandLine`.
 struct ProjectCommand: ParsableCommand {
   /// Shown in the help; the value itself is taken out before parsing (see `GlobalArguments`).
-  @Option(name: .long, help: ArgumentHelp("The manifest to read (default: $PROJECT_MANIFEST, else the nearest project.yaml upward, else /etc/project/project.yaml).", valueName: "path"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "The manifest to read (default: $PROJECT_MANIFEST, else the nearest project.yaml upward, else /etc/project/project.yaml).",
+      valueName: "path"))
   var manifest: String?
 
   static let configuration = CommandConfiguration(
@@ -17,6 +21,9 @@ struct ProjectCommand: ParsableCommand {
       found), 2 usage or manifest error.
       """,
     version: Version.text,
-    subcommands: [ServicesCommand.self, CheckCommand.self, InitCommand.self, SvcCommand.self, CompletionsCommand.self, CompleteCommand.self]
+    subcommands: [
+      ServicesCommand.self, CheckCommand.self, InitCommand.self, SvcCommand.self, CompletionsCommand.self,
+      CompleteCommand.self,
+    ]
   )
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import ProjectCore
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #endif
 
 /// `project services`: the declared services, their stores, record counts and last writes.
@@ -15,7 +15,9 @@ struct ServicesCommand: ParsableCommand {
   var output: String = "table"
 
   func validate() throws {
-    guard ["table", "json"].contains(output) else { throw ValidationError("invalid value '\(output)' for '--output'; expected table or json") }
+    guard ["table", "json"].contains(output) else {
+      throw ValidationError("invalid value '\(output)' for '--output'; expected table or json")
+    }
   }
 
   func run() throws {
@@ -45,7 +47,8 @@ struct ServicesCommand: ParsableCommand {
           info["error"] = .string("\(error)")
           failures.append("\(service.name) [\(backend.rawValue)]: \(error)")
         }
-        info["last_written"] = (try? store.lastModified()).flatMap { $0 }.map { .string(Timestamp.format(milliseconds: $0)) } ?? .null
+        info["last_written"] =
+          (try? store.lastModified()).flatMap { $0 }.map { .string(Timestamp.format(milliseconds: $0)) } ?? .null
         row[backend.rawValue] = .object(info)
       }
       rows.append(row)
@@ -67,7 +70,9 @@ struct ServicesCommand: ParsableCommand {
         }
         var store = Path.display(info["path"]?.stringValue ?? "")
         if let table = info["table"]?.stringValue { store += " (table \(table))" }
-        table.append([row["name"]?.stringValue ?? "", backend.rawValue, count, info["last_written"]?.stringValue ?? "never", store])
+        table.append([
+          row["name"]?.stringValue ?? "", backend.rawValue, count, info["last_written"]?.stringValue ?? "never", store,
+        ])
       }
     }
     lines = [TextTable.render(header: ["SERVICE", "BACKEND", "RECORDS", "LAST WRITTEN", "STORE"], rows: table)]

@@ -44,7 +44,8 @@ struct SvcCommand: ParsableCommand {
     }
     let actionNames = ServiceAction.allCases.map(\.rawValue)
     guard arguments.count >= 2, !arguments[1].hasPrefix("-") || arguments[1] == "-h" || arguments[1] == "--help" else {
-      throw CommandFailure.usage("missing action for service '\(service.name)'; actions: \(actionNames.joined(separator: ", "))")
+      throw CommandFailure.usage(
+        "missing action for service '\(service.name)'; actions: \(actionNames.joined(separator: ", "))")
     }
     if arguments[1] == "-h" || arguments[1] == "--help" {
       print(Self.overview(manifest, only: service))
@@ -52,7 +53,11 @@ struct SvcCommand: ParsableCommand {
     }
     guard let action = ServiceAction(rawValue: arguments[1]) else {
       var message = "unknown action '\(arguments[1])'"
-      if let near = Suggestion.nearest(to: arguments[1], in: actionNames) { message += "; did you mean '\(near)'?" } else { message += "; actions: \(actionNames.joined(separator: ", "))" }
+      if let near = Suggestion.nearest(to: arguments[1], in: actionNames) {
+        message += "; did you mean '\(near)'?"
+      } else {
+        message += "; actions: \(actionNames.joined(separator: ", "))"
+      }
       throw CommandFailure.usage(message)
     }
     let commandLine = ServiceCommandLine(service: service, action: action)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ProjectCore
 
 /// A small deterministic generator, so that every run sees the same cases.
@@ -15,10 +16,14 @@ struct SplitMix64: RandomNumberGenerator {
 
 /// The same query on the same records gives the same records in the same order on both stores.
 @Suite struct QueryEquivalenceTests {
-  static let names = ["alpha", "Alpha", "beta", "ünïcode", "é", "e\u{301}", "日本", "a b", "", "zeta", "a%b_c", "quo\"te", "O'Brien", "😀"]
+  static let names = [
+    "alpha", "Alpha", "beta", "ünïcode", "é", "e\u{301}", "日本", "a b", "", "zeta", "a%b_c", "quo\"te", "O'Brien", "😀",
+  ]
 
   static func randomRecords(_ rng: inout SplitMix64, count: Int) -> [Record] {
-    let stamps = ["2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.001Z", "2026-06-15T12:30:00.000Z", "2025-12-31T23:59:59.999Z"]
+    let stamps = [
+      "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:00.001Z", "2026-06-15T12:30:00.000Z", "2025-12-31T23:59:59.999Z",
+    ]
     func maybe(_ value: @autoclosure () -> JSONValue) -> JSONValue? {
       Int.random(in: 0..<5, using: &rng) == 0 ? nil : value()
     }
@@ -27,19 +32,40 @@ struct SplitMix64: RandomNumberGenerator {
       var fields = JSONObject()
       fields["name"] = .string(names.randomElement(using: &rng)!)
       fields["count"] = maybe(.integer(Int64.random(in: -3...5, using: &rng)))
-      fields["score"] = maybe(Bool.random(using: &rng) ? .double([0.5, 1.0, 2.25, -1.5, 3.0].randomElement(using: &rng)!) : .integer(Int64.random(in: -1...3, using: &rng)))
+      fields["score"] = maybe(
+        Bool.random(using: &rng)
+          ? .double([0.5, 1.0, 2.25, -1.5, 3.0].randomElement(using: &rng)!)
+          : .integer(Int64.random(in: -1...3, using: &rng)))
       fields["ok"] = maybe(.bool(Bool.random(using: &rng)))
       fields["when"] = maybe(.string(stamps.randomElement(using: &rng)!))
       fields["day"] = maybe(.string(["2026-01-01", "2026-02-28", "2025-12-31"].randomElement(using: &rng)!))
       fields["status"] = maybe(.string(["active", "archived"].randomElement(using: &rng)!))
-      fields["tags"] = maybe(.array((0..<Int.random(in: 0...3, using: &rng)).map { _ in .string(["x", "y", "z", "ü"].randomElement(using: &rng)!) }))
+      fields["tags"] = maybe(
+        .array(
+          (0..<Int.random(in: 0...3, using: &rng)).map { _ in .string(["x", "y", "z", "ü"].randomElement(using: &rng)!)
+          }))
       if Bool.random(using: &rng) {
-        fields["meta"] = .object(JSONObject([("owner", [JSONValue.string("ops"), .string("dev"), .integer(1), .null].randomElement(using: &rng)!)]))
+        fields["meta"] = .object(
+          JSONObject([
+            ("owner", [JSONValue.string("ops"), .string("dev"), .integer(1), .null].randomElement(using: &rng)!)
+          ]))
       }
-      fields["owner"] = maybe(.object(JSONObject([("team", .string(["red", "blue", "Red"].randomElement(using: &rng)!)), ("size", .integer(Int64.random(in: 1...4, using: &rng)))])))
-      fields["extra"] = maybe([JSONValue.integer(2), .double(2.0), .string("2"), .string("x"), .bool(true), .null, .array([.integer(1)]), .object(JSONObject([("k", .integer(1))]))].randomElement(using: &rng)!)
+      fields["owner"] = maybe(
+        .object(
+          JSONObject([
+            ("team", .string(["red", "blue", "Red"].randomElement(using: &rng)!)),
+            ("size", .integer(Int64.random(in: 1...4, using: &rng))),
+          ])))
+      fields["extra"] = maybe(
+        [
+          JSONValue.integer(2), .double(2.0), .string("2"), .string("x"), .bool(true), .null, .array([.integer(1)]),
+          .object(JSONObject([("k", .integer(1))])),
+        ].randomElement(using: &rng)!)
       let stamp = stamps.randomElement(using: &rng)!
-      records.append(Record(id: "r\(String(i, radix: 36))-\(Int.random(in: 0...9, using: &rng))", fields: fields, createdAt: stamp, updatedAt: stamp))
+      records.append(
+        Record(
+          id: "r\(String(i, radix: 36))-\(Int.random(in: 0...9, using: &rng))", fields: fields, createdAt: stamp,
+          updatedAt: stamp))
     }
     return records
   }
@@ -72,12 +98,15 @@ struct SplitMix64: RandomNumberGenerator {
     return text
   }
 
-  static let sortable = ["name", "count", "score", "ok", "when", "day", "status", "tags", "meta.owner", "owner.team", "owner.size", "extra", "created_at", "id", "updated_at"]
+  static let sortable = [
+    "name", "count", "score", "ok", "when", "day", "status", "tags", "meta.owner", "owner.team", "owner.size", "extra",
+    "created_at", "id", "updated_at",
+  ]
 
   @Test func randomQueriesAgreeOnEveryBackend() throws {
     let folder = TemporaryFolder()
     let definition = try Fixtures.service(in: folder)
-    var rng = SplitMix64(state: 20261130)
+    var rng = SplitMix64(state: 20_261_130)
     let records = Self.randomRecords(&rng, count: 300)
     // The JSON store answers in memory (RecordMatcher); every other backend must agree with it.
     let json = StoreFactory.store(.json, for: definition)
@@ -95,7 +124,9 @@ struct SplitMix64: RandomNumberGenerator {
         query.filters.append(try parser.parseFilter(Self.randomFilter(&rng)))
       }
       for _ in 0..<Int.random(in: 0...2, using: &rng) {
-        query.sort.append(SortKey(path: FieldPath(parsing: Self.sortable.randomElement(using: &rng)!)!, descending: Bool.random(using: &rng)))
+        query.sort.append(
+          SortKey(
+            path: FieldPath(parsing: Self.sortable.randomElement(using: &rng)!)!, descending: Bool.random(using: &rng)))
       }
       if Int.random(in: 0..<3, using: &rng) == 0 {
         query.limit = Int.random(in: 0...20, using: &rng)
@@ -104,7 +135,10 @@ struct SplitMix64: RandomNumberGenerator {
       let fromJSON = try json.list(query).map(\.id)
       for (backend, store) in others {
         let listed = try store.list(query).map(\.id)
-        #expect(fromJSON == listed, "case \(caseNumber), \(backend): \(SQLQueryCompiler.compile(query).whereClause) \(SQLQueryCompiler.compile(query).orderClause)")
+        #expect(
+          fromJSON == listed,
+          "case \(caseNumber), \(backend): \(SQLQueryCompiler.compile(query).whereClause) \(SQLQueryCompiler.compile(query).orderClause)"
+        )
         if caseNumber % 4 == 0 {
           #expect(try json.count(query) == store.count(query), "case \(caseNumber), \(backend)")
         }
@@ -121,7 +155,8 @@ struct SplitMix64: RandomNumberGenerator {
     let service = RecordService(definition: definition)
     let parser = FilterParser(schema: definition.schema)
     func make(_ id: String, _ json: String) throws -> Record {
-      var r = try service.newRecord(fields: try #require(try JSONReader.parse(json).objectValue), now: "2026-01-01T00:00:00.000Z")
+      var r = try service.newRecord(
+        fields: try #require(try JSONReader.parse(json).objectValue), now: "2026-01-01T00:00:00.000Z")
       r.id = id
       return r
     }
@@ -134,7 +169,8 @@ struct SplitMix64: RandomNumberGenerator {
       let store = service.store(backend)
       _ = try store.insert(records, onConflict: .fail)
       func ids(_ filters: String...) throws -> [String] {
-        try store.list(RecordQuery(filters: filters.map { text throws(QueryError) in try parser.parseFilter(text) })).map(\.id)
+        try store.list(RecordQuery(filters: filters.map { text throws(QueryError) in try parser.parseFilter(text) }))
+          .map(\.id)
       }
       #expect(try ids("name=apple") == ["a"], "\(backend)")
       #expect(try ids("name!=apple") == ["b", "c"], "\(backend)")
@@ -155,8 +191,12 @@ struct SplitMix64: RandomNumberGenerator {
       #expect(try ids("meta.owner=ops") == ["a"], "\(backend)")
       #expect(try ids("status=archived") == ["c"], "\(backend)")
       #expect(try ids("not status=archived") == ["a", "b"], "\(backend)")
-      #expect(try store.list(RecordQuery(sort: [try parser.parseSort("count:desc")], limit: 2)).map(\.id) == ["b", "c"], "\(backend)")
-      #expect(try store.list(RecordQuery(sort: [try parser.parseSort("score")], offset: 1)).map(\.id) == ["b", "c"], "\(backend)")
+      #expect(
+        try store.list(RecordQuery(sort: [try parser.parseSort("count:desc")], limit: 2)).map(\.id) == ["b", "c"],
+        "\(backend)")
+      #expect(
+        try store.list(RecordQuery(sort: [try parser.parseSort("score")], offset: 1)).map(\.id) == ["b", "c"],
+        "\(backend)")
     }
   }
 
@@ -172,11 +212,20 @@ struct SplitMix64: RandomNumberGenerator {
     }
     #expect(message("count>=x") == "--where 'count>=x': 'x' is not an integer")
     #expect(message("cuont=1") == "--where 'cuont=1': unknown field 'cuont'; did you mean 'count'?")
-    #expect(message("status=actve") == "--where 'status=actve': 'actve' is not one of active, archived; did you mean 'active'?")
-    #expect(message("when>yesterday") == "--where 'when>yesterday': 'yesterday' is not a date-time such as 2026-11-30T16:04:45Z or a date such as 2026-11-30")
-    #expect(message("count") == "--where 'count': expected an operator after 'count': =, !=, <, <=, >, >=, ~, !~, in (...), exists")
+    #expect(
+      message("status=actve")
+        == "--where 'status=actve': 'actve' is not one of active, archived; did you mean 'active'?")
+    #expect(
+      message("when>yesterday")
+        == "--where 'when>yesterday': 'yesterday' is not a date-time such as 2026-11-30T16:04:45Z or a date such as 2026-11-30"
+    )
+    #expect(
+      message("count")
+        == "--where 'count': expected an operator after 'count': =, !=, <, <=, >, >=, ~, !~, in (...), exists")
     #expect(message("count~1") == "--where 'count~1': '~' needs a text field, and this one is integer")
-    #expect(message("owner=x") == "--where 'owner=x': 'owner' is an object; compare one of its fields (owner.NAME) or test 'owner exists'")
+    #expect(
+      message("owner=x")
+        == "--where 'owner=x': 'owner' is an object; compare one of its fields (owner.NAME) or test 'owner exists'")
     #expect(message("na'me=x").hasPrefix("--where 'na'me=x': expected an operator after 'na'"))
     #expect(message("ok<true") == "--where 'ok<true': a boolean field takes =, !=, in or exists")
   }

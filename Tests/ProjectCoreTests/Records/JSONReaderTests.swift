@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ProjectCore
 
 @Suite struct JSONReaderTests {
@@ -46,7 +47,9 @@ import Testing
   }
 
   @Test func invalidUTF8IsRejected() {
-    #expect(throws: JSONSyntaxError(line: 1, column: 2, message: "invalid UTF-8 in a string")) { try JSONReader.parse([0x22, 0xC3, 0x28, 0x22]) }
+    #expect(throws: JSONSyntaxError(line: 1, column: 2, message: "invalid UTF-8 in a string")) {
+      try JSONReader.parse([0x22, 0xC3, 0x28, 0x22])
+    }
     // The position is the bad byte's, not the string's.
     #expect(throws: JSONSyntaxError(line: 2, column: 6, message: "invalid UTF-8 in a string")) {
       try JSONReader.parse(Array("[\n  \"ab".utf8) + [0xC3, 0x28] + Array("\"]".utf8))
@@ -67,7 +70,9 @@ import Testing
   @Test func numbersTooSmallForADoubleAreErrorsNotZero() throws {
     let tiny = "0." + String(repeating: "0", count: 400) + "1"
     for text in ["1e-400", "-1e-400", "0.5e-999", tiny] {
-      #expect(throws: JSONSyntaxError(line: 1, column: 1, message: "number out of range")) { try JSONReader.parse(text) }
+      #expect(throws: JSONSyntaxError(line: 1, column: 1, message: "number out of range")) {
+        try JSONReader.parse(text)
+      }
       #expect(throws: JSONSyntaxError(line: 1, column: 15, message: "number out of range")) {
         try Array("{\"a\": 1, \"b\": \(text)}".utf8).withUnsafeBufferPointer { buffer throws(JSONSyntaxError) in
           var parser = JSONParser(buffer)
@@ -86,12 +91,15 @@ import Testing
   @Test func everyPositionOfAStringIsChecked() throws {
     for length in 0..<20 {
       for at in 0..<length {
-        let before = String(repeating: "a", count: at), after = String(repeating: "b", count: length - at - 1)
+        let before = String(repeating: "a", count: at)
+        let after = String(repeating: "b", count: length - at - 1)
         #expect(try JSONReader.parse("\"\(before)é\(after)\"") == .string(before + "é" + after))
         #expect(try JSONReader.parse("\"\(before)\\n\(after)\"") == .string(before + "\n" + after))
         #expect(try JSONReader.parse("[\"\(before)\", \"\(after)\"]") == .array([.string(before), .string(after)]))
         #expect(throws: JSONSyntaxError.self) { try JSONReader.parse(Array("\"\(before)\u{1}\(after)\"".utf8)) }
-        #expect(throws: JSONSyntaxError.self) { try JSONReader.parse([0x22] + Array(before.utf8) + [0xFF] + Array(after.utf8) + [0x22]) }
+        #expect(throws: JSONSyntaxError.self) {
+          try JSONReader.parse([0x22] + Array(before.utf8) + [0xFF] + Array(after.utf8) + [0x22])
+        }
       }
     }
   }
@@ -106,11 +114,18 @@ import Testing
         return try parser.parseObject(keeping: wanted)
       }
     }
-    #expect(try parseKeepingA(#"{"a": 1, "b": 2.5, "c": {"d": [1e3, "x"]}}"#) == .object(JSONObject([("a", .integer(1))])))
-    #expect(throws: JSONSyntaxError(line: 1, column: 15, message: "number out of range")) { try parseKeepingA(#"{"a": 1, "b": 1e999}"#) }
+    #expect(
+      try parseKeepingA(#"{"a": 1, "b": 2.5, "c": {"d": [1e3, "x"]}}"#) == .object(JSONObject([("a", .integer(1))])))
+    #expect(throws: JSONSyntaxError(line: 1, column: 15, message: "number out of range")) {
+      try parseKeepingA(#"{"a": 1, "b": 1e999}"#)
+    }
     let huge = String(repeating: "9", count: 400) + ".5"
-    #expect(throws: JSONSyntaxError(line: 1, column: 15, message: "number out of range")) { try parseKeepingA(#"{"a": 1, "b": \#(huge)}"#) }
-    #expect(throws: JSONSyntaxError(line: 1, column: 15, message: "integer out of the 64-bit range")) { try parseKeepingA(#"{"a": 1, "b": 99999999999999999999}"#) }
+    #expect(throws: JSONSyntaxError(line: 1, column: 15, message: "number out of range")) {
+      try parseKeepingA(#"{"a": 1, "b": \#(huge)}"#)
+    }
+    #expect(throws: JSONSyntaxError(line: 1, column: 15, message: "integer out of the 64-bit range")) {
+      try parseKeepingA(#"{"a": 1, "b": 99999999999999999999}"#)
+    }
     #expect(throws: JSONSyntaxError.self) { try parseKeepingA(#"{"a": 1, "b": {"c": 01}}"#) }
   }
 
@@ -144,8 +159,11 @@ import Testing
 
 @Suite struct JSONWriterTests {
   @Test func prettyOutputUsesTwoSpacesAndKeepsOrder() {
-    let value = JSONValue.object(JSONObject([("b", .integer(1)), ("a", .array([.bool(true), .null])), ("e", .object(JSONObject()))]))
-    #expect(JSONWriter.string(value, style: .pretty) == "{\n  \"b\": 1,\n  \"a\": [\n    true,\n    null\n  ],\n  \"e\": {}\n}")
+    let value = JSONValue.object(
+      JSONObject([("b", .integer(1)), ("a", .array([.bool(true), .null])), ("e", .object(JSONObject()))]))
+    #expect(
+      JSONWriter.string(value, style: .pretty)
+        == "{\n  \"b\": 1,\n  \"a\": [\n    true,\n    null\n  ],\n  \"e\": {}\n}")
   }
 
   @Test func doublesAlwaysReadBackAsDoubles() throws {
@@ -161,11 +179,12 @@ import Testing
   }
 
   @Test func writeThenReadIsIdentity() throws {
-    let value = JSONValue.object(JSONObject([
-      ("s", .string("ünï \u{1F600} \t")), ("i", .integer(-42)), ("d", .double(2.5)),
-      ("n", .null), ("a", .array([.integer(1), .double(1.0), .string("x")])),
-      ("o", .object(JSONObject([("z", .bool(false)), ("y", .integer(Int64.min))]))),
-    ]))
+    let value = JSONValue.object(
+      JSONObject([
+        ("s", .string("ünï \u{1F600} \t")), ("i", .integer(-42)), ("d", .double(2.5)),
+        ("n", .null), ("a", .array([.integer(1), .double(1.0), .string("x")])),
+        ("o", .object(JSONObject([("z", .bool(false)), ("y", .integer(Int64.min))]))),
+      ]))
     for style in [JSONWriter.Style.pretty, .compact] {
       let back = try JSONReader.parse(JSONWriter.bytes(value, style: style))
       #expect(back == value)

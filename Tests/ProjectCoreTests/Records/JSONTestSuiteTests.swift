@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ProjectCore
 
 /// Every file of the public JSONTestSuite, kept in the repository with its MIT licence
@@ -62,12 +63,16 @@ import Testing
           #expect(path == definition.stores.json.path && line >= 1 && column >= 1, "\(name)")
         case .duplicateStoredID(let path, _, let firstLine, let firstColumn, let line, let column):
           // An id given twice makes the file broken (`y_object_duplicated_key*`).
-          #expect(path == definition.stores.json.path && firstLine >= 1 && firstColumn >= 1 && (line, column) > (firstLine, firstColumn), "\(name)")
+          #expect(
+            path == definition.stores.json.path && firstLine >= 1 && firstColumn >= 1
+              && (line, column) > (firstLine, firstColumn), "\(name)")
         case .invalidStoredRecord: break
         default: Issue.record("\(name): unexpected \(error)")
         }
         // A write must refuse too, and leave the bytes as they were.
-        let record = Record(id: "x", fields: JSONObject([("name", .string("x"))]), createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z")
+        let record = Record(
+          id: "x", fields: JSONObject([("name", .string("x"))]), createdAt: "2026-01-01T00:00:00.000Z",
+          updatedAt: "2026-01-01T00:00:00.000Z")
         #expect(throws: StoreError.self, "\(name)") { try store.insert([record], onConflict: .fail) }
         #expect(try Data(contentsOf: URL(fileURLWithPath: definition.stores.json.path)) == bytes, "\(name) was changed")
       }
@@ -85,7 +90,8 @@ import Testing
     for name in try Self.files() {
       let path = Self.folder + "/" + name
       do {
-        let result = try transfer.importRecords(from: path, format: .json, into: store, onConflict: .overwrite, dryRun: false)
+        let result = try transfer.importRecords(
+          from: path, format: .json, into: store, onConflict: .overwrite, dryRun: false)
         #expect(result.issues.isEmpty, "\(name)")
         #expect(!name.hasPrefix("n_"), "\(name) was imported")
       } catch let error as TransferError {

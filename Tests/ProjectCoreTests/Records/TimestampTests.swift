@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ProjectCore
 
 @Suite struct TimestampTests {
@@ -16,7 +17,10 @@ import Testing
   }
 
   @Test func rejectsWhatIsNotADateTime() {
-    for text in ["2026-12-01", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-12-01T24:00:00Z", "2026-12-01T10:00:00", "yesterday", ""] {
+    for text in [
+      "2026-12-01", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-12-01T24:00:00Z", "2026-12-01T10:00:00",
+      "yesterday", "",
+    ] {
       #expect(Timestamp.parseDateTime(text) == nil, "\(text)")
     }
   }

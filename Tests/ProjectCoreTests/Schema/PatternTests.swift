@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ProjectCore
 
 /// `pattern:` is matched by RE2: linear time in the value for every pattern it accepts, JSON
@@ -50,9 +51,15 @@ import Testing
       ("^(a|aa)+$", [many], [many + "!", "!" + many]),
       ("^(a|a)*$", [many, ""], [many + "!"]),
       ("^(a?){30}a{30}$", [String(repeating: "a", count: 45)], [many + "!", many, String(repeating: "a", count: 29)]),
-      ("^(.*a){20}$", [every, many], [every + "b", String(repeating: "a", count: 19) + many.replacingOccurrences(of: "a", with: "b")]),
+      (
+        "^(.*a){20}$", [every, many],
+        [every + "b", String(repeating: "a", count: 19) + many.replacingOccurrences(of: "a", with: "b")]
+      ),
       ("^(a+)+$", [many], [many + "!"]),
-      ("(x+x+)+y", ["xxy" + many, String(repeating: "x", count: 50_000) + "y"], [String(repeating: "x", count: 100_000)]),
+      (
+        "(x+x+)+y", ["xxy" + many, String(repeating: "x", count: 50_000) + "y"],
+        [String(repeating: "x", count: 100_000)]
+      ),
     ]
     for (pattern, matching, failing) in cases {
       let validator = try Self.validator(pattern)
@@ -140,7 +147,10 @@ import Testing
   /// error at load, never a wrong verdict when a value is matched.
   @Test func patternsOverTheMemoryBudgetAreRefusedAtLoad() throws {
     for pattern in [#"\pL{1000}"#, #"(\pL{100}){10}"#] {
-      #expect(Self.loadError(pattern) == "\(Self.path):5:35: services.example.fields.v.pattern: pattern '\(pattern)' is refused: pattern too large - compile failed: it needs more than RE2's memory budget of 8 MiB for one pattern; make it smaller (fewer or smaller counted repetitions)")
+      #expect(
+        Self.loadError(pattern)
+          == "\(Self.path):5:35: services.example.fields.v.pattern: pattern '\(pattern)' is refused: pattern too large - compile failed: it needs more than RE2's memory budget of 8 MiB for one pattern; make it smaller (fewer or smaller counted repetitions)"
+      )
     }
     let fits = try Self.validator(#"^\pL{300}$"#)
     #expect(Self.passes(String(repeating: "é", count: 300), fits))

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ProjectCore
 
 @Suite struct SchemaValidatorTests {
@@ -37,7 +38,10 @@ import Testing
     #expect(try keys(#"{"name": "a", "owner": {"size": 1, "team": "t"}}"#) == ["name", "owner", "owner: team,size"])
     #expect(try keys(#"{"owner": {"team": "t"}, "name": "a"}"#) == ["name", "owner", "owner: team"])
     #expect(try keys(#"{"zzz": 1, "name": "a", "yyy": 2}"#) == ["name", "zzz", "yyy"])
-    #expect(try keys(#"{"name": "a", "owner": {"team": "t"}}"#, defaults: true) == ["name", "count", "status", "tags", "owner", "owner: team"])
+    #expect(
+      try keys(#"{"name": "a", "owner": {"team": "t"}}"#, defaults: true) == [
+        "name", "count", "status", "tags", "owner", "owner: team",
+      ])
     let meta = try #require(try JSONReader.parse(#"{"name": "a", "meta": {"z": 1, "a": 2}}"#).objectValue)
     #expect(validator.validate(meta, applyDefaults: false).0["meta"]?.objectValue?.keys == ["z", "a"])
   }
@@ -45,14 +49,16 @@ import Testing
   /// Keys are matched by their bytes, as SQLite's `json_extract` matches them: a key spelled
   /// with KELVIN SIGN (which `==` takes for "K") is not the field `Kind`, and is reported.
   @Test func keysMatchFieldsByTheirBytes() throws {
-    let manifest = try ManifestLoader.parse(Array("""
-      version: 1
-      app: a
-      services:
-        s:
-          fields:
-            Kind: { type: string, required: true }
-      """.utf8), path: "/tmp/m.yaml")
+    let manifest = try ManifestLoader.parse(
+      Array(
+        """
+        version: 1
+        app: a
+        services:
+          s:
+            fields:
+              Kind: { type: string, required: true }
+        """.utf8), path: "/tmp/m.yaml")
     let validator = SchemaValidator(schema: try #require(manifest.service(named: "s")).schema)
     let object = try #require(try JSONReader.parse(#"{"\u212Aind": "x"}"#).objectValue)
     let issues = validator.validate(object, applyDefaults: false).1.map(\.description)
@@ -64,12 +70,24 @@ import Testing
     #expect(try issues(#"{"name": "a", "count": 1.5}"#) == ["count: expected integer, found 1.5"])
     #expect(try issues(#"{"name": "a", "score": "x"}"#) == [#"score: expected number, found "x""#])
     #expect(try issues(#"{"name": "a", "ok": 1}"#) == ["ok: expected boolean, found 1"])
-    #expect(try issues(#"{"name": "a", "when": "2026-11-30"}"#) == [#"when: expected an RFC 3339 date-time such as 2026-11-30T16:04:45Z, found "2026-11-30""#])
-    #expect(try issues(#"{"name": "a", "day": "2026-02-30"}"#) == [#"day: expected a date such as 2026-11-30, found "2026-02-30""#])
-    #expect(try issues(#"{"name": "a", "status": "actve"}"#) == [#"status: expected one of active, archived, found "actve"; did you mean 'active'?"#])
+    #expect(
+      try issues(#"{"name": "a", "when": "2026-11-30"}"#) == [
+        #"when: expected an RFC 3339 date-time such as 2026-11-30T16:04:45Z, found "2026-11-30""#
+      ])
+    #expect(
+      try issues(#"{"name": "a", "day": "2026-02-30"}"#) == [
+        #"day: expected a date such as 2026-11-30, found "2026-02-30""#
+      ])
+    #expect(
+      try issues(#"{"name": "a", "status": "actve"}"#) == [
+        #"status: expected one of active, archived, found "actve"; did you mean 'active'?"#
+      ])
     #expect(try issues(#"{"name": "a", "tags": ["x", 2]}"#) == ["tags[1]: expected string, found 2"])
     #expect(try issues(#"{"name": "a", "meta": []}"#) == ["meta: expected object, found []"])
-    #expect(try issues(#"{"name": "a", "owner": {"size": "big"}}"#) == ["owner.team: is required", #"owner.size: expected integer, found "big""#])
+    #expect(
+      try issues(#"{"name": "a", "owner": {"size": "big"}}"#) == [
+        "owner.team: is required", #"owner.size: expected integer, found "big""#,
+      ])
   }
 
   @Test func constraintsAreChecked() throws {
@@ -93,7 +111,10 @@ import Testing
     var spec = FieldSpec(type: .string)
     spec.pattern = try Pattern("^[a-z]+$")
     #expect(validator.validate(.string("abc"), spec: spec, path: FieldPath(["h"])).isEmpty)
-    #expect(validator.validate(.string("aBc"), spec: spec, path: FieldPath(["h"])).map(\.description) == [#"h: "aBc" does not match the pattern '^[a-z]+$'"#])
+    #expect(
+      validator.validate(.string("aBc"), spec: spec, path: FieldPath(["h"])).map(\.description) == [
+        #"h: "aBc" does not match the pattern '^[a-z]+$'"#
+      ])
   }
 
   @Test func commandLineValuesAreTypedByTheField() throws {
@@ -110,25 +131,33 @@ import Testing
     #expect(try parse(#"{"k":1}"#, "meta") == .object(JSONObject([("k", .integer(1))])))
     #expect(try parse("plain", "extra") == .string("plain"))
     #expect(try parse("12", "extra") == .integer(12))
-    #expect(throws: ValidationIssue(path: FieldPath(["count"]), message: #"expected integer, found "ten""#)) { try parse("ten", "count") }
+    #expect(throws: ValidationIssue(path: FieldPath(["count"]), message: #"expected integer, found "ten""#)) {
+      try parse("ten", "count")
+    }
   }
 }
 
 @Suite struct HostileValueTests {
   @Test func textWithNULIsRefusedEverywhereInARecord() throws {
     let validator = SchemaValidator(schema: try Fixtures.service(in: TemporaryFolder()).schema)
-    let object = try #require(try JSONReader.parse(#"{"name": "a\u0000b", "tags": ["x\u0000"], "meta": {"k\u0000": 1, "v": "\u0000"}}"#).objectValue)
-    #expect(validator.validate(object, applyDefaults: false).1.map(\.description) == [
-      "name: contains a NUL character (U+0000), which is not allowed in text",
-      "tags[0]: contains a NUL character (U+0000), which is not allowed in text",
-      "meta.k\u{0}: the name contains a NUL character (U+0000), which is not allowed",
-      "meta.v: contains a NUL character (U+0000), which is not allowed in text",
-    ])
+    let object = try #require(
+      try JSONReader.parse(#"{"name": "a\u0000b", "tags": ["x\u0000"], "meta": {"k\u0000": 1, "v": "\u0000"}}"#)
+        .objectValue)
+    #expect(
+      validator.validate(object, applyDefaults: false).1.map(\.description) == [
+        "name: contains a NUL character (U+0000), which is not allowed in text",
+        "tags[0]: contains a NUL character (U+0000), which is not allowed in text",
+        "meta.k\u{0}: the name contains a NUL character (U+0000), which is not allowed",
+        "meta.v: contains a NUL character (U+0000), which is not allowed in text",
+      ])
   }
 
   @Test func filtersWithNULAreRefused() throws {
     let parser = FilterParser(schema: try Fixtures.service(in: TemporaryFolder()).schema)
-    #expect(throws: QueryError(#"--where 'name~"\u0000x"': the value contains a NUL character (U+0000), which stored text never holds"#)) {
+    #expect(
+      throws: QueryError(
+        #"--where 'name~"\u0000x"': the value contains a NUL character (U+0000), which stored text never holds"#)
+    ) {
       try parser.parseFilter(#"name~"\u0000x""#)
     }
   }

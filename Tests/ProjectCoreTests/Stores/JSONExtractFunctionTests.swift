@@ -1,22 +1,29 @@
 import Foundation
 import Testing
+
 @testable import ProjectCore
 
 /// The stand-in for `json_extract` that builds field indexes after a load must give, for every
 /// valid document, exactly what SQLite's own function gives: an index entry that differs
 /// would make the index disagree with its table for every other program.
 @Suite struct JSONExtractFunctionTests {
-  static let paths = ["$.status", "$.owner.team", "$.count", "$.name", "$.ok", "$.missing", "$.owner.missing", "$.tags", "$.score", "$.a", "$.st\\u0061tus", "$[0]", "$", "$.\"status\""]
+  static let paths = [
+    "$.status", "$.owner.team", "$.count", "$.name", "$.ok", "$.missing", "$.owner.missing", "$.tags", "$.score", "$.a",
+    "$.st\\u0061tus", "$[0]", "$", "$.\"status\"",
+  ]
 
   /// Random valid documents: values of every JSON kind (escapes, non-ASCII, numbers of every
   /// form and size), random white space, keys given twice, keys with escapes, nesting.
   static func documents() -> [String] {
     var rng = SplitMix64(state: 23)
     let values = [
-      #""active""#, #""archived""#, #""""#, #""a\"b""#, #""ünï 😀""#, #""e\u0301""#, #""tab\there""#, #""\/""#, #""\ud800""#,
-      "0", "7", "-0", "-3", "123456789012345678", "-123456789012345678", "1234567890123456789", "9223372036854775807", "9223372036854775808", "-9223372036854775808",
+      #""active""#, #""archived""#, #""""#, #""a\"b""#, #""ünï 😀""#, #""e\u0301""#, #""tab\there""#, #""\/""#,
+      #""\ud800""#,
+      "0", "7", "-0", "-3", "123456789012345678", "-123456789012345678", "1234567890123456789", "9223372036854775807",
+      "9223372036854775808", "-9223372036854775808",
       "1.5", "0.1", "1e2", "1E+2", "-2.5e-3", "1.0", "100000000000000000000000",
-      "true", "false", "null", "[]", #"["a",1,null]"#, "{}", #"{"team":"ops"}"#, #"{"team":"ops","team":"dev"}"#, #"{"x":{"team":1}}"#,
+      "true", "false", "null", "[]", #"["a",1,null]"#, "{}", #"{"team":"ops"}"#, #"{"team":"ops","team":"dev"}"#,
+      #"{"x":{"team":1}}"#,
       #"{"team":"t\"1"}"#, #"{"te\u0061m":"x"}"#, #"{"team":[1]}"#, #"{"team":12}"#, #"{"team":true}"#,
     ]
     let keys = ["status", "owner", "count", "name", "ok", "tags", "score", "a", "st\\u0061tus", "other"]
@@ -41,7 +48,8 @@ import Testing
 
   /// SQLite's answer on `db` to `json_extract(document, path)`: its value and type, or the error.
   func ask(_ db: SQLiteDatabase, _ document: String, _ path: String) throws -> String {
-    let statement = try db.prepare("SELECT json_extract(?1, ?2), typeof(json_extract(?1, ?2)), quote(json_extract(?1, ?2))")
+    let statement = try db.prepare(
+      "SELECT json_extract(?1, ?2), typeof(json_extract(?1, ?2)), quote(json_extract(?1, ?2))")
     try statement.bind([.text(document), .text(path)])
     do {
       try statement.step()
@@ -73,7 +81,10 @@ import Testing
       for path in Self.paths {
         let pathBytes = Array(path.utf8)
         let keys = pathBytes.withUnsafeBufferPointer(JSONExtractFunction.plainKeys)
-        let answer = keys.map { keys in Array(document.utf8).withUnsafeBufferPointer { JSONExtractFunction.extract($0, keys: keys) } } ?? .unsure
+        let answer =
+          keys.map { keys in
+            Array(document.utf8).withUnsafeBufferPointer { JSONExtractFunction.extract($0, keys: keys) }
+          } ?? .unsure
         let expected = try ask(plain, document, path)
         switch answer {
         case .unsure:
@@ -144,7 +155,8 @@ import Testing
     }
     let other = try SQLiteDatabase(path: path, create: false, busyTimeoutMilliseconds: 0)
     #expect(try other.scalarText("PRAGMA integrity_check") == "ok")
-    #expect(try other.scalarText("SELECT count(*) FROM t INDEXED BY i0 WHERE json_extract(data, '$.status') = 'active'")
-      == other.scalarText("SELECT count(*) FROM t NOT INDEXED WHERE json_extract(data, '$.status') = 'active'"))
+    #expect(
+      try other.scalarText("SELECT count(*) FROM t INDEXED BY i0 WHERE json_extract(data, '$.status') = 'active'")
+        == other.scalarText("SELECT count(*) FROM t NOT INDEXED WHERE json_extract(data, '$.status') = 'active'"))
   }
 }

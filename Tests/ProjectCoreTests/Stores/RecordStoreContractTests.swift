@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ProjectCore
 
 /// One contract, run against every store.
@@ -73,7 +74,10 @@ import Testing
     let store = service.store(backend)
     let first = try record(#"{"name": "a", "email": "x@example.com"}"#)
     _ = try store.insert([first], onConflict: .fail)
-    #expect(throws: StoreError.uniqueViolation(field: "email", value: #""x@example.com""#, existingID: first.id, location: store.location)) {
+    #expect(
+      throws: StoreError.uniqueViolation(
+        field: "email", value: #""x@example.com""#, existingID: first.id, location: store.location)
+    ) {
       try store.insert([try record(#"{"name": "b", "email": "x@example.com"}"#)], onConflict: .fail)
     }
     _ = try store.insert([try record(#"{"name": "c"}"#), try record(#"{"name": "d"}"#)], onConflict: .fail)
@@ -107,15 +111,20 @@ import Testing
     changes.assignments = [(FieldPath(["count"]), .integer(-3))]
     #expect(throws: RecordService.InvalidRecords.self) { try service.update(id: added.id, changes: changes, in: store) }
     #expect(try store.get(ids: [added.id]).first == added)
-    #expect(throws: StoreError.notFound(ids: ["nope"], location: store.location)) { try service.update(id: "nope", changes: changes, in: store) }
+    #expect(throws: StoreError.notFound(ids: ["nope"], location: store.location)) {
+      try service.update(id: "nope", changes: changes, in: store)
+    }
   }
 
   @Test(arguments: Backend.allCases)
   func deleteIsAllOrNothing(backend: Backend) throws {
     let store = service.store(backend)
-    let a = try record(#"{"name": "a"}"#), b = try record(#"{"name": "b"}"#)
+    let a = try record(#"{"name": "a"}"#)
+    let b = try record(#"{"name": "b"}"#)
     _ = try store.insert([a, b], onConflict: .fail)
-    #expect(throws: StoreError.notFound(ids: ["missing"], location: store.location)) { try store.delete(ids: [a.id, "missing"]) }
+    #expect(throws: StoreError.notFound(ids: ["missing"], location: store.location)) {
+      try store.delete(ids: [a.id, "missing"])
+    }
     #expect(try store.count(.all) == 2)
     #expect(try store.delete(ids: [a.id]) == 1)
     #expect(try store.list(.all).map(\.id) == [b.id])
@@ -124,8 +133,12 @@ import Testing
   @Test(arguments: Backend.allCases)
   func deleteMatchingRemovesOnlyMatches(backend: Backend) throws {
     let store = service.store(backend)
-    _ = try store.insert(try ["active", "archived", "archived"].map { try record(#"{"name": "n", "status": "\#($0)"}"#) }, onConflict: .fail)
-    let query = RecordQuery(filters: [try FilterParser(schema: service.definition.schema).parseFilter("status=archived")])
+    _ = try store.insert(
+      try ["active", "archived", "archived"].map { try record(#"{"name": "n", "status": "\#($0)"}"#) },
+      onConflict: .fail)
+    let query = RecordQuery(filters: [
+      try FilterParser(schema: service.definition.schema).parseFilter("status=archived")
+    ])
     #expect(try store.delete(matching: query) == 2)
     #expect(try store.count(.all) == 1)
   }
@@ -134,7 +147,9 @@ import Testing
   func defaultOrderIsCreatedAtThenID(backend: Backend) throws {
     let store = service.store(backend)
     var records: [Record] = []
-    for (i, stamp) in ["2026-01-03T00:00:00.000Z", "2026-01-01T00:00:00.000Z", "2026-01-02T00:00:00.000Z", "2026-01-01T00:00:00.000Z"].enumerated() {
+    for (i, stamp) in [
+      "2026-01-03T00:00:00.000Z", "2026-01-01T00:00:00.000Z", "2026-01-02T00:00:00.000Z", "2026-01-01T00:00:00.000Z",
+    ].enumerated() {
       var r = try record(#"{"name": "n\#(i)"}"#, at: stamp)
       r.id = "id-\(3 - i)"
       records.append(r)
@@ -151,25 +166,29 @@ import Testing
 
   @Test func fileHasTheDocumentedShape() throws {
     let store = try store()
-    let record = Record(id: "r1", fields: JSONObject([("tags", .array([])), ("name", .string("a")), ("count", .integer(2))]), createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z")
+    let record = Record(
+      id: "r1", fields: JSONObject([("tags", .array([])), ("name", .string("a")), ("count", .integer(2))]),
+      createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z")
     _ = try store.insert([record], onConflict: .fail)
-    #expect(folder.read("data/json/example_items.json") == """
-      {
-        "r1": {
-          "id": "r1",
-          "name": "a",
-          "count": 2,
-          "tags": [],
-          "created_at": "2026-01-01T00:00:00.000Z",
-          "updated_at": "2026-01-01T00:00:00.000Z"
+    #expect(
+      folder.read("data/json/example_items.json") == """
+        {
+          "r1": {
+            "id": "r1",
+            "name": "a",
+            "count": 2,
+            "tags": [],
+            "created_at": "2026-01-01T00:00:00.000Z",
+            "updated_at": "2026-01-01T00:00:00.000Z"
+          }
         }
-      }
 
-      """)
+        """)
   }
 
   @Test func filesFromOtherToolsAreReadAsTheyAre() throws {
-    try folder.write("""
+    try folder.write(
+      """
       {"0f8fad5bd9cb469fa16570867728950e": {"updated_at": "2024-05-01T10:00:00.123456", "name": "py", "created_at": "2024-05-01T10:00:00.123456+00:00", "id": "0f8fad5bd9cb469fa16570867728950e", "count": 1}}
       """, to: "data/json/example_items.json")
     let records = try store().list(.all)
@@ -182,15 +201,18 @@ import Testing
   /// and decomposed are two records. An id given twice (by its bytes) makes the file broken:
   /// every read and write refuses it, naming both places, and the file stays as it is.
   @Test func idsAreComparedAsBytesAndARepeatedIDIsRefused() throws {
-    let composed = "\u{E9}", decomposed = "e\u{301}"
+    let composed = "\u{E9}"
+    let decomposed = "e\u{301}"
     let stamps = #""created_at": "2026-01-01T00:00:00.000Z", "updated_at": "2026-01-01T00:00:00.000Z""#
-    try folder.write("""
+    try folder.write(
+      """
       {"\(composed)": {"name": "composed", \(stamps)}, "x": {"name": "first x", \(stamps)},
        "\(decomposed)": {"name": "decomposed", \(stamps)}}
       """, to: "data/json/example_items.json")
     let store = try store()
     // The same created_at: the records fall back to id order, byte by byte.
-    #expect(try store.list(.all).map(\.id).map { Array($0.utf8) } == [decomposed, "x", composed].map { Array($0.utf8) })
+    #expect(
+      try store.list(.all).map(\.id).map { Array($0.utf8) } == [decomposed, "x", composed].map { Array($0.utf8) })
     #expect(try store.get(ids: ["x"]).first?.fields["name"] == .string("first x"))
     #expect(try store.get(ids: [decomposed]).first?.fields["name"] == .string("decomposed"))
     #expect(try store.get(ids: [composed]).first?.fields["name"] == .string("composed"))
@@ -200,14 +222,18 @@ import Testing
     #expect(try store.delete(ids: [composed]) == 1)
     #expect(try store.get(ids: [decomposed]).first?.fields["name"] == .string("changed"))
 
-    try folder.write("""
+    try folder.write(
+      """
       {"\(composed)": {"name": "composed", \(stamps)}, "x": {"name": "first x", \(stamps)},
        "\(decomposed)": {"name": "decomposed", \(stamps)}, "x": {"name": "last x", \(stamps)}}
       """, to: "data/json/example_items.json")
     let path = folder.file("data/json/example_items.json")
     let before = try Data(contentsOf: URL(fileURLWithPath: path))
-    let refusal = StoreError.duplicateStoredID(path: path, id: "x", firstLine: 1, firstColumn: 113, line: 2, column: 116)
-    let record = Record(id: "y", fields: JSONObject([("name", .string("y"))]), createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z")
+    let refusal = StoreError.duplicateStoredID(
+      path: path, id: "x", firstLine: 1, firstColumn: 113, line: 2, column: 116)
+    let record = Record(
+      id: "y", fields: JSONObject([("name", .string("y"))]), createdAt: "2026-01-01T00:00:00.000Z",
+      updatedAt: "2026-01-01T00:00:00.000Z")
     #expect(throws: refusal) { try store.list(.all) }
     #expect(throws: refusal) { try store.count(.all) }
     #expect(throws: refusal) { try store.get(ids: ["x"]) }
@@ -225,18 +251,24 @@ import Testing
     let store = try store()
     #expect(try store.get(ids: ids.reversed()).map(\.id) == ids.reversed())
     #expect(try store.get(ids: ["id-5000", "id-"]).isEmpty)
-    let added = Record(id: "id-0", fields: JSONObject([("name", .string("again"))]), createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z")
+    let added = Record(
+      id: "id-0", fields: JSONObject([("name", .string("again"))]), createdAt: "2026-01-01T00:00:00.000Z",
+      updatedAt: "2026-01-01T00:00:00.000Z")
     #expect(throws: StoreError.self) { try store.insert([added], onConflict: .fail) }
   }
 
   /// `add` writes the stored bytes straight from the file it read, in pieces past 1 MiB: a
   /// file of a few MiB, written by hand with its own spacing, keeps every byte.
   @Test func addKeepsEveryByteOfALargeFile() throws {
-    let body = (0..<30000).map { #" "r\#($0)" :{"name":"record \#($0) with some text to make it longer than a line or two"}"# }
+    let body = (0..<30000).map {
+      #" "r\#($0)" :{"name":"record \#($0) with some text to make it longer than a line or two"}"#
+    }
     let original = "{" + body.joined(separator: ",\n") + "\n}\n"
     try folder.write(original, to: "data/json/example_items.json")
     let store = try store()
-    let record = Record(id: "new", fields: JSONObject([("name", .string("n"))]), createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z")
+    let record = Record(
+      id: "new", fields: JSONObject([("name", .string("n"))]), createdAt: "2026-01-01T00:00:00.000Z",
+      updatedAt: "2026-01-01T00:00:00.000Z")
     #expect(try store.insert([record], onConflict: .fail).added == 1)
     let text = try #require(folder.read("data/json/example_items.json"))
     let kept = String(original.dropLast(3))
@@ -248,7 +280,8 @@ import Testing
   /// A filter builds only the fields it reads for every record; the records it returns are
   /// built and checked whole.
   @Test func filteredListChecksTheRecordsItReturns() throws {
-    try folder.write("""
+    try folder.write(
+      """
       {"a": {"name": "ok", "count": 1, "created_at": "2026-01-01T00:00:00.000Z"},
        "b": {"name": "bad", "count": 2, "created_at": "yesterday"}}
       """, to: "data/json/example_items.json")
@@ -265,16 +298,21 @@ import Testing
     let broken = "{\n  \"a\": {\"id\": \"a\", \"name\": \"x\",}\n}\n"
     try folder.write(broken, to: "data/json/example_items.json")
     let store = try store()
-    let expected = StoreError.corruptFile(path: store.path, line: 2, column: 32, message: "unexpected '}'; expected a string key")
+    let expected = StoreError.corruptFile(
+      path: store.path, line: 2, column: 32, message: "unexpected '}'; expected a string key")
     #expect(throws: expected) { try store.list(.all) }
-    let record = Record(id: "b", fields: JSONObject([("name", .string("y"))]), createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z")
+    let record = Record(
+      id: "b", fields: JSONObject([("name", .string("y"))]), createdAt: "2026-01-01T00:00:00.000Z",
+      updatedAt: "2026-01-01T00:00:00.000Z")
     #expect(throws: expected) { try store.insert([record], onConflict: .fail) }
     #expect(folder.read("data/json/example_items.json") == broken)
   }
 
   @Test func rewriteKeepsTheFileModeAndLeavesNoTempFiles() throws {
     let store = try store()
-    let record = Record(id: "a", fields: JSONObject([("name", .string("x"))]), createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z")
+    let record = Record(
+      id: "a", fields: JSONObject([("name", .string("x"))]), createdAt: "2026-01-01T00:00:00.000Z",
+      updatedAt: "2026-01-01T00:00:00.000Z")
     _ = try store.insert([record], onConflict: .fail)
     try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: store.path)
     _ = try store.delete(ids: ["a"])
@@ -291,20 +329,27 @@ import Testing
     let definition = try Fixtures.service(in: folder)
     try FileManager.default.createDirectory(atPath: folder.file("data/db"), withIntermediateDirectories: true)
     let old = try SQLiteDatabase(path: definition.stores.sqlite.path, create: true, busyTimeoutMilliseconds: 1000)
-    try old.execute("""
+    try old.execute(
+      """
       CREATE TABLE example_items (id TEXT PRIMARY KEY, data TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
       CREATE INDEX "example_items_status_idx" ON example_items (json_extract(data, '$.status'));
       CREATE INDEX "example_items_created_idx" ON example_items (created_at, id);
       """)
     let store = SQLiteStore(service: definition)
-    let query = RecordQuery(filters: [try FilterParser(schema: definition.schema).parseFilter("status=active")], limit: 10)
+    let query = RecordQuery(
+      filters: [try FilterParser(schema: definition.schema).parseFilter("status=active")], limit: 10)
     // Explaining reads the database as it is; the next write replaces the old indexes.
     #expect(try store.explain(query).joined(separator: "\n").contains("USING INDEX example_items_status_idx"))
-    let record = Record(id: "a", fields: JSONObject([("name", .string("x"))]), createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z")
+    let record = Record(
+      id: "a", fields: JSONObject([("name", .string("x"))]), createdAt: "2026-01-01T00:00:00.000Z",
+      updatedAt: "2026-01-01T00:00:00.000Z")
     _ = try store.insert([record], onConflict: .fail)
     let plan = try store.explain(query).joined(separator: "\n")
     #expect(plan.contains("USING INDEX example_items$status"), "\(plan)")
     #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
-    #expect(try old.scalarText("SELECT count(*) FROM sqlite_master WHERE name IN ('example_items_status_idx', 'example_items_created_idx')") == "0")
+    #expect(
+      try old.scalarText(
+        "SELECT count(*) FROM sqlite_master WHERE name IN ('example_items_status_idx', 'example_items_created_idx')")
+        == "0")
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ProjectCore
 
 @Suite struct RecordTransferTests {
@@ -25,12 +26,25 @@ import Testing
       fields["day"] = .string("2026-02-28")
       fields["status"] = .string(i % 2 == 0 ? "active" : "archived")
       fields["tags"] = .array(i % 4 == 0 ? [] : [.string("t\(i)"), .string("é")])
-      fields["meta"] = .object(JSONObject([("z", .integer(Int64(rng.next() % 100))), ("a", .array([.double(2.0), .null, .bool(false)])), ("nested", .object(JSONObject([("k", .string("v"))])))]))
+      fields["meta"] = .object(
+        JSONObject([
+          ("z", .integer(Int64(rng.next() % 100))), ("a", .array([.double(2.0), .null, .bool(false)])),
+          ("nested", .object(JSONObject([("k", .string("v"))]))),
+        ]))
       fields["owner"] = .object(JSONObject([("team", .string("ops")), ("size", .integer(3))]))
-      fields["extra"] = [JSONValue.integer(1), .double(1.0), .string("1"), .null, .object(JSONObject([("b", .integer(1)), ("a", .integer(2))]))][i % 5]
+      fields["extra"] =
+        [
+          JSONValue.integer(1), .double(1.0), .string("1"), .null,
+          .object(JSONObject([("b", .integer(1)), ("a", .integer(2))])),
+        ][i % 5]
       if i % 5 == 0 { fields["email"] = .string("u\(i)@example.com") }
-      if i % 7 == 0 { fields["name"] = .string("") ; fields["name"] = .string("x\(i)") }
-      return Record(id: "id-\(i)", fields: fields, createdAt: Timestamp.format(milliseconds: 1_796_000_000_000 + Int64(i)), updatedAt: "2026-11-30T18:00:00.000Z")
+      if i % 7 == 0 {
+        fields["name"] = .string("")
+        fields["name"] = .string("x\(i)")
+      }
+      return Record(
+        id: "id-\(i)", fields: fields, createdAt: Timestamp.format(milliseconds: 1_796_000_000_000 + Int64(i)),
+        updatedAt: "2026-11-30T18:00:00.000Z")
     }
   }
 
@@ -38,7 +52,9 @@ import Testing
     #expect(a.count == b.count)
     for (x, y) in zip(a, b) {
       #expect(x == y)
-      #expect(JSONWriter.string(.object(x.fields)) == JSONWriter.string(.object(y.fields)), "key order or number types differ for \(x.id)")
+      #expect(
+        JSONWriter.string(.object(x.fields)) == JSONWriter.string(.object(y.fields)),
+        "key order or number types differ for \(x.id)")
     }
   }
 
@@ -75,7 +91,11 @@ import Testing
   }
 
   @Test func importIntoTheJSONStoreThenExportRoundTrips() throws {
-    let records = generatedRecords(30).map { var r = $0; r.fields = service.validated(r).0.fields; return r }
+    let records = generatedRecords(30).map {
+      var r = $0
+      r.fields = service.validated(r).0.fields
+      return r
+    }
     let sqlite = SQLiteStore(service: service.definition)
     _ = try sqlite.insert(records, onConflict: .fail)
     let path = folder.file("x.ndjson")
@@ -86,7 +106,8 @@ import Testing
   }
 
   @Test func oneBadRecordMeansNothingIsWrittenAndEveryErrorIsListed() throws {
-    try folder.write("""
+    try folder.write(
+      """
       {"id": "a", "name": "ok"}
       {"id": "b", "name": "", "count": "ten"}
       {"id": "c", "name": "fine"}
@@ -96,7 +117,8 @@ import Testing
     for backend in Backend.allCases {
       let store = service.store(backend)
       #expect {
-        try transfer.importRecords(from: folder.file("in.ndjson"), format: nil, into: store, onConflict: .fail, dryRun: false)
+        try transfer.importRecords(
+          from: folder.file("in.ndjson"), format: nil, into: store, onConflict: .fail, dryRun: false)
       } throws: { error in
         "\(error)" == """
           line 2 (id 'b'): name: has 0 characters, fewer than the minimum 1
@@ -114,7 +136,8 @@ import Testing
   @Test func syntaxErrorsInImportFilesNameLineAndColumn() throws {
     try folder.write("{\"id\": \"a\", \"name\": \"ok\"}\n{\"id\": \"b\" \"name\": 1}\n", to: "bad.ndjson")
     #expect {
-      try transfer.importRecords(from: folder.file("bad.ndjson"), format: nil, into: service.store(.sqlite), onConflict: .fail, dryRun: false)
+      try transfer.importRecords(
+        from: folder.file("bad.ndjson"), format: nil, into: service.store(.sqlite), onConflict: .fail, dryRun: false)
     } throws: { error in
       "\(error)" == "\(Path.display(folder.file("bad.ndjson"))):2:12: unexpected '\"'; expected ',' or '}'"
     }
@@ -124,18 +147,22 @@ import Testing
   /// NDJSON found by sniffing (standard input, a name without a known extension) is read as a
   /// named .ndjson file is: errors name their line, blank lines are skipped.
   @Test func sniffedNDJSONReadsAsNamedNDJSON() throws {
-    try folder.write("{\"id\": \"a\", \"name\": \"ok\"}\n \r\n{\"id\": \"b\", \"name\": \"ok\"}\n{\"b\":", to: "bad.txt")
-    try folder.write("{\"id\": \"a\", \"name\": \"ok\"}\n \r\n{\"id\": \"b\", \"name\": \"ok\"}\n{\"b\":", to: "bad.ndjson")
+    try folder.write(
+      "{\"id\": \"a\", \"name\": \"ok\"}\n \r\n{\"id\": \"b\", \"name\": \"ok\"}\n{\"b\":", to: "bad.txt")
+    try folder.write(
+      "{\"id\": \"a\", \"name\": \"ok\"}\n \r\n{\"id\": \"b\", \"name\": \"ok\"}\n{\"b\":", to: "bad.ndjson")
     for name in ["bad.txt", "bad.ndjson"] {
       #expect {
-        try transfer.importRecords(from: folder.file(name), format: nil, into: service.store(.sqlite), onConflict: .fail, dryRun: false)
+        try transfer.importRecords(
+          from: folder.file(name), format: nil, into: service.store(.sqlite), onConflict: .fail, dryRun: false)
       } throws: { error in
         "\(error)" == "\(Path.display(folder.file(name))):4:6: unexpected end of text; expected a JSON value"
       }
     }
     #expect(try service.store(.sqlite).count(.all) == 0)
     try folder.write("{\"id\": \"a\", \"name\": \"ok\"}\n\r\n{\"id\": \"b\", \"name\": \"ok\"}\n", to: "good.txt")
-    let result = try transfer.importRecords(from: folder.file("good.txt"), format: nil, into: service.store(.sqlite), onConflict: .fail, dryRun: false)
+    let result = try transfer.importRecords(
+      from: folder.file("good.txt"), format: nil, into: service.store(.sqlite), onConflict: .fail, dryRun: false)
     #expect(result.summary == WriteSummary(added: 2))
   }
 
@@ -145,7 +172,8 @@ import Testing
   /// broken; keeping either record would lose the other).
   @Test func storeFilesImportRecordByRecordWithTheParsersRules() throws {
     let sqlite = service.store(.sqlite)
-    try folder.write("""
+    try folder.write(
+      """
       {
         "b": {"name": "first b", "created_at": "2026-01-01T00:00:00.000Z"},
         "a": {"id": "a", "name": "a"},
@@ -156,26 +184,33 @@ import Testing
     for store in [sqlite, service.store(.json)] {
       for dryRun in [false, true] {
         #expect {
-          try transfer.importRecords(from: folder.file("twice.json"), format: nil, into: store, onConflict: .overwrite, dryRun: dryRun)
+          try transfer.importRecords(
+            from: folder.file("twice.json"), format: nil, into: store, onConflict: .overwrite, dryRun: dryRun)
         } throws: { error in
-          "\(error)" == "\(twice):4:3: the id 'b' is given a second time (first at \(twice):2:3); each id may appear only once"
+          "\(error)"
+            == "\(twice):4:3: the id 'b' is given a second time (first at \(twice):2:3); each id may appear only once"
         }
       }
     }
     #expect(try sqlite.count(.all) == 0)
-    try folder.write("""
+    try folder.write(
+      """
       {
         "b": {"id": "b", "name": "second b", "created_at": "2026-01-02T00:00:00.000Z"},
         "a": {"id": "a", "name": "a"}
       }
       """, to: "once.json")
-    #expect(try transfer.importRecords(from: folder.file("once.json"), format: nil, into: sqlite, onConflict: .fail, dryRun: false).summary == WriteSummary(added: 2))
+    #expect(
+      try transfer.importRecords(
+        from: folder.file("once.json"), format: nil, into: sqlite, onConflict: .fail, dryRun: false
+      ).summary == WriteSummary(added: 2))
     #expect(try sqlite.list(RecordQuery()).map(\.id) == ["b", "a"])
     #expect(try sqlite.get(ids: ["b"]).first?.fields["name"] == .string("second b"))
 
     try folder.write(#"{"c": {"id": "c", "name": "c"}, "d": {"id": "e", "name": "d"}}"#, to: "mismatch.json")
     #expect {
-      try transfer.importRecords(from: folder.file("mismatch.json"), format: nil, into: sqlite, onConflict: .fail, dryRun: false)
+      try transfer.importRecords(
+        from: folder.file("mismatch.json"), format: nil, into: sqlite, onConflict: .fail, dryRun: false)
     } throws: { error in
       "\(error)".contains(#"record 'd': id: the record's id "e" differs from its key "d""#)
     }
@@ -187,7 +222,8 @@ import Testing
     let expected = try #require(parseError)
     #expect("\(expected)" == "2:21: unexpected 'x'; expected ',' or '}'")
     #expect {
-      try transfer.importRecords(from: folder.file("broken.json"), format: nil, into: sqlite, onConflict: .fail, dryRun: false)
+      try transfer.importRecords(
+        from: folder.file("broken.json"), format: nil, into: sqlite, onConflict: .fail, dryRun: false)
     } throws: { error in
       "\(error)" == "\(Path.display(folder.file("broken.json"))):\(expected)"
     }
@@ -198,30 +234,39 @@ import Testing
   /// errors, records without an id given one, and others named by their position.
   @Test func arraysOfRecordsImportOneAtATimeWithTheParsersErrors() throws {
     let sqlite = service.store(.sqlite)
-    for broken in [#"[{"id": "a", "name": "a"}"#, #"[{"id": "a", "name": "a"},]"#, "[1] x", "[", "\n [ {\"count\": 1e999} ]", "[\"\\ud800\"]"] {
+    for broken in [
+      #"[{"id": "a", "name": "a"}"#, #"[{"id": "a", "name": "a"},]"#, "[1] x", "[", "\n [ {\"count\": 1e999} ]",
+      "[\"\\ud800\"]",
+    ] {
       try folder.write(broken, to: "broken.json")
       var parseError: JSONSyntaxError?
       do { _ = try JSONReader.parse(broken) } catch { parseError = error }
       let expected = try #require(parseError, "\(broken)")
       #expect(throws: (any Error).self) {
-        try transfer.importRecords(from: folder.file("broken.json"), format: nil, into: sqlite, onConflict: .fail, dryRun: false)
+        try transfer.importRecords(
+          from: folder.file("broken.json"), format: nil, into: sqlite, onConflict: .fail, dryRun: false)
       }
       do {
-        _ = try transfer.importRecords(from: folder.file("broken.json"), format: nil, into: sqlite, onConflict: .fail, dryRun: false)
+        _ = try transfer.importRecords(
+          from: folder.file("broken.json"), format: nil, into: sqlite, onConflict: .fail, dryRun: false)
       } catch {
         #expect("\(error)" == "\(Path.display(folder.file("broken.json"))):\(expected)", "\(broken)")
       }
     }
     try folder.write(#"[{"id": "a", "name": "a"}, 5, {"id": "c", "name": ""}]"#, to: "bad.json")
     #expect {
-      try transfer.importRecords(from: folder.file("bad.json"), format: nil, into: sqlite, onConflict: .fail, dryRun: false)
+      try transfer.importRecords(
+        from: folder.file("bad.json"), format: nil, into: sqlite, onConflict: .fail, dryRun: false)
     } throws: { error in
       let text = "\(error)"
       return text.contains("record #2: expected a record object") && text.contains("record #3 (id 'c'): name:")
     }
     #expect(try sqlite.count(.all) == 0)
-    try folder.write(#" [ {"id": "a", "name": "a", "score": 1.50} , {"name": "no id"}, {"id": "b", "name": "b\u00e9"} ] "#, to: "list.json")
-    let result = try transfer.importRecords(from: folder.file("list.json"), format: nil, into: sqlite, onConflict: .fail, dryRun: false)
+    try folder.write(
+      #" [ {"id": "a", "name": "a", "score": 1.50} , {"name": "no id"}, {"id": "b", "name": "b\u00e9"} ] "#,
+      to: "list.json")
+    let result = try transfer.importRecords(
+      from: folder.file("list.json"), format: nil, into: sqlite, onConflict: .fail, dryRun: false)
     #expect(result.summary == WriteSummary(added: 3))
     let records = try sqlite.list(RecordQuery())
     #expect(records.count == 3)
@@ -229,12 +274,20 @@ import Testing
     #expect(try sqlite.get(ids: ["a"]).first?.fields["score"] == .double(1.5))
     #expect(records.contains { $0.fields["name"] == .string("no id") && !$0.id.isEmpty })
     try folder.write("[]", to: "empty.json")
-    #expect(try transfer.importRecords(from: folder.file("empty.json"), format: nil, into: sqlite, onConflict: .fail, dryRun: false).summary == WriteSummary())
+    #expect(
+      try transfer.importRecords(
+        from: folder.file("empty.json"), format: nil, into: sqlite, onConflict: .fail, dryRun: false
+      ).summary == WriteSummary())
   }
 
   @Test func conflictPoliciesDecideWhatHappensToExistingIDs() throws {
     let store = service.store(.sqlite)
-    _ = try store.insert([Record(id: "a", fields: JSONObject([("name", .string("old"))]), createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z")], onConflict: .fail)
+    _ = try store.insert(
+      [
+        Record(
+          id: "a", fields: JSONObject([("name", .string("old"))]), createdAt: "2026-01-01T00:00:00.000Z",
+          updatedAt: "2026-01-01T00:00:00.000Z")
+      ], onConflict: .fail)
     try folder.write(#"[{"id": "a", "name": "new"}, {"id": "b", "name": "b"}]"#, to: "in.json")
     let path = folder.file("in.json")
     #expect(throws: StoreError.duplicateID(id: "a", location: store.location)) {
@@ -244,9 +297,13 @@ import Testing
     let dry = try transfer.importRecords(from: path, format: nil, into: store, onConflict: .overwrite, dryRun: true)
     #expect(dry.summary == WriteSummary(added: 1, updated: 1))
     #expect(try store.get(ids: ["a"]).first?.fields["name"] == .string("old"))
-    #expect(try transfer.importRecords(from: path, format: nil, into: store, onConflict: .skip, dryRun: false).summary == WriteSummary(added: 1, skipped: 1))
+    #expect(
+      try transfer.importRecords(from: path, format: nil, into: store, onConflict: .skip, dryRun: false).summary
+        == WriteSummary(added: 1, skipped: 1))
     #expect(try store.get(ids: ["a"]).first?.fields["name"] == .string("old"))
-    #expect(try transfer.importRecords(from: path, format: nil, into: store, onConflict: .overwrite, dryRun: false).summary == WriteSummary(updated: 2))
+    #expect(
+      try transfer.importRecords(from: path, format: nil, into: store, onConflict: .overwrite, dryRun: false).summary
+        == WriteSummary(updated: 2))
     #expect(try store.get(ids: ["a"]).first?.fields["name"] == .string("new"))
   }
 
@@ -261,20 +318,30 @@ import Testing
     }
     try folder.write(lines { i in #"{"id": "r\#(i == second ? first : i)", "name": "n\#(i)"}"# }, to: "ids.ndjson")
     #expect(throws: StoreError.duplicateID(id: "r\(first)", location: store.location)) {
-      try transfer.importRecords(from: folder.file("ids.ndjson"), format: .ndjson, into: store, onConflict: .fail, dryRun: false)
+      try transfer.importRecords(
+        from: folder.file("ids.ndjson"), format: .ndjson, into: store, onConflict: .fail, dryRun: false)
     }
     #expect(try store.count(.all) == 0)
-    try folder.write(lines { i in #"{"id": "r\#(i)", "name": "n", "email": "e\#(i == second ? first : i)@example.com"}"# }, to: "emails.ndjson")
-    #expect(throws: StoreError.uniqueViolationInInput(field: "email", value: "\"e\(first)@example.com\"", firstID: "r\(first)", id: "r\(second)")) {
-      try transfer.importRecords(from: folder.file("emails.ndjson"), format: .ndjson, into: store, onConflict: .fail, dryRun: false)
+    try folder.write(
+      lines { i in #"{"id": "r\#(i)", "name": "n", "email": "e\#(i == second ? first : i)@example.com"}"# },
+      to: "emails.ndjson")
+    #expect(
+      throws: StoreError.uniqueViolationInInput(
+        field: "email", value: "\"e\(first)@example.com\"", firstID: "r\(first)", id: "r\(second)")
+    ) {
+      try transfer.importRecords(
+        from: folder.file("emails.ndjson"), format: .ndjson, into: store, onConflict: .fail, dryRun: false)
     }
     #expect(try store.count(.all) == 0)
-    let clean = try transfer.importRecords(from: folder.file("emails.ndjson").replacing("emails", with: "ids"), format: .ndjson, into: store, onConflict: .skip, dryRun: false)
+    let clean = try transfer.importRecords(
+      from: folder.file("emails.ndjson").replacing("emails", with: "ids"), format: .ndjson, into: store,
+      onConflict: .skip, dryRun: false)
     #expect(clean.summary == WriteSummary(added: 199, skipped: 1))
   }
 
   @Test func pythonTemplateFilesImportAndExportCleanly() throws {
-    try folder.write("""
+    try folder.write(
+      """
       {
         "0f8fad5bd9cb469fa16570867728950e": {
           "name": "from python",
@@ -287,13 +354,15 @@ import Testing
       }
       """, to: "data/json/example_items.json")
     let sqlite = SQLiteStore(service: service.definition)
-    let result = try transfer.importRecords(from: service.definition.stores.json.path, format: nil, into: sqlite, onConflict: .fail, dryRun: false)
+    let result = try transfer.importRecords(
+      from: service.definition.stores.json.path, format: nil, into: sqlite, onConflict: .fail, dryRun: false)
     #expect(result.summary == WriteSummary(added: 1))
     let record = try #require(try sqlite.get(ids: ["0f8fad5bd9cb469fa16570867728950e"]).first)
     #expect(record.createdAt == "2024-05-01T10:00:00.123456")
     #expect(record.fields["count"] == .integer(2))
     // The store file holds the same record in other key order: the export changes nothing.
-    let export = try transfer.exportJSON(from: sqlite, to: service.definition.stores.json.path, mode: .safe, dryRun: false)
+    let export = try transfer.exportJSON(
+      from: sqlite, to: service.definition.stores.json.path, mode: .safe, dryRun: false)
     #expect(export.plan?.unchanged == ["0f8fad5bd9cb469fa16570867728950e"])
   }
 
@@ -301,7 +370,9 @@ import Testing
     let sqlite = SQLiteStore(service: service.definition)
     let json = JSONFileStore(service: service.definition)
     func record(_ id: String, _ name: String) -> Record {
-      Record(id: id, fields: JSONObject([("name", .string(name))]), createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z")
+      Record(
+        id: id, fields: JSONObject([("name", .string(name))]), createdAt: "2026-01-01T00:00:00.000Z",
+        updatedAt: "2026-01-01T00:00:00.000Z")
     }
     _ = try sqlite.insert([record("a", "a"), record("b", "b2")], onConflict: .fail)
     _ = try json.insert([record("b", "b1"), record("only-json", "j")], onConflict: .fail)
@@ -309,7 +380,8 @@ import Testing
     #expect {
       try transfer.exportJSON(from: sqlite, to: json.path, mode: .safe, dryRun: false)
     } throws: { error in
-      "\(error)" == "export refused: it would drop 1 record found only in the file ('only-json') and change 1 record ('b') in \(Path.display(json.path)); nothing written; use --merge to keep them (SQLite wins on the same id), --replace to overwrite (the old file is kept as .bak), or --dry-run to see the plan"
+      "\(error)"
+        == "export refused: it would drop 1 record found only in the file ('only-json') and change 1 record ('b') in \(Path.display(json.path)); nothing written; use --merge to keep them (SQLite wins on the same id), --replace to overwrite (the old file is kept as .bak), or --dry-run to see the plan"
     }
     #expect(folder.read("data/json/example_items.json") == before)
     let dry = try transfer.exportJSON(from: sqlite, to: json.path, mode: .safe, dryRun: true)
@@ -321,7 +393,10 @@ import Testing
     #expect(folder.read("data/json/example_items.json") == before)
 
     _ = try transfer.exportJSON(from: sqlite, to: json.path, mode: .merge, dryRun: false)
-    #expect(try json.list(.all).map { "\($0.id)=\($0.fields["name"]?.stringValue ?? "")" }.sorted() == ["a=a", "b=b2", "only-json=j"])
+    #expect(
+      try json.list(.all).map { "\($0.id)=\($0.fields["name"]?.stringValue ?? "")" }.sorted() == [
+        "a=a", "b=b2", "only-json=j",
+      ])
 
     _ = try transfer.exportJSON(from: sqlite, to: json.path, mode: .replace, dryRun: false)
     #expect(try json.list(.all).map(\.id) == ["a", "b"])
@@ -331,13 +406,15 @@ import Testing
   /// Two spellings of "é" are two ids in both stores: a merge keeps the file's record and adds
   /// SQLite's, and a unique value they share is refused in the JSON store as SQLite refuses it.
   @Test func idsThatDifferOnlyInUnicodeSpellingStayApart() throws {
-    let composed = "\u{E9}", decomposed = "e\u{301}"
+    let composed = "\u{E9}"
+    let decomposed = "e\u{301}"
     let sqlite = SQLiteStore(service: service.definition)
     let json = JSONFileStore(service: service.definition)
     func record(_ id: String, _ name: String, email: String? = nil) -> Record {
       var fields = JSONObject([("name", .string(name))])
       if let email { fields["email"] = .string(email) }
-      return Record(id: id, fields: fields, createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z")
+      return Record(
+        id: id, fields: fields, createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-01-01T00:00:00.000Z")
     }
     _ = try sqlite.insert([record(composed, "from sqlite")], onConflict: .fail)
     _ = try json.insert([record(decomposed, "from json")], onConflict: .fail)
@@ -348,13 +425,16 @@ import Testing
     for store in [sqlite as RecordStore, json] {
       _ = try store.delete(matching: .all)
       #expect(throws: StoreError.self) {
-        try store.insert([record(composed, "a", email: "same@x"), record(decomposed, "b", email: "same@x")], onConflict: .fail)
+        try store.insert(
+          [record(composed, "a", email: "same@x"), record(decomposed, "b", email: "same@x")], onConflict: .fail)
       }
     }
   }
 
   @Test func csvImportTypesCellsByTheSchema() throws {
-    try folder.write("id,name,count,score,ok,tags,meta,extra\r\nx,\"a, \"\"b\"\"\",3,2.5,true,\"[\"\"t\"\"]\",\"{\"\"k\"\":1}\",\"\"\"s\"\"\"\r\ny,\"\",,,,,,\n", to: "in.csv")
+    try folder.write(
+      "id,name,count,score,ok,tags,meta,extra\r\nx,\"a, \"\"b\"\"\",3,2.5,true,\"[\"\"t\"\"]\",\"{\"\"k\"\":1}\",\"\"\"s\"\"\"\r\ny,\"\",,,,,,\n",
+      to: "in.csv")
     var issues: [String] = []
     var values: [JSONValue] = []
     try transfer.readRecords(path: folder.file("in.csv"), format: nil) { label, _, value in
@@ -362,7 +442,14 @@ import Testing
       issues.append(label.description)
     }
     #expect(issues == [folder.file("in.csv") + ":2", folder.file("in.csv") + ":3"].map { Path.display($0) })
-    #expect(values[0] == .object(JSONObject([("id", .string("x")), ("name", .string("a, \"b\"")), ("count", .integer(3)), ("score", .double(2.5)), ("ok", .bool(true)), ("tags", .array([.string("t")])), ("meta", .object(JSONObject([("k", .integer(1))]))), ("extra", .string("s"))])))
+    #expect(
+      values[0]
+        == .object(
+          JSONObject([
+            ("id", .string("x")), ("name", .string("a, \"b\"")), ("count", .integer(3)), ("score", .double(2.5)),
+            ("ok", .bool(true)), ("tags", .array([.string("t")])), ("meta", .object(JSONObject([("k", .integer(1))]))),
+            ("extra", .string("s")),
+          ])))
     #expect(values[1] == .object(JSONObject([("id", .string("y")), ("name", .string(""))])))
   }
 }
@@ -376,15 +463,21 @@ extension RecordTransferTests {
     try folder.write(rows, to: "in.csv")
     var values: [JSONValue] = []
     try transfer.readRecords(path: folder.file("in.csv"), format: .csv) { _, _, value in values.append(value) }
-    #expect(values == [
-      .object(JSONObject([("id", .string("x")), ("name", .string("a\r\nb")), ("extra", .string("null"))])),
-      .object(JSONObject([("id", .string("y")), ("name", .string("")), ("extra", .null)])),
-      .object(JSONObject([("id", .string("z")), ("name", .string("c\rd"))])),
-    ])
+    #expect(
+      values == [
+        .object(JSONObject([("id", .string("x")), ("name", .string("a\r\nb")), ("extra", .string("null"))])),
+        .object(JSONObject([("id", .string("y")), ("name", .string("")), ("extra", .null)])),
+        .object(JSONObject([("id", .string("z")), ("name", .string("c\rd"))])),
+      ])
     // And the codec writes them back as it read them.
-    let record = Record(id: "x", fields: JSONObject([("name", .string("a\r\nb")), ("extra", .string("null"))]), createdAt: "c", updatedAt: "u")
+    let record = Record(
+      id: "x", fields: JSONObject([("name", .string("a\r\nb")), ("extra", .string("null"))]), createdAt: "c",
+      updatedAt: "u")
     let schema = service.definition.schema
-    #expect(CSVCodec.row(record, columns: [FieldPath(["id"]), FieldPath(["name"]), FieldPath(["extra"]), FieldPath(["count"])], schema: schema) == "x,\"a\r\nb\",\"\"\"null\"\"\",\r\n")
+    #expect(
+      CSVCodec.row(
+        record, columns: [FieldPath(["id"]), FieldPath(["name"]), FieldPath(["extra"]), FieldPath(["count"])],
+        schema: schema) == "x,\"a\r\nb\",\"\"\"null\"\"\",\r\n")
     #expect(CSVCodec.cell(.string(""), type: .string) == "\"\"")
     #expect(CSVCodec.cell(.null, type: .string) == "null")
     #expect(CSVCodec.cell(.string("null"), type: .string) == "\"null\"")
@@ -415,7 +508,11 @@ extension RecordTransferTests {
   /// Export re-indents SQLite's compact text instead of building records; the file must be
   /// byte for byte what the JSON store itself writes for the same records.
   @Test func exportWritesExactlyWhatTheJSONStoreWrites() throws {
-    let records = generatedRecords(40).map { var r = $0; r.fields = service.validated(r).0.fields; return r }
+    let records = generatedRecords(40).map {
+      var r = $0
+      r.fields = service.validated(r).0.fields
+      return r
+    }
     let sqlite = SQLiteStore(service: service.definition)
     _ = try sqlite.insert(records, onConflict: .fail)
     let path = folder.file("exported.json")

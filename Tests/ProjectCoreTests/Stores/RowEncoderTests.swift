@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ProjectCore
 
 /// The short way from an NDJSON line to a SQLite row must give exactly the general way's row,
@@ -55,8 +56,11 @@ import Testing
       #"{"id":"i","name":"x","score":1234567890.5}"#,
     ]
     for line in lines { #expect(check(line), "declined: \(line)") }
-    #expect(row(lines[2], quick: true)?.description == #"c | {"name":"c","count":0,"owner":{"team":"t","size":1}} | 2026-01-01T00:00:00Z | 2026-01-01T00:00:00Z"#)
-    #expect(row(lines[1], quick: true)?.description == #"b | {"name":"ünï 😀","score":-0.25,"tags":[]} | \#(now) | \#(now)"#)
+    #expect(
+      row(lines[2], quick: true)?.description
+        == #"c | {"name":"c","count":0,"owner":{"team":"t","size":1}} | 2026-01-01T00:00:00Z | 2026-01-01T00:00:00Z"#)
+    #expect(
+      row(lines[1], quick: true)?.description == #"b | {"name":"ünï 😀","score":-0.25,"tags":[]} | \#(now) | \#(now)"#)
   }
 
   @Test func linesItIsUnsureOfAreLeftToTheGeneralWay() {
@@ -96,14 +100,26 @@ import Testing
       ("id", [#""r1""#, #""ü-2""#, #""""#, "7", "null"]),
       ("name", [#""Alpha""#, #""ünï 😀""#, #""a\"b""#, #""""#, #""e\u0301""#, "1"]),
       ("count", ["0", "7", "123456789012345678", "-3", "1.0", "1e2", "-0", "007", "9223372036854775808"]),
-      ("score", ["1.5", "0.001", "-2.25", "3", "123456789.123456", "0.1", "12.345678", "1.50", "0.0001", "1E5", "-0.0", "1234567890.5", "\"1\""]),
+      (
+        "score",
+        [
+          "1.5", "0.001", "-2.25", "3", "123456789.123456", "0.1", "12.345678", "1.50", "0.0001", "1E5", "-0.0",
+          "1234567890.5", "\"1\"",
+        ]
+      ),
       ("ok", ["true", "false", "null", "1", "tru"]),
       ("when", [#""2026-11-30T16:04:45Z""#, #""2026-11-30T16:04:45.123+02:00""#, #""2026-11-30""#, "1"]),
       ("day", [#""2026-02-28""#, #""2026-02-30""#, "null"]),
       ("status", [#""active""#, #""archived""#, #""other""#, #""act\u0069ve""#, "null"]),
       ("tags", ["[]", #"["a","b"]"#, #"[ "x" , "y" ]"#, "[1]", "[null]", #"["a",]"#]),
       ("meta", ["{}", #"{"k":1}"#, #"{"z":1,"a":[1.0,null]}"#, "[]"]),
-      ("owner", [#"{"team":"ops"}"#, #"{"size":3,"team":"ops"}"#, #"{"size":3}"#, #"{"team":"ops","x":1}"#, #"{"team":null}"#, "null"]),
+      (
+        "owner",
+        [
+          #"{"team":"ops"}"#, #"{"size":3,"team":"ops"}"#, #"{"size":3}"#, #"{"team":"ops","x":1}"#, #"{"team":null}"#,
+          "null",
+        ]
+      ),
       ("extra", ["1", "1.0", #""s""#, "null", #"{"b":1,"a":2}"#, "[1e2]", "-0"]),
       ("email", [#""u@example.com""#, "null", "5"]),
       ("created_at", [#""2026-01-01T00:00:00.000Z""#, #""2026-01-01T00:00:00""#, "null", #""x""#]),
@@ -120,7 +136,9 @@ import Testing
         guard present, key != "nope" || rng.next() % 10 == 0 else { continue }
         // Mostly the valid values (the first half or so of each pool).
         let validCount = max(1, values.count / 2)
-        let value = rng.next() % 8 == 0 ? values[Int(rng.next() % UInt64(values.count))] : values[Int(rng.next() % UInt64(validCount))]
+        let value =
+          rng.next() % 8 == 0
+          ? values[Int(rng.next() % UInt64(values.count))] : values[Int(rng.next() % UInt64(validCount))]
         let space = { spaces[Int(rng.next() % UInt64(spaces.count))] }
         members.append(space() + "\"\(key)\"" + space() + ":" + space() + value + space())
         if rng.next() % 40 == 0 { members.append("\"\(key)\":" + value) }
@@ -157,15 +175,23 @@ extension RowEncoderTests {
   /// A record deeper than `JSONLimits.recordDepth` is refused by the short way and the general
   /// way alike; one exactly that deep is taken (the fast path may leave it to the general way).
   @Test func recordsDeeperThanTheRecordLimitAreRefusedBothWays() {
-    func nested(_ levels: Int) -> String { String(repeating: #"{"a":"#, count: levels) + "1" + String(repeating: "}", count: levels) }
-    func array(_ levels: Int) -> String { String(repeating: "[", count: levels) + String(repeating: "]", count: levels) }
+    func nested(_ levels: Int) -> String {
+      String(repeating: #"{"a":"#, count: levels) + "1" + String(repeating: "}", count: levels)
+    }
+    func array(_ levels: Int) -> String {
+      String(repeating: "[", count: levels) + String(repeating: "]", count: levels)
+    }
     let inside = JSONLimits.recordDepth - 1
-    for (field, deepest, tooDeep) in [("meta", nested(inside), nested(inside + 1)), ("extra", array(inside), array(inside + 1))] {
+    for (field, deepest, tooDeep) in [
+      ("meta", nested(inside), nested(inside + 1)), ("extra", array(inside), array(inside + 1)),
+    ] {
       let fits = #"{"id":"d","name":"x","\#(field)":\#(deepest)}"#
       let over = #"{"id":"d","name":"x","\#(field)":\#(tooDeep)}"#
       #expect(row(fits, quick: false) != nil, "\(field): the deepest record allowed was refused")
       // A store file wraps each record in one more object: the deepest record must still read.
-      #expect((try? JSONReader.parse(#"{"d":\#(fits)}"#)) != nil, "\(field): the deepest record allowed is too deep for a store file")
+      #expect(
+        (try? JSONReader.parse(#"{"d":\#(fits)}"#)) != nil,
+        "\(field): the deepest record allowed is too deep for a store file")
       if let quick = row(fits, quick: true) { #expect(quick == row(fits, quick: false)) }
       #expect(row(over, quick: false) == nil, "\(field): a record past the limit was taken")
       #expect(row(over, quick: true) == nil, "\(field): the short way took a record past the limit")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ProjectCore
 
 /// The settings SQLite's durability rests on, read back from the store's own connection.
@@ -30,6 +31,9 @@ import Testing
     #expect(try LockTimeout.seconds(from: nil) == 30)
     #expect(try LockTimeout.seconds(from: "0.5") == 0.5)
     #expect(throws: LockTimeout.InvalidSetting.self) { try LockTimeout.seconds(from: "-1") }
-    #expect(LockTimeout.message(seconds: 30) == "still locked by another process after 30 s; nothing was written (PROJECT_LOCK_TIMEOUT sets how long to wait)")
+    #expect(
+      LockTimeout.message(seconds: 30)
+        == "still locked by another process after 30 s; nothing was written (PROJECT_LOCK_TIMEOUT sets how long to wait)"
+    )
   }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import Testing
+
 @testable import ProjectCore
 
 /// A fresh temporary folder, removed when the value goes away.
@@ -16,7 +18,8 @@ final class TemporaryFolder {
 
   func write(_ text: String, to name: String) throws {
     let target = file(name)
-    try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
     try text.write(toFile: target, atomically: false, encoding: .utf8)
   }
 
@@ -57,8 +60,6 @@ enum Fixtures {
     return try #require(manifest.service(named: "example"))
   }
 }
-
-import Testing
 
 extension Backend: CustomTestStringConvertible {
   public var testDescription: String { rawValue }

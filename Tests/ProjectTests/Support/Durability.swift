@@ -23,22 +23,36 @@ struct WriteCommand: CustomStringConvertible, Sendable {
   /// Every write command of both stores, and the JSON store's rewrite paths: `add` appends to
   /// the file, `update`/`delete`/an overwriting import rewrite it whole, `export` streams it,
   /// `export --merge` rewrites it, `export --replace` copies it to `.bak` first.
-  static let all: [WriteCommand] = ["json", "sqlite"].flatMap { backend in
-    [
-      WriteCommand(name: "add", target: backend, arguments: ["svc", "example", "add", "--name", "added", "--backend", backend]),
-      WriteCommand(name: "update", target: backend, arguments: ["svc", "example", "update", "seed-7", "--set", "count=9", "--backend", backend]),
-      WriteCommand(name: "delete", target: backend, arguments: ["svc", "example", "delete", "seed-3", "--backend", backend]),
-      WriteCommand(name: "delete --where", target: backend, arguments: ["svc", "example", "delete", "--where", "count=2", "--yes", "--backend", backend]),
-      WriteCommand(name: "import", target: backend, arguments: ["svc", "example", "import", "--from", "small.ndjson", "--target", backend]),
-      WriteCommand(name: "import --on-conflict overwrite", target: backend,
-                   arguments: ["svc", "example", "import", "--from", "overwrite.ndjson", "--target", backend, "--on-conflict", "overwrite"]),
+  static let all: [WriteCommand] =
+    ["json", "sqlite"].flatMap { backend in
+      [
+        WriteCommand(
+          name: "add", target: backend, arguments: ["svc", "example", "add", "--name", "added", "--backend", backend]),
+        WriteCommand(
+          name: "update", target: backend,
+          arguments: ["svc", "example", "update", "seed-7", "--set", "count=9", "--backend", backend]),
+        WriteCommand(
+          name: "delete", target: backend, arguments: ["svc", "example", "delete", "seed-3", "--backend", backend]),
+        WriteCommand(
+          name: "delete --where", target: backend,
+          arguments: ["svc", "example", "delete", "--where", "count=2", "--yes", "--backend", backend]),
+        WriteCommand(
+          name: "import", target: backend,
+          arguments: ["svc", "example", "import", "--from", "small.ndjson", "--target", backend]),
+        WriteCommand(
+          name: "import --on-conflict overwrite", target: backend,
+          arguments: [
+            "svc", "example", "import", "--from", "overwrite.ndjson", "--target", backend, "--on-conflict", "overwrite",
+          ]),
+      ]
+    } + [
+      WriteCommand(name: "export", target: "json", arguments: ["svc", "example", "export"]),
+      WriteCommand(name: "export --merge", target: "json", arguments: ["svc", "example", "export", "--merge"]),
+      WriteCommand(name: "export --replace", target: "json", arguments: ["svc", "example", "export", "--replace"]),
+      WriteCommand(
+        name: "export --to file", target: "file",
+        arguments: ["svc", "example", "export", "--format", "ndjson", "--to", exportFile]),
     ]
-  } + [
-    WriteCommand(name: "export", target: "json", arguments: ["svc", "example", "export"]),
-    WriteCommand(name: "export --merge", target: "json", arguments: ["svc", "example", "export", "--merge"]),
-    WriteCommand(name: "export --replace", target: "json", arguments: ["svc", "example", "export", "--replace"]),
-    WriteCommand(name: "export --to file", target: "file", arguments: ["svc", "example", "export", "--format", "ndjson", "--to", exportFile]),
-  ]
 
   static func named(_ name: String, _ target: String) -> WriteCommand {
     all.first { $0.name == name && $0.target == target }!
@@ -72,8 +86,12 @@ struct DurabilityFixture {
     try project.succeed(["svc", "example", "import", "--from", "seed.ndjson", "--target", "sqlite"])
     try project.succeed(["svc", "example", "export"])
     try project.succeed(["svc", "example", "import", "--from", "seed-40.ndjson", "--target", "sqlite"])
-    try project.write(#"{"id": "new-1", "name": "new 1"}"# + "\n" + #"{"id": "new-2", "name": "new 2", "count": 3}"# + "\n", to: "small.ndjson")
-    try project.write(#"{"id": "seed-1", "name": "seed 1 again", "count": 4}"# + "\n" + #"{"id": "new-3", "name": "new 3"}"# + "\n", to: "overwrite.ndjson")
+    try project.write(
+      #"{"id": "new-1", "name": "new 1"}"# + "\n" + #"{"id": "new-2", "name": "new 2", "count": 3}"# + "\n",
+      to: "small.ndjson")
+    try project.write(
+      #"{"id": "seed-1", "name": "seed 1 again", "count": 4}"# + "\n" + #"{"id": "new-3", "name": "new 3"}"# + "\n",
+      to: "overwrite.ndjson")
     template = project.root.appendingPathComponent("template-data")
     try FileManager.default.copyItem(at: project.url("data"), to: template)
   }
@@ -164,9 +182,13 @@ struct TracedCall: CustomStringConvertible {
 extension ProjectRunner {
   /// Runs the command under `strace -f`, logging `calls` (and injecting `fault`), and returns
   /// the run and the calls made after the manifest was read.
-  func traced(_ arguments: [String], calls: [String], fault: Fault? = nil, environment: [String: String] = [:]) throws -> (RunResult, [TracedCall], rawLog: String) {
+  func traced(_ arguments: [String], calls: [String], fault: Fault? = nil, environment: [String: String] = [:]) throws
+    -> (RunResult, [TracedCall], rawLog: String)
+  {
     let log = root.appendingPathComponent("strace-\(UUID().uuidString).log").path
-    var options = ["-f", "-qq", "-s", "16", "-o", log, "-e", "trace=" + (calls + ["openat", "close"]).joined(separator: ",")]
+    var options = [
+      "-f", "-qq", "-s", "16", "-o", log, "-e", "trace=" + (calls + ["openat", "close"]).joined(separator: ","),
+    ]
     switch fault {
     case .failCall(let call, let n, let errno)?: options += ["-e", "inject=\(call):error=\(errno):when=\(n)"]
     case .killAt(let call, let n)?: options += ["-e", "inject=\(call):signal=KILL:when=\(n)"]
@@ -214,7 +236,9 @@ extension ProjectRunner {
       }
       guard let match = line.firstMatch(of: /^\d+\s+(\w+)\((.*)\)\s+=\s+(-?\d+|\?)/) else { continue }
       let name = String(match.output.1)
-      var call = TracedCall(pid: pid, name: name, arguments: String(match.output.2), result: Int(match.output.3) ?? -1, fdPath: nil, line: line)
+      var call = TracedCall(
+        pid: pid, name: name, arguments: String(match.output.2), result: Int(match.output.3) ?? -1, fdPath: nil,
+        line: line)
       if let fd = call.fd { call.fdPath = open[fd] }
       if name == "openat", call.result >= 0, let path = call.paths.first { open[call.result] = path }
       if name == "close", let fd = call.fd { open[fd] = nil }
@@ -245,7 +269,9 @@ extension ProjectRunner {
   }
 
   /// Runs `project` through another program (strace, fiu-run) with the controlled environment.
-  func run(_ arguments: [String], via wrapper: String, _ wrapperArguments: [String], environment: [String: String] = [:]) throws -> RunResult {
+  func run(
+    _ arguments: [String], via wrapper: String, _ wrapperArguments: [String], environment: [String: String] = [:]
+  ) throws -> RunResult {
     var result = try tool(wrapper, wrapperArguments + arguments, environment: environment)
     result.arguments = arguments
     return result

@@ -51,7 +51,8 @@ indirect enum JSON: Equatable, CustomStringConvertible {
     case .double(let d): "double(\(d))"
     case .string(let s): s.debugDescription
     case .array(let items): "[" + items.map(\.description).joined(separator: ", ") + "]"
-    case .object(let members): "{" + members.map { "\($0.key.debugDescription): \($0.value)" }.joined(separator: ", ") + "}"
+    case .object(let members):
+      "{" + members.map { "\($0.key.debugDescription): \($0.value)" }.joined(separator: ", ") + "}"
     }
   }
 
@@ -81,36 +82,56 @@ indirect enum JSON: Equatable, CustomStringConvertible {
 
     mutating func expect(_ literal: String) throws {
       let b = Array(literal.utf8)
-      guard index + b.count <= bytes.count, Array(bytes[index..<index + b.count]) == b else { throw error("expected \(literal)") }
+      guard index + b.count <= bytes.count, Array(bytes[index..<index + b.count]) == b else {
+        throw error("expected \(literal)")
+      }
       index += b.count
     }
 
     mutating func value() throws -> JSON {
       guard index < bytes.count else { throw error("unexpected end") }
       switch bytes[index] {
-      case UInt8(ascii: "n"): try expect("null"); return .null
-      case UInt8(ascii: "t"): try expect("true"); return .bool(true)
-      case UInt8(ascii: "f"): try expect("false"); return .bool(false)
+      case UInt8(ascii: "n"):
+        try expect("null")
+        return .null
+      case UInt8(ascii: "t"):
+        try expect("true")
+        return .bool(true)
+      case UInt8(ascii: "f"):
+        try expect("false")
+        return .bool(false)
       case UInt8(ascii: "\""): return .string(try string())
       case UInt8(ascii: "["):
         index += 1
         var items: [JSON] = []
         skipSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+          index += 1
+          return .array(items)
+        }
         while true {
           skipSpace()
           items.append(try value())
           skipSpace()
           guard index < bytes.count else { throw error("unclosed array") }
-          if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-          if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+          if bytes[index] == UInt8(ascii: ",") {
+            index += 1
+            continue
+          }
+          if bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return .array(items)
+          }
           throw error("expected , or ]")
         }
       case UInt8(ascii: "{"):
         index += 1
         var members: [Member] = []
         skipSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+          index += 1
+          return .object(members)
+        }
         while true {
           skipSpace()
           guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key") }
@@ -121,8 +142,14 @@ indirect enum JSON: Equatable, CustomStringConvertible {
           members.append(Member(key: key, value: try value()))
           skipSpace()
           guard index < bytes.count else { throw error("unclosed object") }
-          if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-          if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+          if bytes[index] == UInt8(ascii: ",") {
+            index += 1
+            continue
+          }
+          if bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return .object(members)
+          }
           throw error("expected , or }")
         }
       default:
@@ -138,7 +165,9 @@ indirect enum JSON: Equatable, CustomStringConvertible {
         let b = bytes[index]
         if b >= 0x30 && b <= 0x39 {
           index += 1
-        } else if b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E") || b == UInt8(ascii: "+") || b == UInt8(ascii: "-") {
+        } else if b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E") || b == UInt8(ascii: "+")
+          || b == UInt8(ascii: "-")
+        {
           isInteger = false
           index += 1
         } else {
@@ -152,7 +181,9 @@ indirect enum JSON: Equatable, CustomStringConvertible {
     }
 
     mutating func hex4() throws -> UInt32 {
-      guard index + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
+      guard index + 4 <= bytes.count,
+        let v = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
+      else {
         throw error("bad \\u escape")
       }
       index += 4
@@ -168,7 +199,10 @@ indirect enum JSON: Equatable, CustomStringConvertible {
         index += 1
         if b == UInt8(ascii: "\"") { break }
         if b < 0x20 { throw error("control character in string") }
-        guard b == UInt8(ascii: "\\") else { out.append(b); continue }
+        guard b == UInt8(ascii: "\\") else {
+          out.append(b)
+          continue
+        }
         guard index < bytes.count else { throw error("unclosed escape") }
         let e = bytes[index]
         index += 1

@@ -28,26 +28,27 @@ enum Manifests {
   static let example = example()
 
   /// `example` plus a `hosts` service that uses every other field type and a natural key.
-  static let withHosts = example + """
-      hosts:
-        description: Servers in the fleet
-        id: { field: hostname }
-        fields:
-          hostname:   { type: string, required: true, pattern: "^[a-z0-9][a-z0-9.-]*$", max_length: 253 }
-          ip:         { type: string, unique: true }
-          cpu_load:   { type: number, minimum: 0 }
-          cores:      { type: integer, minimum: 1, default: 1 }
-          active:     { type: boolean, default: true }
-          last_seen:  { type: datetime }
-          installed:  { type: date }
-          role:       { type: enum, values: [web, db, cache, worker] }
-          labels:     { type: array, items: { type: string, min_length: 1 } }
-          location:
-            type: object
-            fields:
-              region: { type: string, required: true }
-              rack:   { type: integer }
-          extra:      { type: any }
+  static let withHosts =
+    example + """
+        hosts:
+          description: Servers in the fleet
+          id: { field: hostname }
+          fields:
+            hostname:   { type: string, required: true, pattern: "^[a-z0-9][a-z0-9.-]*$", max_length: 253 }
+            ip:         { type: string, unique: true }
+            cpu_load:   { type: number, minimum: 0 }
+            cores:      { type: integer, minimum: 1, default: 1 }
+            active:     { type: boolean, default: true }
+            last_seen:  { type: datetime }
+            installed:  { type: date }
+            role:       { type: enum, values: [web, db, cache, worker] }
+            labels:     { type: array, items: { type: string, min_length: 1 } }
+            location:
+              type: object
+              fields:
+                region: { type: string, required: true }
+                rack:   { type: integer }
+            extra:      { type: any }
 
-    """
+      """
 }

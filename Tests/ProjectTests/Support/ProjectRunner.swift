@@ -10,8 +10,12 @@ struct RunResult: CustomStringConvertible {
   /// True when the process died of a signal (a crash), not by exiting.
   var signaled: Bool
 
-  var stdoutLines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLastEmpty() }
-  var stderrLines: [String] { stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLastEmpty() }
+  var stdoutLines: [String] {
+    stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLastEmpty()
+  }
+  var stderrLines: [String] {
+    stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLastEmpty()
+  }
 
   var description: String {
     "`project \(arguments.joined(separator: " "))` exited \(status)\(signaled ? " (signal)" : "")\n--- stdout\n\(stdout)--- stderr\n\(stderr)---"
@@ -19,7 +23,8 @@ struct RunResult: CustomStringConvertible {
 
   /// Output that must never appear: the Swift runtime's crash report.
   var showsCrash: Bool {
-    signaled || stderr.contains("Fatal error") || stderr.contains("Stack dump") || stderr.contains("Current stack trace")
+    signaled || stderr.contains("Fatal error") || stderr.contains("Stack dump")
+      || stderr.contains("Current stack trace")
   }
 }
 
@@ -123,7 +128,9 @@ final class ProjectRunner {
 
   /// Runs `project` with these arguments in the work folder (or a subfolder of it).
   @discardableResult
-  func run(_ arguments: [String], in subfolder: String? = nil, stdin: String? = nil, environment: [String: String] = [:]) throws -> RunResult {
+  func run(
+    _ arguments: [String], in subfolder: String? = nil, stdin: String? = nil, environment: [String: String] = [:]
+  ) throws -> RunResult {
     try launch(Self.binary, arguments, in: subfolder, stdin: stdin, environment: environment)
   }
 
@@ -133,7 +140,10 @@ final class ProjectRunner {
   }
 
   /// Runs any program (such as `/usr/bin/sqlite3`) in the work folder.
-  func tool(_ executable: String, _ arguments: [String], environment: [String: String] = [:], timeout: Double = ProjectRunner.timeoutSeconds) throws -> RunResult {
+  func tool(
+    _ executable: String, _ arguments: [String], environment: [String: String] = [:],
+    timeout: Double = ProjectRunner.timeoutSeconds
+  ) throws -> RunResult {
     try launch(executable, arguments, in: nil, stdin: nil, environment: environment, timeout: timeout)
   }
 
@@ -147,8 +157,10 @@ final class ProjectRunner {
 
   /// The one place a child process is set up: every run, and the processes the kill loops start
   /// themselves (`start`), get the same folder, environment and standard input.
-  func process(_ executable: String, _ arguments: [String], in subfolder: String? = nil, environment extra: [String: String] = [:],
-               stdin: FileHandle? = nil, stdout: Any?, stderr: Any?) -> Process {
+  func process(
+    _ executable: String, _ arguments: [String], in subfolder: String? = nil, environment extra: [String: String] = [:],
+    stdin: FileHandle? = nil, stdout: Any?, stderr: Any?
+  ) -> Process {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -164,16 +176,24 @@ final class ProjectRunner {
   /// on threads that block SIGINT, and a child inherits that mask across exec: with
   /// `defaultSignals`, coreutils' `env --default-signal=INT` unblocks it and execs the program in
   /// the same process, so a Ctrl-C reaches it.
-  func start(_ executable: String = ProjectRunner.binary, _ arguments: [String], environment: [String: String] = [:],
-             defaultSignals: Bool = false, stdout: Any? = FileHandle.nullDevice, stderr: Any? = FileHandle.nullDevice) throws -> Process {
-    let process = defaultSignals
-      ? self.process("/usr/bin/env", ["--default-signal=INT", executable] + arguments, environment: environment, stdout: stdout, stderr: stderr)
+  func start(
+    _ executable: String = ProjectRunner.binary, _ arguments: [String], environment: [String: String] = [:],
+    defaultSignals: Bool = false, stdout: Any? = FileHandle.nullDevice, stderr: Any? = FileHandle.nullDevice
+  ) throws -> Process {
+    let process =
+      defaultSignals
+      ? self.process(
+        "/usr/bin/env", ["--default-signal=INT", executable] + arguments, environment: environment, stdout: stdout,
+        stderr: stderr)
       : self.process(executable, arguments, environment: environment, stdout: stdout, stderr: stderr)
     try process.run()
     return process
   }
 
-  private func launch(_ executable: String, _ arguments: [String], in subfolder: String?, stdin: String?, environment: [String: String], timeout: Double = ProjectRunner.timeoutSeconds) throws -> RunResult {
+  private func launch(
+    _ executable: String, _ arguments: [String], in subfolder: String?, stdin: String?, environment: [String: String],
+    timeout: Double = ProjectRunner.timeoutSeconds
+  ) throws -> RunResult {
     let fm = FileManager.default
     guard fm.isExecutableFile(atPath: executable) else {
       throw RunnerError("no executable at \(executable); build first: swift build --scratch-path .build-e2e")
@@ -197,7 +217,8 @@ final class ProjectRunner {
       input = try FileHandle(forReadingFrom: inURL)
     }
     defer { try? input?.close() }
-    let process = self.process(executable, arguments, in: subfolder, environment: environment, stdin: input, stdout: out, stderr: err)
+    let process = self.process(
+      executable, arguments, in: subfolder, environment: environment, stdin: input, stdout: out, stderr: err)
     let finished = DispatchSemaphore(value: 0)
     process.terminationHandler = { _ in finished.signal() }
     try process.run()
@@ -220,19 +241,27 @@ final class ProjectRunner {
 
   /// Runs a command that must succeed, and returns its stdout.
   @discardableResult
-  func succeed(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+  func succeed(
+    _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> String {
     let result = try run(arguments, stdin: stdin, environment: environment)
     try #require(result.status == 0 && !result.showsCrash, "\(result)", sourceLocation: sourceLocation)
     return result.stdout
   }
 
   /// Adds a record and returns the id `add` printed.
-  func add(_ fields: [String], backend: String? = nil, service: String = "example", sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+  func add(
+    _ fields: [String], backend: String? = nil, service: String = "example",
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) throws -> String {
     var arguments = ["svc", service, "add"] + fields
     if let backend { arguments += ["--backend", backend] }
     let out = try succeed(arguments, sourceLocation: sourceLocation)
     let id = out.trimmingCharacters(in: .whitespacesAndNewlines)
-    try #require(!id.isEmpty && !id.contains("\n"), "add printed \(out.debugDescription), expected one id", sourceLocation: sourceLocation)
+    try #require(
+      !id.isEmpty && !id.contains("\n"), "add printed \(out.debugDescription), expected one id",
+      sourceLocation: sourceLocation)
     return id
   }
 
@@ -243,15 +272,21 @@ final class ProjectRunner {
   }
 
   /// `list -o json` of one backend.
-  func list(_ backend: String, service: String = "example", sourceLocation: SourceLocation = #_sourceLocation) throws -> [JSON] {
+  func list(_ backend: String, service: String = "example", sourceLocation: SourceLocation = #_sourceLocation) throws
+    -> [JSON]
+  {
     let value = try json(["svc", service, "list", "-o", "json", "--backend", backend], sourceLocation: sourceLocation)
     return try #require(value.array, "list -o json printed \(value)", sourceLocation: sourceLocation)
   }
 
   /// `count` of one backend.
-  func count(_ backend: String, service: String = "example", sourceLocation: SourceLocation = #_sourceLocation) throws -> Int {
+  func count(_ backend: String, service: String = "example", sourceLocation: SourceLocation = #_sourceLocation) throws
+    -> Int
+  {
     let out = try succeed(["svc", service, "count", "--backend", backend], sourceLocation: sourceLocation)
-    return try #require(Int(out.trimmingCharacters(in: .whitespacesAndNewlines)), "count printed \(out.debugDescription)", sourceLocation: sourceLocation)
+    return try #require(
+      Int(out.trimmingCharacters(in: .whitespacesAndNewlines)), "count printed \(out.debugDescription)",
+      sourceLocation: sourceLocation)
   }
 }
 
@@ -262,14 +297,18 @@ struct RunnerError: Error, CustomStringConvertible {
 
 /// Checks a failed run: the exact exit code, stderr exactly these `project: ` lines, nothing on
 /// stdout, and no crash report.
-func expectFailure(_ result: RunResult, exitCode: Int32, stderr lines: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+func expectFailure(
+  _ result: RunResult, exitCode: Int32, stderr lines: [String], sourceLocation: SourceLocation = #_sourceLocation
+) {
   #expect(result.status == exitCode, "\(result)", sourceLocation: sourceLocation)
   #expect(result.stderrLines == lines, "\(result)", sourceLocation: sourceLocation)
   #expect(result.stdout == "", "\(result)", sourceLocation: sourceLocation)
   #expect(!result.showsCrash, "\(result)", sourceLocation: sourceLocation)
 }
 
-func expectFailure(_ result: RunResult, exitCode: Int32, stderr line: String, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectFailure(
+  _ result: RunResult, exitCode: Int32, stderr line: String, sourceLocation: SourceLocation = #_sourceLocation
+) {
   expectFailure(result, exitCode: exitCode, stderr: [line], sourceLocation: sourceLocation)
 }
 

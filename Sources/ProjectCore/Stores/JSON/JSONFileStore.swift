@@ -121,7 +121,10 @@ public final class JSONFileStore: RecordStore {
   /// window is built whole.
   public func list(_ query: RecordQuery) throws -> [Record] {
     let window = query.limit != nil || query.offset > 0
-    guard let file = try scan(keeping: Self.fieldsRead(filtering: query.filters, sortingBy: window ? query.effectiveSort : [])) else { return [] }
+    guard
+      let file = try scan(
+        keeping: Self.fieldsRead(filtering: query.filters, sortingBy: window ? query.effectiveSort : []))
+    else { return [] }
     let filter = RecordMatcher(RecordQuery(filters: query.filters))
     var matched: [Int] = []
     var records: [Record] = []
@@ -187,16 +190,22 @@ public final class JSONFileStore: RecordStore {
       }
       if !unique.isEmpty, let file {
         let stored = try (0..<file.count).map(file.partialRecord)
-        if let violation = UniqueCheck.firstViolation(fields: unique, incoming: accepted, existing: stored, replacing: replacing, location: location) {
+        if let violation = UniqueCheck.firstViolation(
+          fields: unique, incoming: accepted, existing: stored, replacing: replacing, location: location)
+        {
           throw violation
         }
-      } else if let violation = UniqueCheck.firstViolation(fields: unique, incoming: accepted, existing: [], replacing: replacing, location: location) {
+      } else if let violation = UniqueCheck.firstViolation(
+        fields: unique, incoming: accepted, existing: [], replacing: replacing, location: location)
+      {
         throw violation
       }
       if accepted.isEmpty { return summary }
       if let file, replacing.isEmpty {
         // Only new records: append them, leaving every stored byte as it was.
-        try write { writer throws(FileSystemError) in try file.write(appending: accepted, schema: service.schema, to: writer) }
+        try write { writer throws(FileSystemError) in
+          try file.write(appending: accepted, schema: service.schema, to: writer)
+        }
       } else {
         var records = try file?.records() ?? []
         for record in accepted {
@@ -217,7 +226,10 @@ public final class JSONFileStore: RecordStore {
       }
       var record = records[i]
       try change(&record)
-      if let violation = UniqueCheck.firstViolation(fields: service.uniqueFields, incoming: [record], existing: records, replacing: [ByteString(id)], location: location) {
+      if let violation = UniqueCheck.firstViolation(
+        fields: service.uniqueFields, incoming: [record], existing: records, replacing: [ByteString(id)],
+        location: location)
+      {
         throw violation
       }
       records[i] = record

@@ -52,7 +52,8 @@ struct JSONStoreFile {
           return (a.line, a.column, b.line, b.column)
         }
         throw StoreError.duplicateStoredID(
-          path: path, id: result.entries[first].id, firstLine: firstLine, firstColumn: firstColumn, line: line, column: column)
+          path: path, id: result.entries[first].id, firstLine: firstLine, firstColumn: firstColumn, line: line,
+          column: column)
       }
       entries = result.entries
       ids = result.ids

@@ -283,7 +283,9 @@ public final class JSONExtractFunction {
           let escaped = bytes[i]
           i += 1
           switch escaped {
-          case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"): break
+          case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            break
           case UInt8(ascii: "u"):
             guard bytes.count - i >= 4, bytes[i..<(i + 4)].allSatisfy(Self.isHex) else { return false }
             i += 4

@@ -104,7 +104,9 @@ public struct RowEncoder: BulkRowEncoder {
   /// Appends the row of one record object (an NDJSON line, an element of an array, or a record
   /// of a store file filed under `key`) to `rows`; false, with nothing appended, when it must
   /// take the general way.
-  public mutating func append(_ record: UnsafeBufferPointer<UInt8>, key: String?, to rows: inout SQLiteStore.PreparedRows) -> Bool {
+  public mutating func append(
+    _ record: UnsafeBufferPointer<UInt8>, key: String?, to rows: inout SQLiteStore.PreparedRows
+  ) -> Bool {
     bytes = record
     i = 0
     out.removeAll(keepingCapacity: true)
@@ -119,7 +121,9 @@ public struct RowEncoder: BulkRowEncoder {
     if let key {
       // Filed under its id: an id inside the record must be the same text. A key holding a
       // NUL (an escape in the file) is refused by the general way.
-      guard !key.isEmpty, !UTF8Text.containsNUL(key), id.map({ key.utf8.elementsEqual(UnsafeBufferPointer(rebasing: bytes[$0])) }) ?? true else { return false }
+      guard !key.isEmpty, !UTF8Text.containsNUL(key),
+        id.map({ key.utf8.elementsEqual(UnsafeBufferPointer(rebasing: bytes[$0])) }) ?? true
+      else { return false }
       rows.text.append(contentsOf: key.utf8)
     } else {
       guard let id, !id.isEmpty else { return false }
@@ -139,7 +143,11 @@ public struct RowEncoder: BulkRowEncoder {
   /// A timestamp from the record, or the import's start time.
   @inline(__always)
   func timestamp(_ range: Range<Int>?, to text: inout [UInt8]) {
-    if let range { text.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range])) } else { text.append(contentsOf: now) }
+    if let range {
+      text.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range]))
+    } else {
+      text.append(contentsOf: now)
+    }
   }
 
   @inline(__always)
@@ -360,7 +368,9 @@ public struct RowEncoder: BulkRowEncoder {
     guard i < bytes.count, bytes[i] == UInt8(ascii: "\""), let base = bytes.baseAddress else { return nil }
     let start = i + 1
     var k = start
-    while k + 8 <= bytes.count && !JSONParser.special(UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)) { k += 8 }
+    while k + 8 <= bytes.count && !JSONParser.special(UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)) {
+      k += 8
+    }
     var seen: UInt8 = 0
     while k < bytes.count {
       let byte = bytes[k]
@@ -395,7 +405,8 @@ public struct RowEncoder: BulkRowEncoder {
       i += 1
     }
     // No leading zeros, no "-0", at most 18 digits: then the integer fits and reads back the same.
-    guard integerDigits > 0, integerDigits <= 18, bytes[i - integerDigits] != UInt8(ascii: "0") || integerDigits == 1 else { return false }
+    guard integerDigits > 0, integerDigits <= 18, bytes[i - integerDigits] != UInt8(ascii: "0") || integerDigits == 1
+    else { return false }
     var fractionDigits = 0
     if i < bytes.count && bytes[i] == UInt8(ascii: ".") {
       guard !integerOnly, integerDigits <= 9 else { return false }

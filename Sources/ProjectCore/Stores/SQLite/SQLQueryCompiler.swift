@@ -42,7 +42,9 @@ public enum SQLQueryCompiler {
     if query.limit != nil || query.offset > 0 {
       limitClause = "LIMIT ? OFFSET ?"
     }
-    var compiled = Compiled(whereClause: whereClause, orderClause: "ORDER BY " + order.joined(separator: ", "), limitClause: limitClause, bindings: bindings)
+    var compiled = Compiled(
+      whereClause: whereClause, orderClause: "ORDER BY " + order.joined(separator: ", "), limitClause: limitClause,
+      bindings: bindings)
     if !limitClause.isEmpty {
       compiled.bindings.append(.integer(Int64(query.limit ?? -1)))
       compiled.bindings.append(.integer(Int64(query.offset)))

@@ -1,9 +1,9 @@
 import CSQLite
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Musl)
-import Musl
+  import Musl
 #endif
 
 /// A connection to one SQLite database file.
@@ -42,7 +42,9 @@ public final class SQLiteDatabase {
   deinit { sqlite3_close_v2(handle) }
 
   func error(_ code: Int32, sql: String?) -> SQLiteError {
-    SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql, systemErrno: sqlite3_system_errno(handle))
+    SQLiteError(
+      code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql,
+      systemErrno: sqlite3_system_errno(handle))
   }
 
   /// Runs SQL text with no parameters, statement after statement.
@@ -52,7 +54,8 @@ public final class SQLiteDatabase {
     if rc != SQLITE_OK {
       let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(rc))
       sqlite3_free(message)
-      throw SQLiteError(code: sqlite3_extended_errcode(handle), message: text, sql: sql, systemErrno: sqlite3_system_errno(handle))
+      throw SQLiteError(
+        code: sqlite3_extended_errcode(handle), message: text, sql: sql, systemErrno: sqlite3_system_errno(handle))
     }
   }
 

@@ -1,9 +1,9 @@
 import CSQLite
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Musl)
-import Musl
+  import Musl
 #endif
 
 /// An error from SQLite, carrying the SQL (never the bound values), the extended code, and
@@ -38,7 +38,8 @@ public struct SQLiteError: ProjectError, Equatable {
     }
     if let cause = cause(path: path) {
       let reason = "\(String(cString: strerror(cause))) (errno \(cause))"
-      return "cannot \(operation) the database file: \(reason)" + (primary == SQLITE_FULL || cause == ENOSPC ? "; nothing was written" : "")
+      return "cannot \(operation) the database file: \(reason)"
+        + (primary == SQLITE_FULL || cause == ENOSPC ? "; nothing was written" : "")
     }
     switch primary {
     case SQLITE_READONLY: return "the database is read-only here (\(message))"

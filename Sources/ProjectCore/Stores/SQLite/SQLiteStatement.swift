@@ -1,9 +1,9 @@
 import CSQLite
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
 #elseif canImport(Musl)
-import Musl
+  import Musl
 #endif
 
 /// A prepared statement. Bind parameters, then step through the rows.
@@ -52,7 +52,9 @@ public final class SQLiteStatement {
 
   public func bind(bytes: [UInt8], at index: Int32) throws {
     let rc = bytes.withUnsafeBufferPointer { buffer in
-      sqlite3_bind_text(handle, index, UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(buffer.count), project_sqlite_transient())
+      sqlite3_bind_text(
+        handle, index, UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self), Int32(buffer.count),
+        project_sqlite_transient())
     }
     if rc != SQLITE_OK { throw database.error(rc, sql: sql) }
   }
@@ -61,7 +63,8 @@ public final class SQLiteStatement {
   /// unchanged until the statement is reset or finalized.
   public func bind(borrowing text: UnsafeBufferPointer<UInt8>, at index: Int32) throws {
     guard let base = text.baseAddress else { return try bind(.text(""), at: index) }
-    let rc = sqlite3_bind_text(handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(text.count), nil)
+    let rc = sqlite3_bind_text(
+      handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(text.count), nil)
     if rc != SQLITE_OK { throw database.error(rc, sql: sql) }
   }
 

@@ -10,7 +10,10 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
   var connection: SQLiteDatabase?
   var schemaReady = false
 
-  public init(service: ServiceDefinition, busyTimeoutMilliseconds: Int32 = Int32(min(LockTimeout.current * 1000, Double(Int32.max)))) {
+  public init(
+    service: ServiceDefinition,
+    busyTimeoutMilliseconds: Int32 = Int32(min(LockTimeout.current * 1000, Double(Int32.max)))
+  ) {
     self.service = service
     self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
   }
@@ -27,7 +30,9 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
       if error.isBusy {
         throw StoreError.lockTimeout(location: location, seconds: Double(busyTimeoutMilliseconds) / 1000)
       }
-      if let plain = error.plainMessage(busyTimeoutSeconds: Int(busyTimeoutMilliseconds / 1000), path: service.stores.sqlite.path) {
+      if let plain = error.plainMessage(
+        busyTimeoutSeconds: Int(busyTimeoutMilliseconds / 1000), path: service.stores.sqlite.path)
+      {
         throw StoreError.database(message: plain, sql: nil, location: location)
       }
       throw StoreError.database(message: error.message, sql: error.sql, location: location)
@@ -50,7 +55,10 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
       throw StoreError.io(error)
     }
     return try wrap {
-      let db = try connection ?? SQLiteDatabase(path: service.stores.sqlite.path, create: true, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+      let db =
+        try connection
+        ?? SQLiteDatabase(
+          path: service.stores.sqlite.path, create: true, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
       connection = db
       let isNew = try bulk && db.scalarText("PRAGMA page_count") == "0"
       try configure(db, wal: !isNew)
@@ -66,7 +74,8 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
     try StoreError.checkConfinement(service.stores.sqlite.path, in: service.stores.sqlite.confinement)
     guard FileSystem.exists(service.stores.sqlite.path) else { return nil }
     return try wrap {
-      let db = try SQLiteDatabase(path: service.stores.sqlite.path, create: false, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+      let db = try SQLiteDatabase(
+        path: service.stores.sqlite.path, create: false, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
       // Reads never write, not even the journal mode: the first write sets WAL.
       try configure(db, wal: false)
       let exists = try db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
@@ -89,18 +98,23 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
     // Takes effect only on a file that holds nothing yet, so before WAL mode writes the header.
     try db.execute("PRAGMA page_size = \(Self.pageSize)")
     if try wal && db.scalarText("PRAGMA journal_mode")?.lowercased() != "wal" {
-      try db.retryingWhileBusy(timeoutMilliseconds: busyTimeoutMilliseconds) { try db.execute("PRAGMA journal_mode = WAL") }
+      try db.retryingWhileBusy(timeoutMilliseconds: busyTimeoutMilliseconds) {
+        try db.execute("PRAGMA journal_mode = WAL")
+      }
     }
     // FULL: a WAL commit is fdatasync'ed before it returns. A new file loaded in rollback-journal
     // mode (`isNew`) commits by deleting its journal; EXTRA also syncs the folder after that
     // delete, else a power cut could bring the journal back and roll the load back.
-    try db.execute("PRAGMA synchronous = \(wal ? "FULL" : "EXTRA"); PRAGMA cache_size = \(Self.cacheSize); PRAGMA temp_store = MEMORY")
+    try db.execute(
+      "PRAGMA synchronous = \(wal ? "FULL" : "EXTRA"); PRAGMA cache_size = \(Self.cacheSize); PRAGMA temp_store = MEMORY"
+    )
   }
 
   /// The table and its indexes, where they are missing (older indexes replaced).
   func createSchema(in db: SQLiteDatabase) throws {
     try db.execute(
-      "CREATE TABLE IF NOT EXISTS \(table) (id TEXT PRIMARY KEY, data TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)")
+      "CREATE TABLE IF NOT EXISTS \(table) (id TEXT PRIMARY KEY, data TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL)"
+    )
     for statement in indexStatements() { try db.execute(statement) }
   }
 
@@ -125,14 +139,22 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
     // Each declared field, then the default order: an equality filter on the field reads its
     // matches already sorted, so `--where status=x --limit 10` stops after ten rows.
     for path in service.indexes {
-      let plainKey = switch service.schema.spec(at: path)?.type {
-      case .string, .integer, .boolean, .date, .datetime, .enumeration: true
-      default: false
-      }
-      indexes.append(Index(name: "\(service.stores.sqlite.table)$\(path)", create: "ON \(table) (\(SQLQueryCompiler.expression(path)), created_at, id)", deferrable: true, plainKey: plainKey))
+      let plainKey =
+        switch service.schema.spec(at: path)?.type {
+        case .string, .integer, .boolean, .date, .datetime, .enumeration: true
+        default: false
+        }
+      indexes.append(
+        Index(
+          name: "\(service.stores.sqlite.table)$\(path)",
+          create: "ON \(table) (\(SQLQueryCompiler.expression(path)), created_at, id)", deferrable: true,
+          plainKey: plainKey))
     }
     for field in service.uniqueFields {
-      indexes.append(Index(name: "\(service.stores.sqlite.table)_\(field)_unique", create: "ON \(table) (\(SQLQueryCompiler.expression(FieldPath([field]))))", unique: true))
+      indexes.append(
+        Index(
+          name: "\(service.stores.sqlite.table)_\(field)_unique",
+          create: "ON \(table) (\(SQLQueryCompiler.expression(FieldPath([field]))))", unique: true))
     }
     return indexes
   }
@@ -171,8 +193,10 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
   /// The SQL `list` runs, with its bound values, for `--explain`.
   public func selectSQL(_ query: RecordQuery) -> (sql: String, bindings: [SQLScalar]) {
     let compiled = SQLQueryCompiler.compile(query)
-    let sql = ["SELECT \(Self.columns) FROM \(table)", compiled.whereClause, compiled.orderClause, compiled.limitClause]
-      .filter { !$0.isEmpty }.joined(separator: " ")
+    let sql = [
+      "SELECT \(Self.columns) FROM \(table)", compiled.whereClause, compiled.orderClause, compiled.limitClause,
+    ]
+    .filter { !$0.isEmpty }.joined(separator: " ")
     return (sql, compiled.bindings)
   }
 
@@ -214,7 +238,9 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
 
   /// Calls `body` with each row in the default order, the `data` column as SQLite holds it
   /// (checked to be a JSON object), without building records.
-  public func forEachRow(_ body: (_ id: String, _ data: UnsafeBufferPointer<UInt8>, _ createdAt: String, _ updatedAt: String) throws -> Void) throws {
+  public func forEachRow(
+    _ body: (_ id: String, _ data: UnsafeBufferPointer<UInt8>, _ createdAt: String, _ updatedAt: String) throws -> Void
+  ) throws {
     guard let db = try reader() else { return }
     let (sql, bindings) = selectSQL(.all)
     let statement = try wrap { try db.prepare(sql) }
@@ -318,9 +344,11 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
 
     /// Binds row `row`'s four columns to parameters `first` to `first + 3`, without copies:
     /// `text` is this buffer's storage, and must outlive the statement's next reset.
-    func bind(_ row: Int, from text: UnsafeBufferPointer<UInt8>, to statement: SQLiteStatement, at first: Int32) throws {
+    func bind(_ row: Int, from text: UnsafeBufferPointer<UInt8>, to statement: SQLiteStatement, at first: Int32) throws
+    {
       for column in 0..<4 {
-        try statement.bind(borrowing: UnsafeBufferPointer(rebasing: text[range(row, column)]), at: first + Int32(column))
+        try statement.bind(
+          borrowing: UnsafeBufferPointer(rebasing: text[range(row, column)]), at: first + Int32(column))
       }
     }
 
@@ -352,13 +380,17 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
   /// - Into a database file that holds nothing yet, it is written in rollback-journal mode,
   ///   then switched to WAL: every page is written once, where WAL writes it to the log and
   ///   again to the file. Other processes that open the file meanwhile wait for the import.
-  public func withBulkLoad<T>(onConflict: ConflictPolicy, _ body: (_ load: (PreparedRows) throws -> WriteSummary) throws -> T) throws -> T {
+  public func withBulkLoad<T>(
+    onConflict: ConflictPolicy, _ body: (_ load: (PreparedRows) throws -> WriteSummary) throws -> T
+  ) throws -> T {
     let (db, isNew) = try openWriter(bulk: true)
     defer {
       // Committed or not, the file is left in WAL mode, once the readers that waited for the
       // import are done. Should that take too long, the next write does this.
       if isNew {
-        _ = try? db.retryingWhileBusy(timeoutMilliseconds: busyTimeoutMilliseconds) { try db.execute("PRAGMA journal_mode = WAL") }
+        _ = try? db.retryingWhileBusy(timeoutMilliseconds: busyTimeoutMilliseconds) {
+          try db.execute("PRAGMA journal_mode = WAL")
+        }
       }
     }
     return try wrap {
@@ -433,7 +465,8 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
       let group = SQLiteStore.rowsPerStatement
       if onConflict == .fail && rows.count >= group {
         let many = try prepared(&many) {
-          "INSERT OR FAIL INTO \(table) (id, data, created_at, updated_at) VALUES " + Array(repeating: "(?, ?, ?, ?)", count: group).joined(separator: ", ")
+          "INSERT OR FAIL INTO \(table) (id, data, created_at, updated_at) VALUES "
+            + Array(repeating: "(?, ?, ?, ?)", count: group).joined(separator: ", ")
         }
         try rows.text.withUnsafeBufferPointer { text in
           while first + group <= rows.count {
@@ -457,11 +490,13 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
       guard first < rows.count else { return summary }
       let exists = onConflict == .fail ? nil : try prepared(&exists) { "SELECT 1 FROM \(table) WHERE id = ?" }
       let insert = try prepared(&one) {
-        let conflict = switch onConflict {
-        case .fail: ""
-        case .skip: " ON CONFLICT(id) DO NOTHING"
-        case .overwrite: " ON CONFLICT(id) DO UPDATE SET data = excluded.data, created_at = excluded.created_at, updated_at = excluded.updated_at"
-        }
+        let conflict =
+          switch onConflict {
+          case .fail: ""
+          case .skip: " ON CONFLICT(id) DO NOTHING"
+          case .overwrite:
+            " ON CONFLICT(id) DO UPDATE SET data = excluded.data, created_at = excluded.created_at, updated_at = excluded.updated_at"
+          }
         return "INSERT INTO \(table) (id, data, created_at, updated_at) VALUES (?, ?, ?, ?)" + conflict
       }
       // Bound without copies: the statements are reset (their bindings cleared) before the
@@ -512,16 +547,19 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
   func uniqueError(_ record: Record, db: SQLiteDatabase, rowidBefore: Int64? = nil) throws -> StoreError {
     for field in service.uniqueFields {
       guard let value = record.fields[field], !value.isNull else { continue }
-      let statement = try db.prepare("SELECT id, rowid FROM \(table) WHERE \(SQLQueryCompiler.expression(FieldPath([field]))) = ? AND id != ?")
+      let statement = try db.prepare(
+        "SELECT id, rowid FROM \(table) WHERE \(SQLQueryCompiler.expression(FieldPath([field]))) = ? AND id != ?")
       try statement.bind([SQLScalar(value), .text(record.id)])
       if try statement.step() {
         if let rowidBefore, statement.int64(1) > rowidBefore, let first = statement.text(0) {
           return .uniqueViolationInInput(field: field, value: ValueText.preview(value), firstID: first, id: record.id)
         }
-        return .uniqueViolation(field: field, value: ValueText.preview(value), existingID: statement.text(0), location: location)
+        return .uniqueViolation(
+          field: field, value: ValueText.preview(value), existingID: statement.text(0), location: location)
       }
     }
-    return .uniqueViolation(field: service.uniqueFields.joined(separator: ", "), value: "given", existingID: nil, location: location)
+    return .uniqueViolation(
+      field: service.uniqueFields.joined(separator: ", "), value: "given", existingID: nil, location: location)
   }
 
   public func update(id: String, _ change: (inout Record) throws -> Void) throws -> Record {
@@ -564,7 +602,9 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
           try statement.step()
           if db.changes == 0 { missing.insert(id) } else { deleted += 1 }
         }
-        if !missing.isEmpty { throw StoreError.notFound(ids: ids.filter { missing.contains(ByteString($0)) }, location: location) }
+        if !missing.isEmpty {
+          throw StoreError.notFound(ids: ids.filter { missing.contains(ByteString($0)) }, location: location)
+        }
         return deleted
       }
     }

@@ -46,7 +46,8 @@ public enum CSVCodec {
     switch (value, type) {
     case (nil, _): return ""
     case (.null?, _): return "null"
-    case (.string(let s)?, nil), (.string(let s)?, .string?), (.string(let s)?, .enumeration?), (.string(let s)?, .date?), (.string(let s)?, .datetime?):
+    case (.string(let s)?, nil), (.string(let s)?, .string?), (.string(let s)?, .enumeration?),
+      (.string(let s)?, .date?), (.string(let s)?, .datetime?):
       return encode(s, alwaysQuote: s == "null")
     case (let value?, _): return encode(JSONWriter.string(value))
     }

@@ -37,7 +37,9 @@ extension RecordTransfer {
   /// being built into records: each `data` column is checked, then re-indented into place; from
   /// any other store, each record's fields are written compact first. A record whose new text equals the file's is
   /// unchanged; otherwise both are read and compared as values.
-  public func exportJSON(from source: RecordStore, to path: String, mode: ExportMode, dryRun: Bool) throws -> ExportResult {
+  public func exportJSON(from source: RecordStore, to path: String, mode: ExportMode, dryRun: Bool) throws
+    -> ExportResult
+  {
     var destination = definition
     let ownFile = path == definition.stores.json.path
     if !ownFile {
@@ -55,7 +57,9 @@ extension RecordTransfer {
     }
   }
 
-  private func exportJSON(from source: RecordStore, into file: JSONFileStore, existing: JSONStoreFile?, mode: ExportMode, dryRun: Bool) throws -> ExportResult {
+  private func exportJSON(
+    from source: RecordStore, into file: JSONFileStore, existing: JSONStoreFile?, mode: ExportMode, dryRun: Bool
+  ) throws -> ExportResult {
     let path = file.path
     var result = ExportResult(path: path)
     var plan = ExportPlan()
@@ -75,7 +79,9 @@ extension RecordTransfer {
       Self.encodeValue(id: id, data: data, createdAt: createdAt, updatedAt: updatedAt, to: &value)
       if let existing, let i = existing.position(of: id) {
         seen.insert(ByteString(id))
-        let same = try existing.bytes[existing.entries[i].range].elementsEqual(value) || Self.sameRecord(existing.record(i), value, id: id)
+        let same =
+          try existing.bytes[existing.entries[i].range].elementsEqual(value)
+          || Self.sameRecord(existing.record(i), value, id: id)
         if same {
           plan.unchanged.append(id)
         } else {
@@ -108,9 +114,15 @@ extension RecordTransfer {
     result.plan = plan
     if mode == .safe && (!plan.dropped.isEmpty || !plan.changed.isEmpty) && !dryRun {
       var parts: [String] = []
-      if !plan.dropped.isEmpty { parts.append("drop \(Plural.records(plan.dropped.count)) found only in the file (\(Self.idList(plan.dropped)))") }
-      if !plan.changed.isEmpty { parts.append("change \(Plural.records(plan.changed.count)) (\(Self.idList(plan.changed)))") }
-      throw TransferError("export refused: it would \(parts.joined(separator: " and ")) in \(Path.display(path)); nothing written; use --merge to keep them (SQLite wins on the same id), --replace to overwrite (the old file is kept as .bak), or --dry-run to see the plan")
+      if !plan.dropped.isEmpty {
+        parts.append("drop \(Plural.records(plan.dropped.count)) found only in the file (\(Self.idList(plan.dropped)))")
+      }
+      if !plan.changed.isEmpty {
+        parts.append("change \(Plural.records(plan.changed.count)) (\(Self.idList(plan.changed)))")
+      }
+      throw TransferError(
+        "export refused: it would \(parts.joined(separator: " and ")) in \(Path.display(path)); nothing written; use --merge to keep them (SQLite wins on the same id), --replace to overwrite (the old file is kept as .bak), or --dry-run to see the plan"
+      )
     }
     if dryRun { return result }
     if mode == .merge {
@@ -126,7 +138,11 @@ extension RecordTransfer {
         count += 1
       }
       for item in existing?.entries ?? [] {
-        if let text = merged[ByteString(item.id)] { entry(item.id, text) } else if let existing { entry(item.id, existing.bytes[item.range]) }
+        if let text = merged[ByteString(item.id)] {
+          entry(item.id, text)
+        } else if let existing {
+          entry(item.id, existing.bytes[item.range])
+        }
       }
       for id in added { if let text = merged[ByteString(id)] { entry(id, text) } }
       out.append(contentsOf: count == 0 ? "}\n".utf8 : "\n}\n".utf8)
@@ -146,7 +162,10 @@ extension RecordTransfer {
 
   /// Each record of `source` as `RawRowStreaming.forEachRow` gives it, by that ability when the
   /// store has it.
-  static func forEachRow(of source: RecordStore, _ body: (_ id: String, _ data: UnsafeBufferPointer<UInt8>, _ createdAt: String, _ updatedAt: String) throws -> Void) throws {
+  static func forEachRow(
+    of source: RecordStore,
+    _ body: (_ id: String, _ data: UnsafeBufferPointer<UInt8>, _ createdAt: String, _ updatedAt: String) throws -> Void
+  ) throws {
     if let raw = source as? RawRowStreaming { return try raw.forEachRow(body) }
     var data: [UInt8] = []
     try source.forEach(.all) { record in
@@ -157,7 +176,9 @@ extension RecordTransfer {
   }
 
   /// A record's value as the store file holds it: `id`, the `data` members, the timestamps.
-  static func encodeValue(id: String, data: UnsafeBufferPointer<UInt8>, createdAt: String, updatedAt: String, to out: inout [UInt8]) {
+  static func encodeValue(
+    id: String, data: UnsafeBufferPointer<UInt8>, createdAt: String, updatedAt: String, to out: inout [UInt8]
+  ) {
     out.append(contentsOf: "{\n    \"id\": ".utf8)
     JSONWriter.writeString(id, to: &out)
     JSONWriter.reindentMembers(of: data, indent: 2, to: &out)
@@ -169,18 +190,24 @@ extension RecordTransfer {
   }
 
   static func sameRecord(_ stored: Record, _ text: [UInt8], id: String) throws -> Bool {
-    guard let value = try? JSONReader.parse(text), let exported = try? Record(json: value, key: id, defaultTimestamp: "") else { return false }
+    guard let value = try? JSONReader.parse(text),
+      let exported = try? Record(json: value, key: id, defaultTimestamp: "")
+    else { return false }
     return stored == exported
   }
 
   /// Streams the store's records as NDJSON or CSV to a file (atomically) or to standard output.
-  public func exportStream(from source: RecordStore, format: RecordFileFormat, to path: String?, replace: Bool) throws -> ExportResult {
+  public func exportStream(from source: RecordStore, format: RecordFileFormat, to path: String?, replace: Bool) throws
+    -> ExportResult
+  {
     var result = ExportResult(path: path)
     var writer: AtomicFileWriter?
     if let path {
       if FileSystem.exists(path) {
         guard replace else {
-          throw TransferError("export refused: \(Path.display(path)) already exists; nothing written; use --replace to overwrite it (the old file is kept as .bak)")
+          throw TransferError(
+            "export refused: \(Path.display(path)) already exists; nothing written; use --replace to overwrite it (the old file is kept as .bak)"
+          )
         }
       }
       do throws(FileSystemError) {
@@ -209,7 +236,8 @@ extension RecordTransfer {
       switch format {
       case .csv: chunk.append(contentsOf: CSVCodec.row(record, columns: columns, schema: schema).utf8)
       default:
-        JSONWriter.writeObject(record.orderedJSON(fieldOrder: schema.fieldNames), to: &chunk, style: .compact, indent: 0)
+        JSONWriter.writeObject(
+          record.orderedJSON(fieldOrder: schema.fieldNames), to: &chunk, style: .compact, indent: 0)
         chunk.append(0x0A)
       }
       result.exported += 1

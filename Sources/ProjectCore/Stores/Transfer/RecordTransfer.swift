@@ -50,7 +50,9 @@ public struct RecordTransfer {
   /// the import lists them all; without it, the first bad row is an error.
   public typealias RowIssues = (_ label: RecordLabel, _ problems: [String]) -> Void
 
-  func readNDJSON(_ reader: LineReader, take: TakeText?, _ body: (RecordLabel, String?, JSONValue) throws -> Void) throws {
+  func readNDJSON(_ reader: LineReader, take: TakeText?, _ body: (RecordLabel, String?, JSONValue) throws -> Void)
+    throws
+  {
     while let line = try reader.nextLine() {
       guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
       if let take, try line.withUnsafeBufferPointer({ try take($0, nil) }) { continue }
@@ -78,7 +80,10 @@ public struct RecordTransfer {
     return .csv
   }
 
-  func readWhole(_ bytes: [UInt8], name: String, format: RecordFileFormat, take: TakeText? = nil, rowIssues: RowIssues? = nil, _ body: (RecordLabel, String?, JSONValue) throws -> Void) throws {
+  func readWhole(
+    _ bytes: [UInt8], name: String, format: RecordFileFormat, take: TakeText? = nil, rowIssues: RowIssues? = nil,
+    _ body: (RecordLabel, String?, JSONValue) throws -> Void
+  ) throws {
     switch format {
     case .json:
       // A map of records keyed by id is read as a store file is, whoever reads it: an id given
@@ -99,7 +104,8 @@ public struct RecordTransfer {
       case .array(let items):
         for (i, item) in items.enumerated() { try body(.position(i + 1), nil, item) }
       default:
-        throw TransferError("\(name): expected an object of records keyed by id, or an array of records, found \(value.kindName)")
+        throw TransferError(
+          "\(name): expected an object of records keyed by id, or an array of records, found \(value.kindName)")
       }
     case .ndjson:
       try readNDJSON(LineReader(bytes: bytes, name: name), take: take, body)
@@ -116,14 +122,18 @@ public struct RecordTransfer {
   /// A map of records keyed by id (a JSON store file), one record at a time instead of built
   /// whole: one strict pass checks the file and finds each record, in the order and with the
   /// rule for a key given twice that a full parse has, and reports the same errors.
-  func readStoreFile(_ bytes: [UInt8], name: String, take: TakeText, _ body: (RecordLabel, String?, JSONValue) throws -> Void) throws {
+  func readStoreFile(
+    _ bytes: [UInt8], name: String, take: TakeText, _ body: (RecordLabel, String?, JSONValue) throws -> Void
+  ) throws {
     let file: JSONStoreFile
     do {
       file = try JSONStoreFile(bytes: bytes, path: name, location: name)
     } catch StoreError.corruptFile(_, let line, let column, let message) {
       throw TransferError("\(name):\(line):\(column): \(message)")
     } catch StoreError.duplicateStoredID(_, let id, let firstLine, let firstColumn, let line, let column) {
-      throw TransferError(StoreError.duplicateMessage(path: name, id: id, firstLine: firstLine, firstColumn: firstColumn, line: line, column: column))
+      throw TransferError(
+        StoreError.duplicateMessage(
+          path: name, id: id, firstLine: firstLine, firstColumn: firstColumn, line: line, column: column))
     }
     try bytes.withUnsafeBufferPointer { all in
       for entry in file.entries {
@@ -136,7 +146,9 @@ public struct RecordTransfer {
 
   /// An array of records, one at a time instead of built whole: the text is checked first as a
   /// full parse checks it (the same errors), then each element is handed on.
-  func readArray(_ bytes: [UInt8], name: String, take: TakeText, _ body: (RecordLabel, String?, JSONValue) throws -> Void) throws {
+  func readArray(
+    _ bytes: [UInt8], name: String, take: TakeText, _ body: (RecordLabel, String?, JSONValue) throws -> Void
+  ) throws {
     try bytes.withUnsafeBufferPointer { all in
       var check = JSONParser(all)
       do throws(JSONSyntaxError) { try check.parseDocumentSkipping() } catch {
@@ -164,7 +176,9 @@ public struct RecordTransfer {
   /// CSV with a header row: `id`, field names, `created_at`, `updated_at`; cells typed by schema.
   /// A header that cannot be read is an error; a row that cannot is handed to `rowIssues` with
   /// every problem it has, and reading goes on. Every message names the file.
-  func readCSV(_ reader: LineReader, rowIssues: RowIssues?, _ body: (RecordLabel, String?, JSONValue) throws -> Void) throws {
+  func readCSV(_ reader: LineReader, rowIssues: RowIssues?, _ body: (RecordLabel, String?, JSONValue) throws -> Void)
+    throws
+  {
     let name = reader.name
     guard let header = try CSVCodec.nextRow(reader) else { return }
     if let problem = header.problem { throw TransferError("\(name):\(header.line): \(problem)") }
@@ -173,7 +187,9 @@ public struct RecordTransfer {
     var seen: Set<String> = []
     for column in columns {
       if !known.contains(column) && !definition.schema.additional {
-        throw TransferError("\(name):1: unknown column '\(column)'" + (Suggestion.nearest(to: column, in: Array(known)).map { "; did you mean '\($0)'?" } ?? ""))
+        throw TransferError(
+          "\(name):1: unknown column '\(column)'"
+            + (Suggestion.nearest(to: column, in: Array(known)).map { "; did you mean '\($0)'?" } ?? ""))
       }
       guard seen.insert(column).inserted else {
         throw TransferError("\(name):1: column '\(column)' is given twice")
@@ -197,7 +213,9 @@ public struct RecordTransfer {
             object[column] = .null
             continue
           }
-          do { object[column] = try csvValue(cell.text, spec: definition.schema.spec(for: column), column: column) } catch {
+          do {
+            object[column] = try csvValue(cell.text, spec: definition.schema.spec(for: column), column: column)
+          } catch {
             problems.append(error.message)
           }
         }
@@ -262,7 +280,9 @@ public struct RecordTransfer {
   }
 
   /// Builds and validates one incoming record.
-  func prepare(_ label: RecordLabel, _ key: String?, _ value: JSONValue, now: String, issues: inout [ImportIssue]) -> Record? {
+  func prepare(_ label: RecordLabel, _ key: String?, _ value: JSONValue, now: String, issues: inout [ImportIssue])
+    -> Record?
+  {
     var value = value
     if case .object(var object) = value, object["id"] == nil, key == nil {
       // A record without an id gets one, as `add` would give it.
@@ -272,7 +292,9 @@ public struct RecordTransfer {
       do {
         object["id"] = .string(try service.newID(for: fields))
       } catch let error as RecordService.InvalidRecords {
-        for item in error.issues { issues.append(ImportIssue(label: label.description, message: item.issue.description)) }
+        for item in error.issues {
+          issues.append(ImportIssue(label: label.description, message: item.issue.description))
+        }
         return nil
       } catch {
         issues.append(ImportIssue(label: label.description, message: "\(error)"))
@@ -300,7 +322,9 @@ public struct RecordTransfer {
   ///
   /// Into SQLite, NDJSON and CSV stream through one transaction that rolls back when any record
   /// fails; into a JSON file, the records are applied in one locked atomic rewrite.
-  public func importRecords(from path: String, format: RecordFileFormat?, into store: RecordStore, onConflict: ConflictPolicy, dryRun: Bool) throws -> ImportResult {
+  public func importRecords(
+    from path: String, format: RecordFileFormat?, into store: RecordStore, onConflict: ConflictPolicy, dryRun: Bool
+  ) throws -> ImportResult {
     var result = ImportResult()
     let now = Timestamp.now()
     if path == definition.stores.json.path {
@@ -308,12 +332,14 @@ public struct RecordTransfer {
       // nowhere or out of the data folder.
       try JSONFileStore(service: definition).checkPath()
     }
+    // A CSV row that cannot become a record counts as read, with every problem it has.
+    let rowIssues: RowIssues = { label, problems in
+      result.read += 1
+      result.issues += Self.issues(label, problems)
+    }
     if dryRun {
       var records: [Record] = []
-      try readRecords(path: path, format: format, rowIssues: { label, problems in
-        result.read += 1
-        result.issues += Self.issues(label, problems)
-      }) { label, key, value in
+      try readRecords(path: path, format: format, rowIssues: rowIssues) { label, key, value in
         result.read += 1
         if let record = prepare(label, key, value, now: now, issues: &result.issues) { records.append(record) }
         progress?(result.read)
@@ -326,7 +352,10 @@ public struct RecordTransfer {
         let id = ByteString(record.id)
         if existing.contains(id) || !seen.insert(id).inserted {
           switch onConflict {
-          case .fail: result.issues.append(ImportIssue(label: "record '\(record.id)'", message: "a record with this id already exists in \(store.location)"))
+          case .fail:
+            result.issues.append(
+              ImportIssue(
+                label: "record '\(record.id)'", message: "a record with this id already exists in \(store.location)"))
           case .skip: result.summary.skipped += 1
           case .overwrite:
             result.summary.updated += 1
@@ -341,7 +370,9 @@ public struct RecordTransfer {
       // Unique values, as the real run's store checks them: against each other and the rest.
       let unique = definition.uniqueFields
       if result.issues.isEmpty, !unique.isEmpty,
-        let violation = UniqueCheck.firstViolation(fields: unique, incoming: written, existing: try store.list(.all), replacing: replacing, location: store.location)
+        let violation = UniqueCheck.firstViolation(
+          fields: unique, incoming: written, existing: try store.list(.all), replacing: replacing,
+          location: store.location)
       {
         throw violation
       }
@@ -351,10 +382,7 @@ public struct RecordTransfer {
       return try importStreaming(from: path, format: format, into: loader, onConflict: onConflict, now: now)
     }
     var records: [Record] = []
-    try readRecords(path: path, format: format, rowIssues: { label, problems in
-      result.read += 1
-      result.issues += Self.issues(label, problems)
-    }) { label, key, value in
+    try readRecords(path: path, format: format, rowIssues: rowIssues) { label, key, value in
       result.read += 1
       if let record = prepare(label, key, value, now: now, issues: &result.issues) { records.append(record) }
       if result.read % 1000 == 0 { progress?(result.read) }
@@ -374,7 +402,9 @@ public struct RecordTransfer {
   /// Streams records into a bulk-loading store in one transaction. A worker thread reads, checks and encodes
   /// them in batches while this thread inserts; the queue between them is bounded, so memory
   /// stays flat. When any record fails, the transaction rolls back and every issue is listed.
-  func importStreaming<Loader: BulkLoading>(from path: String, format: RecordFileFormat?, into loader: Loader, onConflict: ConflictPolicy, now: String) throws -> ImportResult {
+  func importStreaming<Loader: BulkLoading>(
+    from path: String, format: RecordFileFormat?, into loader: Loader, onConflict: ConflictPolicy, now: String
+  ) throws -> ImportResult {
     let shared = StreamingState()
     let queue = BoundedQueue<Loader.Rows>(capacity: 4)
     let worker = WorkerThread {
@@ -389,12 +419,15 @@ public struct RecordTransfer {
       // Lines the encoder declines, and every line after the first bad record (to list every
       // issue), take the general way.
       var encoder = Loader.Rows.Encoder(service: self.service, now: now)
-      let take: TakeText? = encoder == nil ? nil : { text, key in
-        guard shared.issues.isEmpty, encoder?.append(text, key: key, to: &batch) == true else { return false }
-        shared.read += 1
-        try flushIfFull()
-        return true
-      }
+      let take: TakeText? =
+        encoder == nil
+        ? nil
+        : { text, key in
+          guard shared.issues.isEmpty, encoder?.append(text, key: key, to: &batch) == true else { return false }
+          shared.read += 1
+          try flushIfFull()
+          return true
+        }
       do {
         let rowIssues: RowIssues = { label, problems in
           shared.read += 1
@@ -445,15 +478,21 @@ public struct RecordTransfer {
   /// built into a record, checked, written), or by the rows' encoder when `quick` is set. Nil when the text is
   /// not a valid record, or when the encoder declines it. Tests and the fuzzer hold the two
   /// ways to the same bytes.
-  public func row<Rows: BulkRows>(line: UnsafeBufferPointer<UInt8>, key: String? = nil, now: String, quick: Bool) -> Rows? {
+  public func row<Rows: BulkRows>(line: UnsafeBufferPointer<UInt8>, key: String? = nil, now: String, quick: Bool)
+    -> Rows?
+  {
     var rows = Rows()
     if quick {
-      guard var encoder = Rows.Encoder(service: service, now: now), encoder.append(line, key: key, to: &rows) else { return nil }
+      guard var encoder = Rows.Encoder(service: service, now: now), encoder.append(line, key: key, to: &rows) else {
+        return nil
+      }
       return rows
     }
     guard let value = try? JSONReader.parse(buffer: line) else { return nil }
     var issues: [ImportIssue] = []
-    guard let record = prepare(key.map(RecordLabel.key) ?? .line(1), key, value, now: now, issues: &issues) else { return nil }
+    guard let record = prepare(key.map(RecordLabel.key) ?? .line(1), key, value, now: now, issues: &issues) else {
+      return nil
+    }
     rows.append(record)
     return rows
   }
@@ -469,11 +508,12 @@ public struct RecordTransfer {
     public func describe(conclusion: String) -> String {
       let shown = result.issues.prefix(100).map(\.description)
       var lines = shown
-      if result.issues.count > shown.count { lines.append("... and \(result.issues.count - shown.count) more problems") }
+      if result.issues.count > shown.count {
+        lines.append("... and \(result.issues.count - shown.count) more problems")
+      }
       let bad = Set(result.issues.map(\.label)).count
       lines.append("\(conclusion): \(bad) of \(Plural.records(result.read)) \(bad == 1 ? "is" : "are") invalid")
       return lines.joined(separator: "\n")
     }
   }
 }
-
