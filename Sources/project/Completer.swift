@@ -111,7 +111,8 @@ struct Completer {
   func values(for option: OptionSpec, service: ServiceDefinition) -> [String] {
     if let field = option.field { return fieldValues(field.spec) }
     switch option.name {
-    case "backend", "target": return Backend.allCases.map(\.rawValue)
+    // The stores this option takes, as its help names them (export reads only from a database).
+    case "backend", "target": return (option.valueName ?? "").split(separator: "|").map(String.init)
     case "output": return OutputFormat.allCases.map(\.rawValue)
     case "format": return ["auto"] + RecordFileFormat.allCases.map(\.rawValue)
     case "on-conflict": return ConflictPolicy.allCases.map(\.rawValue)

@@ -40,7 +40,8 @@ enum ServiceAction: String, CaseIterable {
     case .update:
       "update <id> [--<field> <value> ...] [--set <path>=<value> ...] [--unset <field> ...] [-o <format>] [--backend <backend>]"
     case .delete: "delete <id> ... | --where <expr> ... --yes [--backend <backend>]"
-    case .export: "export [--to <path>|-] [--format auto|json|ndjson|csv] [--replace|--merge] [--dry-run]"
+    case .export:
+      "export [--backend sqlite] [--to <path>|-] [--format auto|json|ndjson|csv] [--replace|--merge] [--dry-run]"
     case .import:
       "import [--from <path>|-] [--format auto|json|ndjson|csv] --target sqlite|json [--on-conflict fail|skip|overwrite] [--dry-run]"
     }
@@ -94,6 +95,9 @@ enum ServiceAction: String, CaseIterable {
       ]
     case .export:
       return [
+        OptionSpec(
+          name: "backend", valueName: "sqlite",
+          help: "The store to copy from (default: the manifest's defaults.backend, or sqlite when that is json)."),
         OptionSpec(
           name: "to", valueName: "path|-",
           help: "Where to write (default: the service's JSON store file; - for stdout)."),

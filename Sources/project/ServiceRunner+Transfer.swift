@@ -33,6 +33,16 @@ extension ServiceRunner {
     return elapsed < 10 ? String(Double(Int(elapsed * 100)) / 100) + " s" : String(Int(elapsed)) + " s"
   }
 
+  /// The store `export` copies from: `--backend`, else `defaults.backend`, else SQLite when the
+  /// default is the JSON store (the export's own target), so a plain `export` keeps its meaning.
+  func exportSource() throws -> Backend {
+    let backend = try choice("backend", default: manifest.defaultBackend == .json ? .sqlite : manifest.defaultBackend)
+    if backend == .json {
+      throw usage("export copies a database store into the JSON store file; --backend json has nothing to copy from")
+    }
+    return backend
+  }
+
   func export() throws {
     try noPositionals()
     if arguments.flag("replace") && arguments.flag("merge") { throw usage("choose --replace or --merge, not both") }
@@ -57,7 +67,7 @@ extension ServiceRunner {
     let progress = ProgressLine(verb: "exported")
     defer { progress.finish() }
     let transfer = RecordTransfer(service: records, progress: progress.update)
-    let source = records.store(.sqlite)
+    let source = records.store(try exportSource())
     if to == "-" {
       if arguments.flag("dry-run") { throw usage("--dry-run compares with a file; it does not apply to --to -") }
       if format == .json {

@@ -6,6 +6,24 @@ import Testing
   static let exampleFile = "data/json/example_items.json"
   static let hostsFile = "data/json/hosts_items.json"
 
+  /// `export` copies from `--backend`; without it from `defaults.backend`, or from SQLite when
+  /// the default is the JSON store, the export's own target. `--backend json` is refused.
+  @Test func exportCopiesFromTheBackendItIsGivenAndFromSQLiteWhenTheDefaultIsJSON() throws {
+    let project = try ProjectRunner(manifest: Manifests.example(backend: "json"))
+    let id = try project.add(["--name", "in sqlite"], backend: "sqlite")
+    let plain = try project.run(["svc", "example", "export", "--to", "-", "--format", "ndjson"])
+    #expect(plain.status == 0 && plain.stdout.contains(id) && plain.stdout.contains("in sqlite"), "\(plain)")
+    let given = try project.run(["svc", "example", "export", "--backend", "sqlite", "--to", "-", "--format", "ndjson"])
+    #expect(given.status == 0 && given.stdout == plain.stdout, "\(given)")
+    let refused = try project.run(["svc", "example", "export", "--backend", "json"])
+    #expect(refused.status == 2, "\(refused)")
+    #expect(
+      refused.stderr
+        == "project: export copies a database store into the JSON store file; --backend json has nothing to copy from; see 'project svc example export --help'\n"
+    )
+    #expect(!project.exists(Self.exampleFile))
+  }
+
   @Test func exportThenImportIntoAFreshStoreRoundTripsIdsValuesTypesAndTimestamps() throws {
     let source = try ProjectRunner(manifest: Manifests.withHosts)
     try source.succeed([
