@@ -17,6 +17,12 @@ public struct FileSystemError: ProjectError, Equatable, Sendable {
     "cannot \(operation) \(path): " + (detail ?? "\(String(cString: strerror(code))) (errno \(code))")
   }
 
+  /// A file the command saw a moment ago is gone when it opens it (another process removed it).
+  public static func vanished(_ path: String) -> FileSystemError {
+    FileSystemError(
+      path: path, operation: "open", code: ENOENT, detail: "it was removed while the command ran; nothing was written")
+  }
+
   static let lockTimeoutOperation = "lock (still held by another process)"
   /// `FileLock` waited its whole timeout.
   public var isLockTimeout: Bool { operation == Self.lockTimeoutOperation }

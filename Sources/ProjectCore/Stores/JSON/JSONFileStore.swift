@@ -95,10 +95,12 @@ public final class JSONFileStore: RecordStore {
   }
 
   /// Runs a read-modify-write of every record under the lock; the file is rewritten only when
-  /// `change` changed the records.
+  /// `change` changed the records. Callers have seen the file: one that cannot be opened now
+  /// fails the command, rather than reading as a store with no records.
   public func modify<T>(_ change: (inout [Record]) throws -> T) throws -> T {
     try withLock {
-      var records = try scan()?.records() ?? []
+      guard let file = try scan() else { throw StoreError.io(FileSystemError.vanished(path)) }
+      var records = try file.records()
       let before = records
       let result = try change(&records)
       if records != before {
