@@ -96,6 +96,29 @@ public final class NetworkSocket {
     return connection
   }
 
+  /// Runs `body` (a write through OpenSSL, which cannot ask for MSG_NOSIGNAL) with SIGPIPE
+  /// blocked on this thread, and takes back a SIGPIPE it raised, as libpq does: a server that
+  /// hung up becomes an EPIPE error, not the end of the process.
+  public static func withoutBrokenPipeSignal<Value>(_ body: () throws -> Value) rethrows -> Value {
+    var pipeOnly = sigset_t()
+    sigemptyset(&pipeOnly)
+    sigaddset(&pipeOnly, SIGPIPE)
+    var pending = sigset_t()
+    sigpending(&pending)
+    let wasPending = sigismember(&pending, SIGPIPE) == 1
+    var previous = sigset_t()
+    pthread_sigmask(SIG_BLOCK, &pipeOnly, &previous)
+    defer {
+      sigpending(&pending)
+      if !wasPending && sigismember(&pending, SIGPIPE) == 1 {
+        var now = timespec(tv_sec: 0, tv_nsec: 0)
+        _ = sigtimedwait(&pipeOnly, nil, &now)
+      }
+      pthread_sigmask(SIG_SETMASK, &previous, nil)
+    }
+    return try body()
+  }
+
   /// Reads what has arrived, at most `limit` bytes (at least one), or nothing at end of stream.
   public func read(upTo limit: Int) throws(NetworkSocketError) -> [UInt8] {
     var buffer = [UInt8](repeating: 0, count: limit)

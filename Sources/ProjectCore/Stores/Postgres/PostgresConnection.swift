@@ -40,7 +40,6 @@ public final class PostgresConnection {
 
   deinit {
     try? send(PostgresFrontendMessage.terminate())
-    tls?.shutdown()
   }
 
   /// Runs `sql` (one or more statements) with the simple query protocol and returns the rows of
@@ -140,39 +139,24 @@ public final class PostgresConnection {
             endpoint: endpoint,
             message: "the server offers only SASL mechanisms \(mechanisms.joined(separator: ", ")), not SCRAM-SHA-256")
         }
-        do {
-          let client = try PostgresSCRAM(password: try requirePassword())
-          try send(
-            PostgresFrontendMessage.saslInitialResponse(
-              mechanism: PostgresSCRAM.mechanism, data: client.clientFirstMessage))
-          scram = client
-        } catch let error as PostgresSCRAMFailure {
-          throw PostgresError(endpoint: endpoint, message: error.reason)
-        } catch let error as PostgresError {
-          throw error
-        } catch {
-          throw PostgresError(endpoint: endpoint, message: "\(error)")
-        }
+        let password = try requirePassword()
+        let client = try scramStep { () throws(PostgresSCRAMFailure) in try PostgresSCRAM(password: password) }
+        try send(
+          PostgresFrontendMessage.saslInitialResponse(
+            mechanism: PostgresSCRAM.mechanism, data: client.clientFirstMessage))
+        scram = client
       case 11:  // AuthenticationSASLContinue
         guard var client = scram else { throw outOfOrder("SASLContinue") }
-        do {
-          let answer = try client.clientFinalMessage(serverFirst: message.rest())
-          scram = client
-          try send(PostgresFrontendMessage.saslResponse(answer))
-        } catch let error as PostgresSCRAMFailure {
-          throw PostgresError(endpoint: endpoint, message: error.reason)
-        } catch let error as PostgresError {
-          throw error
-        } catch {
-          throw PostgresError(endpoint: endpoint, message: "\(error)")
+        let serverFirst = message.rest()
+        let answer = try scramStep { () throws(PostgresSCRAMFailure) in
+          try client.clientFinalMessage(serverFirst: serverFirst)
         }
+        scram = client
+        try send(PostgresFrontendMessage.saslResponse(answer))
       case 12:  // AuthenticationSASLFinal
         guard let client = scram else { throw outOfOrder("SASLFinal") }
-        do {
-          try client.verify(serverFinal: message.rest())
-        } catch {
-          throw PostgresError(endpoint: endpoint, message: error.reason)
-        }
+        let serverFinal = message.rest()
+        try scramStep { () throws(PostgresSCRAMFailure) in try client.verify(serverFinal: serverFinal) }
       default:
         throw PostgresError(
           endpoint: endpoint,
@@ -219,6 +203,14 @@ public final class PostgresConnection {
       decoding: digest.prefix(Int(length)).flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0xF)]] }, as: UTF8.self)
   }
 
+  private func scramStep<Value>(_ step: () throws(PostgresSCRAMFailure) -> Value) throws(PostgresError) -> Value {
+    do {
+      return try step()
+    } catch {
+      throw PostgresError(endpoint: endpoint, message: error.reason)
+    }
+  }
+
   private func outOfOrder(_ step: String) -> PostgresError {
     PostgresError(endpoint: endpoint, message: "the server sent \(step) out of order during SCRAM authentication")
   }
@@ -234,18 +226,12 @@ public final class PostgresConnection {
   // MARK: - Transport
 
   private func send(_ bytes: [UInt8]) throws(PostgresError) {
-    do {
+    try transport {
       if let tls {
         try tls.write(bytes)
       } else {
         try socket.write(bytes)
       }
-    } catch let error as PostgresTLSFailure {
-      throw PostgresError(endpoint: endpoint, message: error.reason)
-    } catch let error as NetworkSocketError {
-      throw PostgresError(endpoint: endpoint, message: error.cause)
-    } catch {
-      throw PostgresError(endpoint: endpoint, message: "\(error)")
     }
   }
 
@@ -275,9 +261,16 @@ public final class PostgresConnection {
   }
 
   private func readSome() throws(PostgresError) -> [UInt8] {
-    do {
+    try transport {
       if let tls { return try tls.read(upTo: 16_384) }
       return try socket.read(upTo: 16_384)
+    }
+  }
+
+  /// Runs a socket or TLS call, turning its failure into a sentence naming the server.
+  private func transport<Value>(_ call: () throws -> Value) throws(PostgresError) -> Value {
+    do {
+      return try NetworkSocket.withoutBrokenPipeSignal(call)
     } catch let error as PostgresTLSFailure {
       throw PostgresError(endpoint: endpoint, message: error.reason)
     } catch let error as NetworkSocketError {

@@ -77,9 +77,6 @@ final class PostgresTLSSession {
     guard count == Int32(bytes.count) else { throw PostgresTLSFailure(reason: "TLS write failed: " + failure(count)) }
   }
 
-  /// Says goodbye (close_notify) without waiting for the answer.
-  func shutdown() { _ = SSL_shutdown(session) }
-
   private func failure(_ result: Int32) -> String {
     let code = SSL_get_error(session, result)
     if code == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 { return "the server closed the connection" }

@@ -8,12 +8,10 @@ import Testing
 /// Without PostgreSQL, `shared` throws and every test that uses it fails.
 final class PostgresTestServer: Sendable {
   let folder: String
-  let host: String
-  let port: Int
-  let user: String
-  let password: String
-  let database: String
-  let rootCertificate: String
+  /// The test role over TCP, with sslmode=require and the cluster's CA.
+  let base: PostgresConfiguration
+  var host: String { base.host }
+  var port: Int { base.port }
 
   static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -36,12 +34,11 @@ final class PostgresTestServer: Sendable {
       let parts = line.split(separator: "=", maxSplits: 1)
       if parts.count == 2 { values[String(parts[0])] = String(parts[1]) }
     }
-    return .success(
-      PostgresTestServer(
-        folder: folder, host: values["PGHOST"] ?? "", port: Int(values["PGPORT"] ?? "") ?? 0,
-        user: values["PGUSER"] ?? "",
-        password: values["PGPASSWORD"] ?? "", database: values["PGDATABASE"] ?? "",
-        rootCertificate: values["PGSSLROOTCERT"] ?? ""))
+    let base = PostgresConfiguration(
+      host: values["PGHOST"] ?? "", port: Int(values["PGPORT"] ?? "") ?? 0, user: values["PGUSER"] ?? "",
+      password: values["PGPASSWORD"], database: values["PGDATABASE"] ?? "", sslMode: .require,
+      sslRootCertificate: values["PGSSLROOTCERT"])
+    return .success(PostgresTestServer(folder: folder, base: base))
   }()
 
   nonisolated(unsafe) private static var folderToStop: String?
@@ -50,23 +47,16 @@ final class PostgresTestServer: Sendable {
 
   static func shared() throws -> PostgresTestServer { try started.get() }
 
-  private init(
-    folder: String, host: String, port: Int, user: String, password: String, database: String, rootCertificate: String
-  ) {
+  private init(folder: String, base: PostgresConfiguration) {
     self.folder = folder
-    self.host = host
-    self.port = port
-    self.user = user
-    self.password = password
-    self.database = database
-    self.rootCertificate = rootCertificate
+    self.base = base
   }
 
   /// The test role over TCP with the given TLS mode.
   func configuration(sslMode: PostgresSSLMode = .require) -> PostgresConfiguration {
-    PostgresConfiguration(
-      host: host, port: port, user: user, password: password, database: database, sslMode: sslMode,
-      sslRootCertificate: rootCertificate)
+    var configuration = base
+    configuration.sslMode = sslMode
+    return configuration
   }
 
   /// Runs a command, returning its exit status and its stdout and stderr together. Through
