@@ -20,6 +20,12 @@ let package = Package(
       pkgConfig: "yaml-0.1",
       providers: [.apt(["libyaml-dev"])]
     ),
+    // TLS and the PostgreSQL client's SCRAM primitives (libssl.a and libcrypto.a link statically).
+    .systemLibrary(
+      name: "COpenSSL",
+      pkgConfig: "openssl",
+      providers: [.apt(["libssl-dev"])]
+    ),
     // `pattern:` is matched by RE2 (Debian's libre2-dev ships libre2.a): a few extern "C"
     // functions over it, since Swift does not import C++ here.
     .target(
@@ -28,7 +34,7 @@ let package = Package(
     ),
     .target(
       name: "ProjectCore",
-      dependencies: ["CSQLite", "CYAML", "CRE2Bridge"]
+      dependencies: ["CSQLite", "CYAML", "CRE2Bridge", "COpenSSL"]
     ),
     .executableTarget(
       name: "project",

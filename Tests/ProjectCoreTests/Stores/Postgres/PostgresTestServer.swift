@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+@testable import ProjectCore
+
+/// The throwaway PostgreSQL cluster the tests connect to, started once per test process by
+/// `scripts/postgres-test-server.sh` and stopped (its folder removed) when the process exits.
+/// Without PostgreSQL, `shared` throws and every test that uses it fails.
+final class PostgresTestServer: Sendable {
+  let folder: String
+  /// The test role over TCP, with sslmode=require and the cluster's CA.
+  let base: PostgresConfiguration
+  var host: String { base.host }
+  var port: Int { base.port }
+
+  static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("scripts/postgres-test-server.sh").path
+
+  private static let started: Result<PostgresTestServer, StartFailure> = {
+    let folder = NSTemporaryDirectory() + "project-postgres-" + UUID().uuidString
+    let (status, output) = runScript("start", folder)
+    guard status == 0 else {
+      _ = runScript("stop", folder)
+      return .failure(StartFailure(description: "the PostgreSQL test server did not start: \(output)"))
+    }
+    folderToStop = folder
+    atexit { if let folder = PostgresTestServer.folderToStop { _ = PostgresTestServer.runScript("stop", folder) } }
+    guard let text = try? String(contentsOfFile: folder + "/env", encoding: .utf8) else {
+      return .failure(StartFailure(description: "the PostgreSQL test server wrote no \(folder)/env"))
+    }
+    var values: [String: String] = [:]
+    for line in text.split(separator: "\n") {
+      let parts = line.split(separator: "=", maxSplits: 1)
+      if parts.count == 2 { values[String(parts[0])] = String(parts[1]) }
+    }
+    let base = PostgresConfiguration(
+      host: values["PGHOST"] ?? "", port: Int(values["PGPORT"] ?? "") ?? 0, user: values["PGUSER"] ?? "",
+      password: values["PGPASSWORD"], database: values["PGDATABASE"] ?? "", sslMode: .require,
+      sslRootCertificate: values["PGSSLROOTCERT"])
+    return .success(PostgresTestServer(folder: folder, base: base))
+  }()
+
+  nonisolated(unsafe) private static var folderToStop: String?
+
+  struct StartFailure: Error, CustomStringConvertible { let description: String }
+
+  static func shared() throws -> PostgresTestServer { try started.get() }
+
+  private init(folder: String, base: PostgresConfiguration) {
+    self.folder = folder
+    self.base = base
+  }
+
+  /// The test role over TCP with the given TLS mode.
+  func configuration(sslMode: PostgresSSLMode = .require) -> PostgresConfiguration {
+    var configuration = base
+    configuration.sslMode = sslMode
+    return configuration
+  }
+
+  /// Runs a command, returning its exit status and its stdout and stderr together. Through
+  /// `system` and a file: Foundation's Process hangs when waited for inside a lazy static.
+  static func run(_ executable: String, _ arguments: [String]) -> (Int32, String) {
+    let output = NSTemporaryDirectory() + "project-postgres-output-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: output) }
+    let command = ([executable] + arguments).map(quoted).joined(separator: " ") + " >" + quoted(output) + " 2>&1"
+    let status = system(command)
+    let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+    return (status == 0 ? 0 : max(1, status >> 8), text)
+  }
+
+  private static func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+  private static func runScript(_ action: String, _ folder: String) -> (Int32, String) {
+    run("/bin/bash", [script, action, folder])
+  }
+}
