@@ -19,7 +19,7 @@ esac
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dist="$root/dist"
-readonly MAX_BYTES=$((25 * 1000 * 1000))
+readonly MAX_BYTES=$((24 * 1000 * 1000))
 
 passed=0
 failed=0
@@ -174,9 +174,9 @@ else
 fi
 size="$(stat -c %s "$bin")"
 if [ "$size" -lt "$MAX_BYTES" ]; then
-  pass "binary is under 25 MB ($size bytes)"
+  pass "binary is under 24 MB ($size bytes)"
 else
-  fail "binary is under 25 MB ($size bytes)"
+  fail "binary is under 24 MB ($size bytes)"
 fi
 check "binary is stripped" bash -c 'file -b "$1" | grep -q ", stripped"' _ "$bin"
 
