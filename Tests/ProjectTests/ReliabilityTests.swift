@@ -192,13 +192,9 @@ import Testing
   /// database of 16 KiB pages with its WAL and shared-memory files needs over 100 KiB.)
   @Test(arguments: backends)
   func fullDiskAndReadOnlyFolderFailCleanly(backend: String) throws {
-    try #require(getuid() == 0, "this test mounts a tmpfs and needs root; run the tests as root (.ci/run does)")
     let project = try ProjectRunner()
-    let data = project.path("data")
-    try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
-    let mount = try project.tool("/bin/mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", data])
-    try #require(mount.status == 0, "\(mount)")
-    defer { _ = try? project.tool("/bin/umount", ["-l", data]) }
+    let data = try project.mountSmallDisk()
+    defer { project.unmount(data) }
     let file = backend == "json" ? "data/json/example_items.json" : "data/db/myapp.db"
     var failure: RunResult?
     var added = 0

@@ -13,26 +13,12 @@ import Testing
   static let backends = ["json", "sqlite"]
   static let nobody = "65534"
 
-  /// Mounts a tmpfs of `size` on the project's `data` folder; the caller unmounts it.
-  func mountSmallDisk(_ project: ProjectRunner, size: String = "256k") throws -> String {
-    try #require(getuid() == 0, "these tests mount a tmpfs, which needs root: run swift test as root (see the README)")
-    let data = project.path("data")
-    try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
-    let mount = try project.tool("/bin/mount", ["-t", "tmpfs", "-o", "size=\(size),mode=0755", "tmpfs", data])
-    try #require(mount.status == 0, "\(mount)")
-    return data
-  }
-
-  func unmount(_ project: ProjectRunner, _ data: String) {
-    _ = try? project.tool("/bin/umount", ["-l", data])
-  }
-
   /// Fills the disk with a file, so that the store's first write finds no space.
   @Test(arguments: backends)
   func aFullDiskNamesNoSpaceLeft(backend: String) throws {
     let project = try ProjectRunner()
-    let data = try mountSmallDisk(project)
-    defer { unmount(project, data) }
+    let data = try project.mountSmallDisk()
+    defer { project.unmount(data) }
     let fill = try project.tool("/bin/sh", ["-c", "head -c 1000000 /dev/zero > data/fill; true"])
     #expect(fill.status == 0, "\(fill)")
     let result = try project.run(["svc", "example", "add", "--name", "x", "--backend", backend])
@@ -49,8 +35,8 @@ import Testing
   @Test(arguments: backends)
   func aReadOnlyMountNamesReadOnlyFileSystem(backend: String) throws {
     let project = try ProjectRunner()
-    let data = try mountSmallDisk(project)
-    defer { unmount(project, data) }
+    let data = try project.mountSmallDisk()
+    defer { project.unmount(data) }
     _ = try project.add(["--name", "before"], backend: backend)
     let remount = try project.tool("/bin/mount", ["-o", "remount,ro", data])
     try #require(remount.status == 0, "\(remount)")

@@ -327,3 +327,20 @@ func isUUIDv7(_ text: String?) -> Bool {
 /// The stock SQLite shell, to look at databases with (Debian package `sqlite3`; `.ci/run`
 /// installs it). A test that needs it fails without it: `tool` throws for a missing program.
 let sqliteShell = "/usr/bin/sqlite3"
+
+extension ProjectRunner {
+  /// Mounts a tmpfs of `size` on the project's `data` folder (root only: without root the test
+  /// fails, it does not skip); the caller unmounts it with `unmount`.
+  func mountSmallDisk(size: String = "256k") throws -> String {
+    try #require(getuid() == 0, "these tests mount a tmpfs, which needs root: run swift test as root (see the README)")
+    let data = path("data")
+    try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+    let mount = try tool("/bin/mount", ["-t", "tmpfs", "-o", "size=\(size),mode=0755", "tmpfs", data])
+    try #require(mount.status == 0, "\(mount)")
+    return data
+  }
+
+  func unmount(_ data: String) {
+    _ = try? tool("/bin/umount", ["-l", data])
+  }
+}
