@@ -30,6 +30,14 @@ public struct PreparedRows: BulkRows, Equatable, CustomStringConvertible {
     ends.append(text.count)
   }
 
+  /// Appends row `row` of `other` as it is.
+  public mutating func append(copying other: PreparedRows, row: Int) {
+    for column in 0..<4 {
+      text.append(contentsOf: other.text[other.range(row, column)])
+      ends.append(text.count)
+    }
+  }
+
   /// Column `column` (0 id, 1 data, 2 created_at, 3 updated_at) of row `row`.
   public func range(_ row: Int, _ column: Int) -> Range<Int> {
     let i = row * 4 + column
