@@ -5,7 +5,7 @@
 #endif
 
 /// A connected stream socket (TCP or Unix), blocking once connected. The connect waits at most
-/// the given timeout; reads and writes wait as long as the peer takes. Errors are the cause
+/// the given timeout (0: as long as it takes); reads and writes wait as long as the peer takes. Errors are the cause
 /// alone ("connection refused"); the caller names the endpoint.
 public final class NetworkSocket {
   public let descriptor: Int32
@@ -79,10 +79,10 @@ public final class NetworkSocket {
       var waiting = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
       var ready: Int32
       repeat {
-        ready = poll(&waiting, 1, Int32(clamping: timeoutSeconds * 1000))
+        ready = poll(&waiting, 1, timeoutSeconds > 0 ? Int32(clamping: timeoutSeconds * 1000) : -1)
       } while ready < 0 && errno == EINTR
       if ready < 0 { throw NetworkSocketError(errno: errno) }
-      if ready == 0 { throw NetworkSocketError(cause: "timeout expired after \(timeoutSeconds) s") }
+      if ready == 0 { throw NetworkSocketError(cause: "connection timed out after \(timeoutSeconds) s") }
       var failure: Int32 = 0
       var size = socklen_t(MemoryLayout<Int32>.size)
       _ = getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &failure, &size)

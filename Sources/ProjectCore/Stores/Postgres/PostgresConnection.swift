@@ -30,7 +30,7 @@ public final class PostgresConnection {
     } catch {
       throw PostgresError(endpoint: endpoint, message: error.cause)
     }
-    if configuration.unixSocketPath == nil && configuration.sslMode != .disable {
+    if configuration.unixSocketPath == nil && ![.disable, .allow].contains(configuration.sslMode) {
       try negotiateTLS()
     }
     try send(PostgresFrontendMessage.startup(user: configuration.user, database: configuration.database))
