@@ -41,22 +41,21 @@ public struct PostgresConnectionSettings: Equatable, Sendable {
     _ string: PostgresConnectionString, environment: [String: String],
     warn: (String) -> Void = warnOnStandardError
   ) throws(PostgresSettingsError) {
-    func value(_ key: String) throws(PostgresSettingsError) -> (text: String, origin: String)? {
+    func value(_ key: String) -> (text: String, origin: String)? {
       if let text = string.parameters[key] { return (text, PostgresConnectionString.origin) }
       guard let name = Self.environmentNames[key], let text = environment[name], !text.isEmpty else { return nil }
-      try PostgresConnectionString.check(key: key, value: text, origin: name)
       return (text, name)
     }
     let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? UserAccount.homeDirectory
-    guard let user = try value("user")?.text ?? UserAccount.name else {
+    guard let user = value("user")?.text ?? UserAccount.name else {
       throw PostgresSettingsError(
         "the operating system names no user for this process; give user in the PostgreSQL connection string or PGUSER")
     }
-    let database = try value("dbname")?.text ?? user
+    let database = value("dbname")?.text ?? user
     let sslMode = try value("sslmode").map { (text, origin) throws(PostgresSettingsError) in
       try Self.sslMode(text, origin: origin)
     } ?? .prefer
-    var rootCertificate = try value("sslrootcert")?.text
+    var rootCertificate = value("sslrootcert")?.text
     if rootCertificate == nil && sslMode.verifiesCertificate, let home {
       rootCertificate = home + "/.postgresql/root.crt"
     }
@@ -67,9 +66,9 @@ public struct PostgresConnectionSettings: Equatable, Sendable {
       try Self.targetSessionAttributes(text, origin: origin)
     } ?? .any
 
-    let hostValue = try value("host")
+    let hostValue = value("host")
     let hosts = hostValue.map { $0.text.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? [""]
-    let portValue = try value("port")
+    let portValue = value("port")
     var ports = try portValue.map { (text, origin) throws(PostgresSettingsError) in try Self.ports(text, origin: origin) }
       ?? [nil]
     if ports.count == 1 { ports = Array(repeating: ports[0], count: hosts.count) }
@@ -80,9 +79,9 @@ public struct PostgresConnectionSettings: Equatable, Sendable {
       )
     }
 
-    let givenPassword = try value("password")?.text
+    let givenPassword = value("password")?.text
     var passwordFile: PostgresPasswordFile?
-    if givenPassword == nil, let path = try value("passfile")?.text ?? home.map({ $0 + "/.pgpass" }) {
+    if givenPassword == nil, let path = value("passfile")?.text ?? home.map({ $0 + "/.pgpass" }) {
       passwordFile = PostgresPasswordFile(path: path, warn: warn)
     }
     servers = zip(hosts, ports).map { host, port in
