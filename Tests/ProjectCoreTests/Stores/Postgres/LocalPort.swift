@@ -18,6 +18,15 @@ final class LocalPort {
     return LocalPort(port: try bind(holder), descriptors: [holder])
   }
 
+  /// Listening, but never accepting: a connection is made (by the kernel) and nothing is ever
+  /// said on it.
+  static func silent() throws -> LocalPort {
+    let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    let held = LocalPort(port: try bind(listener), descriptors: [listener])
+    guard listen(listener, 16) == 0 else { throw Failure(description: "listen failed: errno \(errno)") }
+    return held
+  }
+
   /// Listening with a backlog of 0 that one connection, never accepted, already fills: the
   /// kernel drops the next connection's SYN, so connecting waits until its timeout.
   static func unanswered() throws -> LocalPort {

@@ -100,6 +100,17 @@ import Testing
     #expect(error.description == "postgres://127.0.0.1:\(unanswered.port): connection timed out after 2 s")
   }
 
+  @Test(arguments: ["require", "disable"])
+  func aServerThatTakesTheConnectionButNeverAnswersTimesOut(sslMode: String) throws {
+    let primary = try PostgresTestServer.shared()
+    let silent = try LocalPort.silent()
+    defer { withExtendedLifetime(silent) {} }
+    let error = try #require(throws: PostgresError.self) {
+      try PostgresConnector.connect(settings(primary, ports: [silent.port], "connect_timeout=1 sslmode=\(sslMode)"))
+    }
+    #expect(error.description == "postgres://127.0.0.1:\(silent.port): timed out after 2 s waiting for the server")
+  }
+
   @Test func allowSpeaksPlainTextWhenTheServerTakesIt() throws {
     let primary = try PostgresTestServer.shared()
     let connection = try PostgresConnector.connect(settings(primary, ports: [primary.port], "sslmode=allow"))
