@@ -41,7 +41,7 @@ public struct PostgresConnectionSettings: Equatable, Sendable {
     _ string: PostgresConnectionString, environment: [String: String],
     warn: (String) -> Void = warnOnStandardError
   ) throws(PostgresSettingsError) {
-    func value(_ key: String) -> (text: String, origin: String)? {
+    func value(_ key: String) -> Setting? {
       if let text = string.parameters[key] { return (text, PostgresConnectionString.origin) }
       guard let name = Self.environmentNames[key], let text = environment[name], !text.isEmpty else { return nil }
       return (text, name)
@@ -52,28 +52,23 @@ public struct PostgresConnectionSettings: Equatable, Sendable {
         "the operating system names no user for this process; give user in the PostgreSQL connection string or PGUSER")
     }
     let database = value("dbname")?.text ?? user
-    let sslMode = try value("sslmode").map { (text, origin) throws(PostgresSettingsError) in
-      try Self.sslMode(text, origin: origin)
-    } ?? .prefer
+    let sslMode = try value("sslmode").map(Self.sslMode) ?? .prefer
     var rootCertificate = value("sslrootcert")?.text
     if rootCertificate == nil && sslMode.verifiesCertificate, let home {
       rootCertificate = home + "/.postgresql/root.crt"
     }
-    let timeout = try value("connect_timeout").map { (text, origin) throws(PostgresSettingsError) in
-      try Self.connectTimeout(text, origin: origin)
-    } ?? Self.defaultConnectTimeoutSeconds
-    targetSessionAttributes = try value("target_session_attrs").map { (text, origin) throws(PostgresSettingsError) in
-      try Self.targetSessionAttributes(text, origin: origin)
-    } ?? .any
+    let timeout = try value("connect_timeout").map(Self.connectTimeout) ?? Self.defaultConnectTimeoutSeconds
+    targetSessionAttributes = try value("target_session_attrs").map(Self.targetSessionAttributes) ?? .any
 
     let hostValue = value("host")
-    let hosts = hostValue.map { $0.text.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? [""]
+    let hosts =
+      hostValue.map { $0.text.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } ?? [""]
     let portValue = value("port")
-    var ports = try portValue.map { (text, origin) throws(PostgresSettingsError) in try Self.ports(text, origin: origin) }
-      ?? [nil]
+    var ports = try portValue.map(Self.ports) ?? [nil]
     if ports.count == 1 { ports = Array(repeating: ports[0], count: hosts.count) }
     if let portValue, ports.count != hosts.count {
-      let hostsGiven = hostValue.map { "\(hosts.count) hosts in \($0.origin) (\"\($0.text)\")" } ?? "the one default host"
+      let hostsGiven =
+        hostValue.map { "\(hosts.count) hosts in \($0.origin) (\"\($0.text)\")" } ?? "the one default host"
       throw PostgresSettingsError(
         "\(ports.count) ports in \(portValue.origin) (\"\(portValue.text)\") for \(hostsGiven): give one port for all hosts, or one per host"
       )

@@ -204,10 +204,10 @@ public struct PostgresConnectionString: Equatable, Sendable {
   /// string", "PGSSLMODE").
   static func check(key: String, value: String, origin: String) throws(PostgresSettingsError) {
     switch key {
-    case "port": _ = try PostgresConnectionSettings.ports(value, origin: origin)
-    case "sslmode": _ = try PostgresConnectionSettings.sslMode(value, origin: origin)
-    case "connect_timeout": _ = try PostgresConnectionSettings.connectTimeout(value, origin: origin)
-    case "target_session_attrs": _ = try PostgresConnectionSettings.targetSessionAttributes(value, origin: origin)
+    case "port": _ = try PostgresConnectionSettings.ports((value, origin))
+    case "sslmode": _ = try PostgresConnectionSettings.sslMode((value, origin))
+    case "connect_timeout": _ = try PostgresConnectionSettings.connectTimeout((value, origin))
+    case "target_session_attrs": _ = try PostgresConnectionSettings.targetSessionAttributes((value, origin))
     default: break
     }
   }

@@ -10,7 +10,7 @@ final class LocalPort {
     self.descriptors = descriptors
   }
 
-  deinit { descriptors.forEach { close($0) } }
+  deinit { for descriptor in descriptors { close(descriptor) } }
 
   /// Bound but not listening: a connection is refused at once, for as long as it stays bound.
   static func closed() throws -> LocalPort {

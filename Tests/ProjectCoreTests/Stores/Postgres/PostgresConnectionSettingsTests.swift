@@ -80,9 +80,10 @@ import Testing
 
   @Test func severalHostsTakeOnePortEachOrOneForAllAndAFolderIsASocket() throws {
     let pairs = try resolve("host=a,/tmp/sockets,,b port=5001,5002,5003,")
-    #expect(pairs.servers.map(\.endpoint) == [
-      "postgres://a:5001", "/tmp/sockets/.s.PGSQL.5002", "/var/run/postgresql/.s.PGSQL.5003", "postgres://b:5432",
-    ])
+    #expect(
+      pairs.servers.map(\.endpoint) == [
+        "postgres://a:5001", "/tmp/sockets/.s.PGSQL.5002", "/var/run/postgresql/.s.PGSQL.5003", "postgres://b:5432",
+      ])
     let one = try resolve("postgres://[::1],db2/x", ["PGPORT": "6432"])
     #expect(one.servers.map(\.endpoint) == ["postgres://[::1]:6432", "postgres://db2:6432"])
   }

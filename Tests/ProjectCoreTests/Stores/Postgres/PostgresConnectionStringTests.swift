@@ -57,7 +57,9 @@ import Testing
       "postgres://db:54x32/records",
       #"invalid port "54x32" in the PostgreSQL connection string: expected a number from 1 to 65535"#
     ),
-    ("port=5432,70000", #"invalid port "70000" in the PostgreSQL connection string: expected a number from 1 to 65535"#),
+    (
+      "port=5432,70000", #"invalid port "70000" in the PostgreSQL connection string: expected a number from 1 to 65535"#
+    ),
     (
       "connect_timeout=-1",
       #"invalid connect_timeout "-1" in the PostgreSQL connection string: expected a whole number of seconds (0 for no limit)"#
@@ -103,7 +105,9 @@ import Testing
     let error = try #require(throws: PostgresSettingsError.self) {
       try PostgresConnectionString(parsing: "postgres://app:hunter2@db:port/x")
     }
-    #expect(error.description == #"invalid port "port" in the PostgreSQL connection string: expected a number from 1 to 65535"#)
+    #expect(
+      error.description
+        == #"invalid port "port" in the PostgreSQL connection string: expected a number from 1 to 65535"#)
     #expect(error.exitCode == 2)
   }
 }

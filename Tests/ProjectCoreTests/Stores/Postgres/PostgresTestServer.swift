@@ -38,7 +38,11 @@ final class PostgresTestServer: Sendable {
     }
     if foldersToStop.isEmpty {
       // The standby, started last, goes first.
-      atexit { for folder in PostgresTestServer.foldersToStop.reversed() { _ = PostgresTestServer.runScript(["stop", folder]) } }
+      atexit {
+        for folder in PostgresTestServer.foldersToStop.reversed() {
+          _ = PostgresTestServer.runScript(["stop", folder])
+        }
+      }
     }
     foldersToStop.append(folder)
     guard let text = try? String(contentsOfFile: folder + "/env", encoding: .utf8) else {
