@@ -34,28 +34,26 @@ import Testing
     "PGTARGETSESSIONATTRS": "read-write",
   ]
 
-  @Test func theEnvironmentFillsWhatTheStringLeavesOut() throws {
-    let settings = try resolve("dbname=records", environment)
-    #expect(
-      settings.servers == [
+  @Test func aValueInTheStringWinsOverTheEnvironmentWhichFillsWhatTheStringLeavesOut() throws {
+    let cases: [(url: String, expected: PostgresConfiguration, attributes: PostgresTargetSessionAttributes)] = [
+      (
+        "dbname=records",
         PostgresConfiguration(
           host: "envhost", port: 6000, user: "envuser", password: "envpass", database: "records", sslMode: .verifyCA,
-          sslRootCertificate: "/etc/env-ca.crt", connectTimeoutSeconds: 7)
-      ])
-    #expect(settings.targetSessionAttributes == .readWrite)
-  }
-
-  @Test func aValueInTheStringWinsOverTheEnvironment() throws {
-    let settings = try resolve(
-      "postgres://app:strpass@db1:5433/records?sslmode=require&sslrootcert=/etc/ca.crt&connect_timeout=3&target_session_attrs=any",
-      environment)
-    #expect(
-      settings.servers == [
+          sslRootCertificate: "/etc/env-ca.crt", connectTimeoutSeconds: 7), .readWrite
+      ),
+      (
+        "postgres://app:strpass@db1:5433/records?sslmode=require&sslrootcert=/etc/ca.crt&connect_timeout=3&target_session_attrs=any",
         PostgresConfiguration(
           host: "db1", port: 5433, user: "app", password: "strpass", database: "records", sslMode: .require,
-          sslRootCertificate: "/etc/ca.crt", connectTimeoutSeconds: 3)
-      ])
-    #expect(settings.targetSessionAttributes == .any)
+          sslRootCertificate: "/etc/ca.crt", connectTimeoutSeconds: 3), .any
+      ),
+    ]
+    for (url, expected, attributes) in cases {
+      let settings = try resolve(url, environment)
+      #expect(settings.servers == [expected], "\(url)")
+      #expect(settings.targetSessionAttributes == attributes, "\(url)")
+    }
   }
 
   @Test func withNothingGivenTheDefaultsAreLibpqs() throws {

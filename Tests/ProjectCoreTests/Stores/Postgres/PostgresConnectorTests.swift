@@ -90,25 +90,21 @@ import Testing
     )
   }
 
-  @Test func aHostThatNeverAnswersTimesOut() throws {
+  /// A connect the kernel never completes (a full backlog), and a connection a server takes
+  /// but never speaks on, with and without TLS.
+  @Test(arguments: [
+    (false, "require", "connection timed out after 2 s"),
+    (true, "require", "timed out after 2 s waiting for the server"),
+    (true, "disable", "timed out after 2 s waiting for the server"),
+  ])
+  func aHostThatDoesNotAnswerWithinTheConnectTimeoutTimesOut(connects: Bool, sslMode: String, cause: String) throws {
     let primary = try PostgresTestServer.shared()
-    let unanswered = try LocalPort.unanswered()
-    defer { withExtendedLifetime(unanswered) {} }
+    let quiet = try connects ? LocalPort.silent() : LocalPort.unanswered()
+    defer { withExtendedLifetime(quiet) {} }
     let error = try #require(throws: PostgresError.self) {
-      try PostgresConnector.connect(settings(primary, ports: [unanswered.port], "connect_timeout=1"))
+      try PostgresConnector.connect(settings(primary, ports: [quiet.port], "connect_timeout=1 sslmode=\(sslMode)"))
     }
-    #expect(error.description == "postgres://127.0.0.1:\(unanswered.port): connection timed out after 2 s")
-  }
-
-  @Test(arguments: ["require", "disable"])
-  func aServerThatTakesTheConnectionButNeverAnswersTimesOut(sslMode: String) throws {
-    let primary = try PostgresTestServer.shared()
-    let silent = try LocalPort.silent()
-    defer { withExtendedLifetime(silent) {} }
-    let error = try #require(throws: PostgresError.self) {
-      try PostgresConnector.connect(settings(primary, ports: [silent.port], "connect_timeout=1 sslmode=\(sslMode)"))
-    }
-    #expect(error.description == "postgres://127.0.0.1:\(silent.port): timed out after 2 s waiting for the server")
+    #expect(error.description == "postgres://127.0.0.1:\(quiet.port): \(cause)")
   }
 
   @Test func allowSpeaksPlainTextWhenTheServerTakesIt() throws {
