@@ -33,12 +33,14 @@ public final class PostgresConnection {
     } catch {
       throw PostgresError(endpoint: endpoint, message: error.cause)
     }
-    if configuration.unixSocketPath == nil && configuration.sslMode != .disable {
+    socket.setTimeout(seconds: configuration.connectTimeoutSeconds)  // for the startup, as libpq's connect_timeout
+    if configuration.unixSocketPath == nil && ![.disable, .allow].contains(configuration.sslMode) {
       try negotiateTLS()
     }
     try send(PostgresFrontendMessage.startup(user: configuration.user, database: configuration.database))
     try authenticate()
     try waitUntilReady()
+    socket.setTimeout(seconds: 0)
   }
 
   deinit {
