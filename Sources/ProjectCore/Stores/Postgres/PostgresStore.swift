@@ -35,7 +35,8 @@ public final class PostgresStore: RecordStore, BulkLoading, RawRowStreaming, Que
         location: location)
     }
     let url = FileSystem.environment("PROJECT_POSTGRES_URL").flatMap { $0.isEmpty ? nil : $0 } ?? server.url
-    let made = try PostgresConnector.connect(url: url)
+    let settings = try PostgresConnectionSettings(url: url, environment: FileSystem.environment())
+    let made = try PostgresConnector.connect(settings)
     _ = try made.simpleQuery("SET standard_conforming_strings = on")
     connection = made
     return made
