@@ -85,10 +85,10 @@ func check(_ bytes: UnsafeBufferPointer<UInt8>) {
   }
   // As an NDJSON line, and as a store file's record filed under an id.
   for key in [nil, "r1", "r\u{0}1"] {
-    if let quick: SQLiteStore.PreparedRows = transfer.row(
+    if let quick: PreparedRows = transfer.row(
       line: bytes, key: key, now: "2026-11-30T12:00:00.000Z", quick: true)
     {
-      let general: SQLiteStore.PreparedRows? = transfer.row(
+      let general: PreparedRows? = transfer.row(
         line: bytes, key: key, now: "2026-11-30T12:00:00.000Z", quick: false)
       expect(
         quick == general,

@@ -5,7 +5,7 @@ enum ServiceAction: String, CaseIterable {
   case add, get, list, count, update, delete, export, `import`
 
   static let backendOption = OptionSpec(
-    name: "backend", valueName: "json|sqlite", help: "The store to use (default: the manifest's defaults.backend).")
+    name: "backend", valueName: "json|sqlite|postgres", help: "The store to use (default: the manifest's defaults.backend).")
   static let outputOption = OptionSpec(
     name: "output", short: "o", valueName: "table|json|ndjson|yaml|csv", help: "Output format (default: table).")
   static let noTruncOption = OptionSpec(
@@ -41,9 +41,9 @@ enum ServiceAction: String, CaseIterable {
       "update <id> [--<field> <value> ...] [--set <path>=<value> ...] [--unset <field> ...] [-o <format>] [--backend <backend>]"
     case .delete: "delete <id> ... | --where <expr> ... --yes [--backend <backend>]"
     case .export:
-      "export [--backend sqlite] [--to <path>|-] [--format auto|json|ndjson|csv] [--replace|--merge] [--dry-run]"
+      "export [--backend sqlite|postgres] [--to <path>|-] [--format auto|json|ndjson|csv] [--replace|--merge] [--dry-run]"
     case .import:
-      "import [--from <path>|-] [--format auto|json|ndjson|csv] --target sqlite|json [--on-conflict fail|skip|overwrite] [--dry-run]"
+      "import [--from <path>|-] [--format auto|json|ndjson|csv] --target sqlite|json|postgres [--on-conflict fail|skip|overwrite] [--dry-run]"
     }
   }
 
@@ -96,7 +96,7 @@ enum ServiceAction: String, CaseIterable {
     case .export:
       return [
         OptionSpec(
-          name: "backend", valueName: "sqlite",
+          name: "backend", valueName: "sqlite|postgres",
           help: "The store to copy from (default: the manifest's defaults.backend, or sqlite when that is json)."),
         OptionSpec(
           name: "to", valueName: "path|-",
@@ -119,7 +119,7 @@ enum ServiceAction: String, CaseIterable {
         OptionSpec(
           name: "format", valueName: "auto|json|ndjson|csv",
           help: "Input format (default: auto, by extension and content)."),
-        OptionSpec(name: "target", valueName: "sqlite|json", help: "The store to write (required)."),
+        OptionSpec(name: "target", valueName: "sqlite|json|postgres", help: "The store to write (required)."),
         OptionSpec(
           name: "on-conflict", valueName: "fail|skip|overwrite", help: "When an id is already stored (default: fail)."),
         OptionSpec(name: "dry-run", valueName: nil, help: "Validate and say what would happen; write nothing."),

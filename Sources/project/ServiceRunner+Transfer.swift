@@ -40,7 +40,7 @@ extension ServiceRunner {
     if backend == .json {
       throw usage("export copies a database store into the JSON store file; --backend json has nothing to copy from")
     }
-    return backend
+    return try available(backend)
   }
 
   func export() throws {
@@ -125,8 +125,8 @@ extension ServiceRunner {
 
   func importRecords() throws {
     try noPositionals()
-    guard arguments.value("target") != nil else { throw usage("missing '--target sqlite|json'") }
-    let target: Backend = try choice("target", default: .sqlite)
+    guard arguments.value("target") != nil else { throw usage("missing '--target sqlite|json|postgres'") }
+    let target: Backend = try available(try choice("target", default: .sqlite))
     let policy: ConflictPolicy = try choice("on-conflict", default: .fail)
     let formatText = arguments.value("format") ?? "auto"
     var format: RecordFileFormat?

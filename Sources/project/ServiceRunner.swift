@@ -51,7 +51,18 @@ struct ServiceRunner {
     return parsed
   }
 
-  func backend() throws -> Backend { try choice("backend", default: manifest.defaultBackend) }
+  func backend() throws -> Backend { try available(try choice("backend", default: manifest.defaultBackend)) }
+
+  /// The backend, when the service has a store there: PostgreSQL only where the manifest names
+  /// a server.
+  func available(_ backend: Backend) throws -> Backend {
+    guard service.backends.contains(backend) else {
+      throw usage(
+        "the manifest names no PostgreSQL server, so there is no \(backend.rawValue) store; add a 'postgres:' section with its url"
+      )
+    }
+    return backend
+  }
   func output() throws -> OutputFormat { try choice("output", default: .table) }
 
   func count(_ name: String) throws -> Int? {

@@ -1,4 +1,4 @@
 /// Which store a command reads and writes.
 public enum Backend: String, CaseIterable, Sendable {
-  case json, sqlite
+  case json, sqlite, postgres
 }

@@ -69,7 +69,10 @@ public struct ManifestLoader {
   let file: String
   let manifestPath: String
   /// Where each service's store settings stand, for errors that compare services.
-  var storeMarks: [String: (service: SourceMark, json: SourceMark?, table: SourceMark?)] = [:]
+  var storeMarks: [String: (service: SourceMark, json: SourceMark?, table: SourceMark?, serverTable: SourceMark?)] =
+    [:]
+  /// The manifest's `postgres:` section, once read.
+  var postgres: (url: String?, node: YAMLNode)?
 
   init(file: String, manifestPath: String) {
     self.file = file
@@ -161,10 +164,11 @@ public struct ManifestLoader {
   }
 
   mutating func manifest(_ root: YAMLNode) throws(ManifestError) -> Manifest {
-    let pairs = try mapping(root, "", allowed: ["version", "app", "data_dir", "defaults", "services"])
+    let pairs = try mapping(root, "", allowed: ["version", "app", "data_dir", "defaults", "postgres", "services"])
     var app = "project"
     var dataDir = "data"
     var backend = Backend.sqlite
+    var backendNode: YAMLNode?
     var servicesNode: YAMLNode?
     var sawVersion = false
     for (key, keyNode, value) in pairs {
@@ -192,7 +196,10 @@ public struct ManifestLoader {
       case "defaults":
         for (dkey, _, dvalue) in try mapping(value, "defaults", allowed: ["backend"]) where dkey == "backend" {
           backend = try self.backend(dvalue, "defaults.backend")
+          backendNode = dvalue
         }
+      case "postgres":
+        postgres = try postgresServer(value)
       case "services":
         servicesNode = value
       default:
@@ -201,6 +208,11 @@ public struct ManifestLoader {
     }
     if !sawVersion {
       throw error(root, "version", "missing 'version: 1' at the top of the manifest")
+    }
+    if backend == .postgres && postgres == nil {
+      throw error(
+        backendNode, "defaults.backend",
+        "the default backend is postgres, but the manifest has no 'postgres:' section naming the server")
     }
     let manifestFolder = Path.directory(of: manifestPath)
     let dataDirectory = Path.normalize(Path.join(manifestFolder, dataDir))
@@ -226,7 +238,7 @@ public struct ManifestLoader {
       if let near = Suggestion.nearest(to: text, in: Backend.allCases.map(\.rawValue)) {
         message += "; did you mean '\(near)'?"
       } else {
-        message += "; expected json or sqlite"
+        message += "; expected json, sqlite or postgres"
       }
       throw error(node, path, message)
     }
@@ -250,6 +262,9 @@ public struct ManifestLoader {
     var sqliteNode: YAMLNode?
     var table = "\(name)_items"
     var tableNode: YAMLNode?
+    var serverTable = "\(name)_items"
+    var serverSchema = "public"
+    var serverTableNode: YAMLNode?
     for (key, _, value) in pairs {
       let keyPath = "\(path).\(key)"
       switch key {
@@ -276,9 +291,25 @@ public struct ManifestLoader {
           }
         }
       case "stores":
-        for (skey, _, svalue) in try mapping(value, keyPath, allowed: ["json", "sqlite"]) {
+        for (skey, _, svalue) in try mapping(value, keyPath, allowed: ["json", "sqlite", "postgres"]) {
           let storePath = "\(keyPath).\(skey)"
-          if skey == "json" {
+          if skey == "postgres" {
+            guard postgres != nil else {
+              throw error(
+                svalue, storePath,
+                "the service has a postgres store, but the manifest has no top-level 'postgres:' section naming the server"
+              )
+            }
+            for (k, _, v) in try mapping(svalue, storePath, allowed: ["table", "schema"]) {
+              let name = try postgresIdentifier(try string(v, "\(storePath).\(k)"), v, "\(storePath).\(k)", what: "\(k) name")
+              if k == "table" {
+                serverTable = name
+                serverTableNode = v
+              } else {
+                serverSchema = name
+              }
+            }
+          } else if skey == "json" {
             for (k, _, v) in try mapping(svalue, storePath, allowed: ["path"]) where k == "path" {
               jsonPath = try string(v, "\(storePath).path")
               jsonNode = v
@@ -343,8 +374,11 @@ public struct ManifestLoader {
       }
       indexes.append(fieldPath)
     }
-    storeMarks[name] = (node.mark, jsonNode?.mark, tableNode?.mark)
-    let stores = StoreSettings(
+    storeMarks[name] = (node.mark, jsonNode?.mark, tableNode?.mark, serverTableNode?.mark)
+    if serverTableNode == nil, postgres != nil {
+      serverTable = try postgresIdentifier(serverTable, node, "\(path).stores.postgres.table", what: "table name")
+    }
+    var stores = StoreSettings(
       json: StoreSettings.File(
         path: try storePath(jsonPath, jsonNode, "\(path).stores.json.path", dataDirectory: dataDirectory),
         confinement: Path.isAbsolute(jsonPath) ? nil : dataDirectory),
@@ -352,8 +386,41 @@ public struct ManifestLoader {
         path: try storePath(sqlitePath, sqliteNode, "\(path).stores.sqlite.path", dataDirectory: dataDirectory),
         table: table,
         confinement: Path.isAbsolute(sqlitePath) ? nil : dataDirectory))
+    if let postgres {
+      stores.postgres = StoreSettings.Server(url: postgres.url, schema: serverSchema, table: serverTable)
+    }
     return ServiceDefinition(
       name: name, description: description, schema: schema, idStrategy: idStrategy, indexes: indexes, stores: stores)
+  }
+
+  /// The `postgres:` section: the server's connection string, which must not hold a password.
+  func postgresServer(_ node: YAMLNode) throws(ManifestError) -> (url: String?, node: YAMLNode) {
+    var url: String?
+    for (key, _, value) in try mapping(node, "postgres", allowed: ["url"]) where key == "url" {
+      let text = try string(value, "postgres.url")
+      if PostgresConnectionString.containsPassword(text) {
+        throw error(
+          value, "postgres.url",
+          "the connection string holds a password, and a manifest is no place for one; give it in PGPASSWORD or ~/.pgpass instead"
+        )
+      }
+      url = text
+    }
+    return (url, node)
+  }
+
+  /// A PostgreSQL table or schema name: a safe name within PostgreSQL's 63-byte limit (longer
+  /// names would be cut short by the server).
+  func postgresIdentifier(_ name: String, _ node: YAMLNode, _ path: String, what: String) throws(ManifestError)
+    -> String
+  {
+    _ = try identifier(name, node, path, what: what)
+    if name.utf8.count > 63 {
+      throw error(
+        node, path,
+        "\(what) '\(name)' is too long for PostgreSQL: \(name.utf8.count) characters, and at most 63 are allowed")
+    }
+    return name
   }
 
   func suggestion(_ word: String, _ candidates: [String]) -> String {
@@ -400,6 +467,16 @@ public struct ManifestLoader {
         )
       }
       tableOwners[tableKey] = service.name
+      guard let server = service.stores.postgres else { continue }
+      let serverKey = "\u{1}" + server.schema + "\u{0}" + server.table
+      if let other = tableOwners[serverKey] {
+        throw ManifestError(
+          file: file, mark: marks?.serverTable ?? marks?.service, path: "services.\(service.name).stores.postgres.table",
+          message:
+            "services '\(other)' and '\(service.name)' share the PostgreSQL table \(server.schema).\(server.table); give each its own"
+        )
+      }
+      tableOwners[serverKey] = service.name
     }
   }
 

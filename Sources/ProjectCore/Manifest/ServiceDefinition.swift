@@ -9,6 +9,12 @@ public struct ServiceDefinition: Sendable {
   /// Where each backend keeps the service's records.
   public var stores: StoreSettings
 
+  /// The backends that hold a store for this service: JSON and SQLite always, PostgreSQL when
+  /// the manifest names a server.
+  public var backends: [Backend] {
+    stores.postgres == nil ? [.json, .sqlite] : [.json, .sqlite, .postgres]
+  }
+
   /// Top-level fields whose values must be unique across the store.
   public var uniqueFields: [String] {
     schema.fields.filter { $0.spec.unique }.map(\.name)

@@ -6,6 +6,7 @@ public enum StoreFactory {
     switch backend {
     case .json: jsonStore(for: service)
     case .sqlite: sqliteStore(for: service)
+    case .postgres: postgresStore(for: service)
     }
   }
 

@@ -30,11 +30,30 @@ public struct StoreSettings: Sendable {
     }
   }
 
+  /// A store in one table on a database server (`stores.postgres`, with the manifest's
+  /// `postgres.url`).
+  public struct Server: Sendable {
+    /// The manifest's connection string; `$PROJECT_POSTGRES_URL` and the libpq environment
+    /// variables take their part when the store connects.
+    public var url: String?
+    public var schema: String
+    public var table: String
+
+    public init(url: String?, schema: String = "public", table: String) {
+      self.url = url
+      self.schema = schema
+      self.table = table
+    }
+  }
+
   public var json: File
   public var sqlite: Table
+  /// Nil when the manifest names no PostgreSQL server.
+  public var postgres: Server?
 
-  public init(json: File, sqlite: Table) {
+  public init(json: File, sqlite: Table, postgres: Server? = nil) {
     self.json = json
     self.sqlite = sqlite
+    self.postgres = postgres
   }
 }

@@ -238,6 +238,21 @@ public enum FileSystem {
     return String(cString: value)
   }
 
+  /// Every variable of the process's environment (the first of two with one name).
+  public static func environment() -> [String: String] {
+    var variables: [String: String] = [:]
+    var entry = environ
+    while let pointer = entry.pointee {
+      let text = String(cString: pointer)
+      if let equals = text.utf8.firstIndex(of: UInt8(ascii: "=")) {
+        let name = String(text[..<equals])
+        if variables[name] == nil { variables[name] = String(text[text.index(after: equals)...]) }
+      }
+      entry += 1
+    }
+    return variables
+  }
+
   public static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 
   /// The terminal's width in columns, or nil when standard output is not a terminal.

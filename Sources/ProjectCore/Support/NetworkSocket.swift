@@ -5,10 +5,12 @@
 #endif
 
 /// A connected stream socket (TCP or Unix), blocking once connected. The connect waits at most
-/// the given timeout; reads and writes wait as long as the peer takes. Errors are the cause
+/// the given timeout (0: as long as it takes); reads and writes wait as long as the peer takes. Errors are the cause
 /// alone ("connection refused"); the caller names the endpoint.
 public final class NetworkSocket {
   public let descriptor: Int32
+  /// What `setTimeout` set: how long one read or write may wait, 0 for no limit.
+  private var timeoutSeconds = 0
 
   private init(descriptor: Int32) { self.descriptor = descriptor }
 
@@ -79,10 +81,10 @@ public final class NetworkSocket {
       var waiting = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
       var ready: Int32
       repeat {
-        ready = poll(&waiting, 1, Int32(clamping: timeoutSeconds * 1000))
+        ready = poll(&waiting, 1, timeoutSeconds > 0 ? Int32(clamping: timeoutSeconds * 1000) : -1)
       } while ready < 0 && errno == EINTR
       if ready < 0 { throw NetworkSocketError(errno: errno) }
-      if ready == 0 { throw NetworkSocketError(cause: "timeout expired after \(timeoutSeconds) s") }
+      if ready == 0 { throw NetworkSocketError(cause: "connection timed out after \(timeoutSeconds) s") }
       var failure: Int32 = 0
       var size = socklen_t(MemoryLayout<Int32>.size)
       _ = getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &failure, &size)
@@ -119,13 +121,31 @@ public final class NetworkSocket {
     return try body()
   }
 
+  /// Makes each read and write wait at most `seconds` (0: as long as the peer takes); one that
+  /// waits longer fails with "timed out after N s waiting for the server".
+  public func setTimeout(seconds: Int) {
+    timeoutSeconds = max(0, seconds)
+    var limit = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+    for option in [SO_RCVTIMEO, SO_SNDTIMEO] {
+      _ = setsockopt(descriptor, SOL_SOCKET, option, &limit, socklen_t(MemoryLayout<timeval>.size))
+    }
+  }
+
+  /// The error of a read or write that failed with `code`.
+  private func failure(_ code: Int32) -> NetworkSocketError {
+    if (code == EAGAIN || code == EWOULDBLOCK) && timeoutSeconds > 0 {
+      return NetworkSocketError(cause: "timed out after \(timeoutSeconds) s waiting for the server")
+    }
+    return NetworkSocketError(errno: code)
+  }
+
   /// Reads what has arrived, at most `limit` bytes (at least one), or nothing at end of stream.
   public func read(upTo limit: Int) throws(NetworkSocketError) -> [UInt8] {
     var buffer = [UInt8](repeating: 0, count: limit)
     while true {
       let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
       if count >= 0 { return Array(buffer.prefix(count)) }
-      if errno != EINTR { throw NetworkSocketError(errno: errno) }
+      if errno != EINTR { throw failure(errno) }
     }
   }
 
@@ -138,7 +158,7 @@ public final class NetworkSocket {
       }
       if count < 0 {
         if errno == EINTR { continue }
-        throw NetworkSocketError(errno: errno)
+        throw failure(errno)
       }
       offset += count
     }

@@ -24,7 +24,7 @@ struct CheckCommand: ParsableCommand {
     var failures = 0
     for service in manifest.services {
       let records = RecordService(definition: service)
-      for backend in Backend.allCases {
+      for backend in service.backends {
         let store = records.store(backend)
         do {
           var bad: [String] = []

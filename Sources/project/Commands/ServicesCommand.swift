@@ -31,14 +31,19 @@ struct ServicesCommand: ParsableCommand {
       var row = JSONObject()
       row["name"] = .string(service.name)
       row["description"] = service.description.map(JSONValue.string) ?? .null
-      for backend in Backend.allCases {
+      for backend in service.backends {
         let store = records.store(backend)
         var info = JSONObject()
-        if backend == .json {
+        switch backend {
+        case .json:
           info["path"] = .string(service.stores.json.path)
-        } else {
+        case .sqlite:
           info["path"] = .string(service.stores.sqlite.path)
           info["table"] = .string(service.stores.sqlite.table)
+        case .postgres:
+          info["server"] = .string("PostgreSQL")
+          info["table"] = .string(
+            "\(service.stores.postgres?.schema ?? "public").\(service.stores.postgres?.table ?? "")")
         }
         do {
           info["records"] = .integer(Int64(try store.count(.all)))
@@ -68,7 +73,7 @@ struct ServicesCommand: ParsableCommand {
         case .integer(let n)?: count = String(n)
         default: count = "error"
         }
-        var store = Path.display(info["path"]?.stringValue ?? "")
+        var store = info["path"]?.stringValue.map(Path.display) ?? info["server"]?.stringValue ?? ""
         if let table = info["table"]?.stringValue { store += " (table \(table))" }
         table.append([
           row["name"]?.stringValue ?? "", backend.rawValue, count, info["last_written"]?.stringValue ?? "never", store,

@@ -30,7 +30,7 @@ extension RecordTransferTests {
     func lastModified() throws -> Int64? { try inner.lastModified() }
 
     func withBulkLoad<T>(
-      onConflict: ConflictPolicy, _ body: (_ load: (SQLiteStore.PreparedRows) throws -> WriteSummary) throws -> T
+      onConflict: ConflictPolicy, _ body: (_ load: (PreparedRows) throws -> WriteSummary) throws -> T
     ) throws -> T {
       try inner.withBulkLoad(onConflict: onConflict) { load in
         try withoutActuallyEscaping(load) { load in

@@ -13,7 +13,7 @@ import Testing
     transfer = RecordTransfer(service: RecordService(definition: try Fixtures.service(in: folder)))
   }
 
-  func row(_ line: String, key: String? = nil, quick: Bool) -> SQLiteStore.PreparedRows? {
+  func row(_ line: String, key: String? = nil, quick: Bool) -> PreparedRows? {
     Array(line.utf8).withUnsafeBufferPointer { transfer.row(line: $0, key: key, now: now, quick: quick) }
   }
 

@@ -1,5 +1,5 @@
 /// Where and as whom a `PostgresConnection` connects.
-public struct PostgresConfiguration: Sendable {
+public struct PostgresConfiguration: Equatable, Sendable {
   /// A host name or address for TCP.
   public var host: String
   public var port: Int

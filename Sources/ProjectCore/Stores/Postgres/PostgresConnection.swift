@@ -9,6 +9,9 @@ public final class PostgresConnection {
   public private(set) var parameters: [String: String] = [:]
   /// Whether the session runs over TLS.
   public var isEncrypted: Bool { tls != nil }
+  /// The server's transaction status after the last command: "I" idle, "T" in a transaction,
+  /// "E" in a failed transaction.
+  public internal(set) var transactionStatus = UInt8(ascii: "I")
 
   private let socket: NetworkSocket
   private var tls: PostgresTLSSession?
@@ -30,12 +33,14 @@ public final class PostgresConnection {
     } catch {
       throw PostgresError(endpoint: endpoint, message: error.cause)
     }
-    if configuration.unixSocketPath == nil && configuration.sslMode != .disable {
+    socket.setTimeout(seconds: configuration.connectTimeoutSeconds)  // for the startup, as libpq's connect_timeout
+    if configuration.unixSocketPath == nil && ![.disable, .allow].contains(configuration.sslMode) {
       try negotiateTLS()
     }
     try send(PostgresFrontendMessage.startup(user: configuration.user, database: configuration.database))
     try authenticate()
     try waitUntilReady()
+    socket.setTimeout(seconds: 0)
   }
 
   deinit {
@@ -66,6 +71,7 @@ public final class PostgresConnection {
       case "C": if !current.isEmpty { rows = current }
       case "E": failure = serverError(&message)
       case "Z":
+        transactionStatus = message.body.first ?? UInt8(ascii: "I")
         if let failure { throw failure }
         return rows
       case "G", "H":
@@ -215,17 +221,19 @@ public final class PostgresConnection {
     PostgresError(endpoint: endpoint, message: "the server sent \(step) out of order during SCRAM authentication")
   }
 
-  private func serverError(_ message: inout PostgresBackendMessage) -> PostgresError {
+  func serverError(_ message: inout PostgresBackendMessage) -> PostgresError {
     let fields = message.errorFields()
-    return PostgresError(
+    var error = PostgresError(
       endpoint: endpoint, message: fields["M"] ?? "the server reported an error without a message",
       sqlState: fields["C"],
       detail: fields["D"], hint: fields["H"])
+    error.constraint = fields["n"]
+    return error
   }
 
   // MARK: - Transport
 
-  private func send(_ bytes: [UInt8]) throws(PostgresError) {
+  func send(_ bytes: [UInt8]) throws(PostgresError) {
     try transport {
       if let tls {
         try tls.write(bytes)
@@ -235,7 +243,7 @@ public final class PostgresConnection {
     }
   }
 
-  private func receive() throws(PostgresError) -> PostgresBackendMessage {
+  func receive() throws(PostgresError) -> PostgresBackendMessage {
     try fill(5)
     let type = received[readOffset]
     var length = 0

@@ -9,6 +9,8 @@ public struct PostgresError: ProjectError, Equatable, Sendable {
   public var sqlState: String? = nil
   public var detail: String? = nil
   public var hint: String? = nil
+  /// The constraint a violation names (an index, for a unique violation).
+  public var constraint: String? = nil
 
   public init(endpoint: String, message: String, sqlState: String? = nil, detail: String? = nil, hint: String? = nil) {
     self.endpoint = endpoint

@@ -28,6 +28,37 @@ enum PostgresFrontendMessage {
 
   static func query(_ sql: String) -> [UInt8] { typed("Q", cString(sql)) }
 
+  /// Parse, Bind (every parameter and result column in text form), Describe, Execute and
+  /// Sync, for the unnamed statement and portal, in one buffer.
+  static func extendedQuery(_ sql: String, _ parameters: [PostgresParameter]) -> [UInt8] {
+    var parse = cString("") + cString(sql) + int16(Int16(parameters.count))
+    for parameter in parameters { parse += int32(Int32(bitPattern: parameter.type)) }
+    var bind = cString("") + cString("") + int16(0) + int16(Int16(parameters.count))
+    for parameter in parameters {
+      if let value = parameter.value {
+        bind += int32(Int32(value.count))
+        bind += value
+      } else {
+        bind += int32(-1)
+      }
+    }
+    bind += int16(0)
+    return typed("P", parse) + typed("B", bind) + typed("D", [UInt8(ascii: "P"), 0])
+      + typed("E", cString("") + int32(0)) + typed("S", [])
+  }
+
+  static func copyData(_ data: [UInt8]) -> [UInt8] {
+    var message: [UInt8] = [UInt8(ascii: "d")]
+    message.reserveCapacity(data.count + 5)
+    message += int32(Int32(data.count + 4))
+    message += data
+    return message
+  }
+
+  static func copyDone() -> [UInt8] { typed("c", []) }
+
+  static func copyFail(_ reason: String) -> [UInt8] { typed("f", cString(reason)) }
+
   static func terminate() -> [UInt8] { typed("X", []) }
 
   private static func typed(_ type: Character, _ body: [UInt8]) -> [UInt8] {
@@ -35,6 +66,11 @@ enum PostgresFrontendMessage {
   }
 
   private static func untyped(_ body: [UInt8]) -> [UInt8] { int32(Int32(body.count + 4)) + body }
+
+  private static func int16(_ value: Int16) -> [UInt8] {
+    let bits = UInt16(bitPattern: value)
+    return [UInt8(bits >> 8), UInt8(bits & 0xFF)]
+  }
 
   private static func int32(_ value: Int32) -> [UInt8] {
     let bits = UInt32(bitPattern: value)

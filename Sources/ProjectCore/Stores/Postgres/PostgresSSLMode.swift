@@ -3,6 +3,9 @@
 public enum PostgresSSLMode: String, CaseIterable, Sendable {
   /// Plain text only.
   case disable
+  /// Plain text first; TLS when the server refuses that (`PostgresConnector` tries again). A
+  /// `PostgresConnection` given this mode itself speaks plain text.
+  case allow
   /// TLS when the server offers it, plain text otherwise; the certificate is not checked.
   case prefer
   /// TLS or nothing; the certificate is not checked.

@@ -79,6 +79,8 @@ final class PostgresTLSSession {
 
   private func failure(_ result: Int32) -> String {
     let code = SSL_get_error(session, result)
+    // A read or write the socket's timeout ended (during the startup).
+    if code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE { return "timed out waiting for the server" }
     if code == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 { return "the server closed the connection" }
     return Self.openSSLError()
   }

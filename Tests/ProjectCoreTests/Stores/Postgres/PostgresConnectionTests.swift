@@ -70,20 +70,9 @@ import Testing
   }
 
   @Test func aClosedPortIsRefusedNamingHostAndPort() throws {
-    // A port bound but not listening refuses connections for as long as it stays bound.
-    let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(holder) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-      pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
-        bind(holder, generic, length) == 0 && getsockname(holder, generic, &length) == 0
-      }
-    }
-    #expect(bound)
-    let port = Int(UInt16(bigEndian: address.sin_port))
+    let closed = try LocalPort.closed()
+    defer { withExtendedLifetime(closed) {} }
+    let port = closed.port
     let configuration = PostgresConfiguration(
       host: "127.0.0.1", port: port, user: "nobody", password: "x", database: "nothing", sslMode: .require)
     let error = try #require(throws: PostgresError.self) { try PostgresConnection(configuration) }

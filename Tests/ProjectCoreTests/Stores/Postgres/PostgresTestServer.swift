@@ -17,15 +17,34 @@ final class PostgresTestServer: Sendable {
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("scripts/postgres-test-server.sh").path
 
-  private static let started: Result<PostgresTestServer, StartFailure> = {
+  private static let started: Result<PostgresTestServer, StartFailure> = launch("start")
+
+  /// A hot standby of the shared server (`start-standby`), started on first use.
+  private static let startedStandby: Result<PostgresTestServer, StartFailure> = {
+    switch started {
+    case .success(let primary): return launch("start-standby", primary.folder)
+    case .failure(let failure): return .failure(failure)
+    }
+  }()
+
+  /// Runs the script's `action` for a new folder and reads the `env` it wrote; the folder is
+  /// removed when the process exits.
+  private static func launch(_ action: String, _ arguments: String...) -> Result<PostgresTestServer, StartFailure> {
     let folder = NSTemporaryDirectory() + "project-postgres-" + UUID().uuidString
-    let (status, output) = runScript("start", folder)
+    let (status, output) = runScript([action] + arguments + [folder])
     guard status == 0 else {
-      _ = runScript("stop", folder)
+      _ = runScript(["stop", folder])
       return .failure(StartFailure(description: "the PostgreSQL test server did not start: \(output)"))
     }
-    folderToStop = folder
-    atexit { if let folder = PostgresTestServer.folderToStop { _ = PostgresTestServer.runScript("stop", folder) } }
+    if foldersToStop.isEmpty {
+      // The standby, started last, goes first.
+      atexit {
+        for folder in PostgresTestServer.foldersToStop.reversed() {
+          _ = PostgresTestServer.runScript(["stop", folder])
+        }
+      }
+    }
+    foldersToStop.append(folder)
     guard let text = try? String(contentsOfFile: folder + "/env", encoding: .utf8) else {
       return .failure(StartFailure(description: "the PostgreSQL test server wrote no \(folder)/env"))
     }
@@ -39,13 +58,16 @@ final class PostgresTestServer: Sendable {
       password: values["PGPASSWORD"], database: values["PGDATABASE"] ?? "", sslMode: .require,
       sslRootCertificate: values["PGSSLROOTCERT"])
     return .success(PostgresTestServer(folder: folder, base: base))
-  }()
+  }
 
-  nonisolated(unsafe) private static var folderToStop: String?
+  nonisolated(unsafe) private static var foldersToStop: [String] = []
 
   struct StartFailure: Error, CustomStringConvertible { let description: String }
 
   static func shared() throws -> PostgresTestServer { try started.get() }
+
+  /// A hot standby of `shared()`: the same role, password and TLS files, its own port and socket.
+  static func standby() throws -> PostgresTestServer { try startedStandby.get() }
 
   private init(folder: String, base: PostgresConfiguration) {
     self.folder = folder
@@ -72,7 +94,7 @@ final class PostgresTestServer: Sendable {
 
   private static func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
-  private static func runScript(_ action: String, _ folder: String) -> (Int32, String) {
-    run("/bin/bash", [script, action, folder])
+  private static func runScript(_ arguments: [String]) -> (Int32, String) {
+    run("/bin/bash", [script] + arguments)
   }
 }

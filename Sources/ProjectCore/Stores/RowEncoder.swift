@@ -1,5 +1,6 @@
 /// The short way from one record's text (an NDJSON line, a record of a store file or of an
-/// array) to its SQLite row, for the records imports mostly hold.
+/// array) to its database row (`PreparedRows`), for the records imports mostly hold; SQLite and
+/// PostgreSQL load the same rows.
 ///
 /// The general way parses the record into a `JSONValue` tree, builds a `Record`, validates it
 /// and writes its fields back out as JSON: most of an import's reading thread went into
@@ -105,7 +106,7 @@ public struct RowEncoder: BulkRowEncoder {
   /// of a store file filed under `key`) to `rows`; false, with nothing appended, when it must
   /// take the general way.
   public mutating func append(
-    _ record: UnsafeBufferPointer<UInt8>, key: String?, to rows: inout SQLiteStore.PreparedRows
+    _ record: UnsafeBufferPointer<UInt8>, key: String?, to rows: inout PreparedRows
   ) -> Bool {
     bytes = record
     i = 0
