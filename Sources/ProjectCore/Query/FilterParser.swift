@@ -258,7 +258,8 @@ public struct FilterParser {
       // `null` finds a stored JSON null, present but null, which `exists` leaves out.
       case .success(.null) where op == .equal || op == .oneOf: return .null
       case .success(.null):
-        throw QueryError("\(context): null can only be compared with =, !=, in or not in; quote it to compare it as text")
+        throw QueryError(
+          "\(context): null can only be compared with =, !=, in or not in; quote it to compare it as text")
       case .failure(let error) where FieldValueParser.isOutOfRange(error):
         throw QueryError(
           "\(context): '\(text)' is out of range for a number (beyond 64-bit integers and doubles); quote it to compare it as text"
