@@ -13,7 +13,7 @@ enum ServiceAction: String, CaseIterable {
   static let whereOption = OptionSpec(
     name: "where", valueName: "expr",
     help:
-      "Filter: field=value, !=, <, <=, >, >=, ~ (substring), 'field in (a,b)', 'field exists'; prefix 'not ' to negate; repeat to AND.",
+      "Filter: field=value, !=, <, <=, >, >=, ~ (substring), 'field in (a,b)', 'field exists'; prefix 'not ' to negate; repeat to AND. '$.key' reaches keys outside the schema.",
     repeatable: true)
 
   var abstract: String {
@@ -70,7 +70,8 @@ enum ServiceAction: String, CaseIterable {
           help: "Sort key; repeat for more. Ties fall back to created_at, then id.", repeatable: true),
         OptionSpec(name: "limit", valueName: "n", help: "At most this many records."),
         OptionSpec(name: "offset", valueName: "n", help: "Skip this many records first."),
-        OptionSpec(name: "fields", valueName: "a,b", help: "Only these fields (dotted paths allowed)."),
+        OptionSpec(
+          name: "fields", valueName: "a,b", help: "Only these fields (dotted paths allowed, and '$.key' paths)."),
         Self.outputOption,
         Self.noTruncOption,
         OptionSpec(

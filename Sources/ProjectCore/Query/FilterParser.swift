@@ -5,6 +5,10 @@
 /// (substring), `!~`, `in (A,B)`, `not in (A,B)`, `exists` or `not exists`. A value wholly in
 /// double quotes (JSON escapes inside) or single quotes (taken as it is) is quoted: on a
 /// path the schema does not type it is text, never a number.
+///
+/// PATH is a schema field (`owner.team`), or any key path written as SQLite writes JSON paths,
+/// `$.legacy` or `$."a b".c`: the schema is not asked, and the value is compared as the JSON
+/// value it holds. Which of the two a path is depends on how it is written, never on the data.
 public struct FilterParser {
   public let schema: ObjectSchema
 
@@ -23,9 +27,69 @@ public struct FilterParser {
   struct Target {
     var spec: FieldSpec?
     var path: FieldPath
+    /// Written `$.`: compared as the JSON value it holds, arrays included, whatever the schema says.
+    var outsideSchema = false
   }
 
-  func target(_ text: String, context: String) throws(QueryError) -> Target {
+  /// A path as written at the start of a query argument: its text and, for a `$.` path, its keys.
+  struct WrittenPath {
+    var text: String
+    /// The keys of a `$.` path, which the schema does not check; nil for a schema path.
+    var keys: [String]?
+  }
+
+  /// Reads the path at the start of `text` and returns it with the text after it.
+  ///
+  /// A schema path runs over letters, digits, `_`, `-` and `.`. A `$.` path is `$` followed by
+  /// `.KEY` steps, a key being letters, digits, `_`, `-` and non-ASCII text, or any text in double quotes but
+  /// `"`, `\` and control characters (which SQLite's paths cannot name as a file holds them).
+  static func scanPath(_ text: Substring, context: String) throws(QueryError) -> (WrittenPath, Substring) {
+    guard text.hasPrefix("$") else {
+      let end = text.utf8.firstIndex { !(isPathByte($0) || $0 == UInt8(ascii: ".")) } ?? text.endIndex
+      return (WrittenPath(text: String(text[..<end]), keys: nil), text[end...])
+    }
+    var rest = text.dropFirst()
+    var keys: [String] = []
+    while rest.hasPrefix(".") {
+      rest = rest.dropFirst()
+      var key: Substring
+      if rest.hasPrefix("\"") {
+        guard let close = rest.dropFirst().firstIndex(of: "\"") else {
+          throw QueryError("\(context): unterminated quote in the path '\(text[..<rest.endIndex])'")
+        }
+        key = rest[rest.index(after: rest.startIndex)..<close]
+        rest = rest[rest.index(after: close)...]
+        if key.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\\") }) {
+          throw QueryError(
+            "\(context): the key \(JSONWriter.string(.string(String(key)))) holds a backslash or a control character, which a path cannot name"
+          )
+        }
+      } else {
+        let end = rest.utf8.firstIndex { !(isPathByte($0) || $0 >= 0x80) } ?? rest.endIndex
+        key = rest[..<end]
+        rest = rest[end...]
+      }
+      if key.isEmpty {
+        throw QueryError(
+          "\(context): '\(text[..<rest.startIndex])' needs a key after each '.': letters, digits, '_' and '-', or other text in double quotes, as in $.\"a b\".c"
+        )
+      }
+      keys.append(String(key))
+    }
+    let written = String(text[..<rest.startIndex])
+    if keys.isEmpty {
+      throw QueryError("\(context): expected a key after '$.', as in $.legacy or $.\"a b\".c")
+    }
+    if rest.hasPrefix("[") {
+      throw QueryError("\(context): '\(written)[': a path cannot index into an array; compare the whole value")
+    }
+    return (WrittenPath(text: written, keys: keys), rest)
+  }
+
+  func target(_ written: WrittenPath, context: String) throws(QueryError) -> Target {
+    // The record's own `id` and timestamps are what `$.id` names too: no stored field holds them.
+    if let keys = written.keys { return Target(spec: nil, path: FieldPath(keys), outsideSchema: true) }
+    let text = written.text
     guard let path = FieldPath(parsing: text), path.components.allSatisfy(Self.isPathComponent) else {
       throw QueryError(
         "\(context): '\(text)' is not a field path; use names of letters, digits, '_' and '-', joined by '.'")
@@ -44,7 +108,7 @@ public struct FilterParser {
     if let near = Suggestion.nearest(to: text, in: candidates) {
       message += "; did you mean '\(near)'?"
     } else {
-      message += "; fields are \(candidates.joined(separator: ", "))"
+      message += "; fields are \(candidates.joined(separator: ", ")); write '$.\(text)' for a key outside the schema"
     }
     throw QueryError(message)
   }
@@ -64,12 +128,12 @@ public struct FilterParser {
       }
       negated.toggle()
     }
-    let pathEnd = rest.utf8.firstIndex { !(Self.isPathByte($0) || $0 == UInt8(ascii: ".")) } ?? rest.endIndex
-    let pathText = String(rest[..<pathEnd])
+    let (written, afterPath) = try Self.scanPath(rest, context: context)
+    let pathText = written.text
     if pathText.isEmpty {
       throw QueryError("\(context): expected a field name first, as in status=active")
     }
-    var tail = Substring(String(rest[pathEnd...]).trimmingSpaces)
+    var tail = Substring(String(afterPath).trimmingSpaces)
     let op: Filter.Operator
     let symbolic: [(String, Filter.Operator, Bool)] = [
       ("!=", .equal, true), ("<=", .lessOrEqual, false), (">=", .greaterOrEqual, false),
@@ -98,10 +162,10 @@ public struct FilterParser {
       throw QueryError(
         "\(context): expected an operator after '\(pathText)': =, !=, <, <=, >, >=, ~, !~, in (...), exists")
     }
-    let target = try target(pathText, context: context)
+    let target = try target(written, context: context)
     var spec = target.spec
     var elements = false
-    if case .array(let items)? = spec?.type {
+    if case .array(let items)? = spec?.type, !target.outsideSchema {
       spec = items
       elements = true
     }
@@ -191,6 +255,11 @@ public struct FilterParser {
       case .success(.integer(let i)): return .integer(i)
       case .success(.double(let d)): return .double(d)
       case .success(.bool(let b)): return .bool(b)
+      // `null` finds a stored JSON null, present but null, which `exists` leaves out.
+      case .success(.null) where op == .equal || op == .oneOf: return .null
+      case .success(.null):
+        throw QueryError(
+          "\(context): null can only be compared with =, !=, in or not in; quote it to compare it as text")
       case .failure(let error) where FieldValueParser.isOutOfRange(error):
         throw QueryError(
           "\(context): '\(text)' is out of range for a number (beyond 64-bit integers and doubles); quote it to compare it as text"
@@ -242,26 +311,53 @@ public struct FilterParser {
   }
 
   public func parseSort(_ text: String) throws(QueryError) -> SortKey {
+    let context = "--sort '\(text)'"
     var name = Substring(text)
     var descending = false
+    if text.hasPrefix("$") {
+      // A quoted key may hold a colon: the direction is what follows the whole path.
+      let (written, rest) = try Self.scanPath(name, context: context)
+      switch rest.lowercased() {
+      case "", ":asc": break
+      case ":desc": descending = true
+      default: throw QueryError("\(context): expected FIELD, FIELD:asc or FIELD:desc")
+      }
+      return SortKey(path: try target(written, context: context).path, descending: descending)
+    }
     if let colon = text.lastIndex(of: ":") {
       let direction = text[text.index(after: colon)...].lowercased()
       guard direction == "desc" || direction == "asc" else {
-        throw QueryError("--sort '\(text)': expected FIELD, FIELD:asc or FIELD:desc")
+        throw QueryError("\(context): expected FIELD, FIELD:asc or FIELD:desc")
       }
       descending = direction == "desc"
       name = text[..<colon]
     }
-    let target = try target(String(name), context: "--sort '\(text)'")
+    let target = try target(WrittenPath(text: String(name), keys: nil), context: context)
     return SortKey(path: target.path, descending: descending)
   }
 
   public func parseFields(_ text: String) throws(QueryError) -> [FieldPath] {
     var paths: [FieldPath] = []
-    for item in text.split(separator: ",") {
-      let name = String(item).trimmingSpaces
-      if name.isEmpty { continue }
-      paths.append(try target(name, context: "--fields").path)
+    var rest = Substring(text)
+    while let first = rest.first {
+      if first == "," || first == " " || first == "\t" {
+        rest = rest.dropFirst()
+        continue
+      }
+      var written: WrittenPath
+      if first == "$" {
+        // A quoted key may hold a comma: the item ends where the path does.
+        (written, rest) = try Self.scanPath(rest, context: "--fields")
+        rest = Substring(String(rest).trimmingSpaces)
+        guard rest.isEmpty || rest.hasPrefix(",") else {
+          throw QueryError("--fields: expected a comma after '\(written.text)'")
+        }
+      } else {
+        let end = rest.firstIndex(of: ",") ?? rest.endIndex
+        written = WrittenPath(text: String(rest[..<end]).trimmingSpaces, keys: nil)
+        rest = rest[end...]
+      }
+      paths.append(try target(written, context: "--fields").path)
     }
     if paths.isEmpty { throw QueryError("--fields: expected a comma-separated list of field names") }
     return paths

@@ -17,15 +17,20 @@ public struct RecordMatcher {
       case .array(let items)?: elements = items
       case let scalar?: elements = [scalar]
       }
-      let any = elements.contains { holds(filter, SQLScalar($0)) }
+      let any = elements.contains { holds(filter, $0) }
       return filter.negated ? !any : any
     }
-    let result = holds(filter, SQLScalar(value))
+    let result = holds(filter, value)
     return filter.negated ? !result : result
   }
 
-  /// The condition on one SQL value, where NULL makes every comparison false.
-  func holds(_ filter: Filter, _ x: SQLScalar) -> Bool {
+  /// The condition on one value, seen as SQL sees it: NULL makes every comparison false, but a
+  /// stored JSON null is what the literal `null` finds.
+  func holds(_ filter: Filter, _ value: JSONValue?) -> Bool {
+    if case .null? = value {
+      return (filter.op == .equal || filter.op == .oneOf) && filter.values.contains(.null)
+    }
+    let x = SQLScalar(value)
     if case .null = x { return false }
     switch filter.op {
     case .exists: return true

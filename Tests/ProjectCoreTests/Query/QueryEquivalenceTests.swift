@@ -61,6 +61,18 @@ struct SplitMix64: RandomNumberGenerator {
           JSONValue.integer(2), .double(2.0), .string("2"), .string("x"), .bool(true), .null, .array([.integer(1)]),
           .object(JSONObject([("k", .integer(1))])),
         ].randomElement(using: &rng)!)
+      // Keys the schema does not name, as a field removed from the manifest leaves them.
+      fields["legacy"] = maybe(
+        [
+          JSONValue.integer(42), .double(42.0), .string("42"), .string("x"), .null, .bool(false), .integer(0),
+          .array([.string("x")]), .object(JSONObject([("k", .null)])),
+        ].randomElement(using: &rng)!)
+      if Bool.random(using: &rng) {
+        var old = JSONObject()
+        old["a b"] = maybe(
+          [JSONValue.string(names.randomElement(using: &rng)!), .integer(1), .null].randomElement(using: &rng)!)
+        fields["it's"] = .object(old)
+      }
       let stamp = stamps.randomElement(using: &rng)!
       records.append(
         Record(
@@ -83,6 +95,16 @@ struct SplitMix64: RandomNumberGenerator {
     ["owner.team=red", "owner.team~e", "owner.size>=2", "owner.size in (1,3)", "owner exists"],
     ["extra=2", "extra=x", "extra!=2", "extra>1", "extra~\"", "extra exists", "extra=true"],
     ["created_at>2026-01-01", "created_at<=2026-01-01T00:00:00.001Z", "id>r5", "id~-1", "updated_at exists"],
+    [
+      "$.legacy=42", "$.legacy='42'", "$.legacy=null", "$.legacy!=null", "$.legacy in (null,x)",
+      "$.legacy not in (42,null)", "$.legacy exists", "$.legacy not exists", "$.legacy>1", "$.legacy~4",
+      "$.legacy=false", #"$.legacy=["x"]"#, "not $.legacy=null",
+    ],
+    [
+      #"$."it's"."a b"=%s"#, #"$."it's"."a b"~%p"#, #"$."it's" exists"#, #"$."it's"."a b"=null"#,
+      #"$."it's"."a b" in (1,%s)"#, "$.name=%s", "$.count>=%i", "$.tags=x", "$.meta.owner=null",
+      "meta.owner=null", "meta.owner in (null,ops)", "extra=null", "$.id>r5", "$.created_at>2026-01-01",
+    ],
   ]
 
   static func randomFilter(_ rng: inout SplitMix64) -> String {
@@ -100,7 +122,7 @@ struct SplitMix64: RandomNumberGenerator {
 
   static let sortable = [
     "name", "count", "score", "ok", "when", "day", "status", "tags", "meta.owner", "owner.team", "owner.size", "extra",
-    "created_at", "id", "updated_at",
+    "created_at", "id", "updated_at", "$.legacy", #"$."it's"."a b""#, "$.tags", "$.meta",
   ]
 
   @Test func randomQueriesAgreeOnEveryBackend() throws {
@@ -124,9 +146,8 @@ struct SplitMix64: RandomNumberGenerator {
         query.filters.append(try parser.parseFilter(Self.randomFilter(&rng)))
       }
       for _ in 0..<Int.random(in: 0...2, using: &rng) {
-        query.sort.append(
-          SortKey(
-            path: FieldPath(parsing: Self.sortable.randomElement(using: &rng)!)!, descending: Bool.random(using: &rng)))
+        let key = Self.sortable.randomElement(using: &rng)!
+        query.sort.append(try parser.parseSort(key + (Bool.random(using: &rng) ? ":desc" : "")))
       }
       if Int.random(in: 0..<3, using: &rng) == 0 {
         query.limit = Int.random(in: 0...20, using: &rng)
@@ -236,5 +257,83 @@ struct SplitMix64: RandomNumberGenerator {
     let compiled = SQLQueryCompiler.compile(RecordQuery(filters: [filter]))
     #expect(compiled.whereClause == "WHERE json_extract(data, '$.name') = ?")
     #expect(compiled.bindings == [.text("'; DROP TABLE example_items; --%_")])
+  }
+
+  @Test func pathsOutsideTheSchemaAreReadAsSQLiteWritesThem() throws {
+    let parser = FilterParser(schema: try Fixtures.service(in: TemporaryFolder()).schema)
+    let filter = try parser.parseFilter(#"$."it's".a-b."x.y".café = null"#)
+    #expect(filter.path == FieldPath(["it's", "a-b", "x.y", "café"]))
+    #expect(filter.values == [.null] && filter.op == .equal && !filter.negated && !filter.matchesElements)
+    // A schema array written `$.` is one value, not its elements.
+    #expect(try parser.parseFilter("$.tags=x").matchesElements == false)
+    #expect(try parser.parseFilter("tags=x").matchesElements == true)
+    #expect(try parser.parseFilter("$.legacy='3'").values == [.string("3")])
+    #expect(try parser.parseFilter("$.legacy=3").values == [.integer(3)])
+    #expect(try parser.parseFilter("$.legacy in (null, 'null', true)").values == [.null, .string("null"), .bool(true)])
+    #expect(try parser.parseFilter("$.legacy~null").values == [.string("null")])
+    #expect(try parser.parseSort(#"$."a:b":desc"#) == SortKey(path: FieldPath(["a:b"]), descending: true))
+    #expect(try parser.parseSort("$.legacy") == SortKey(path: FieldPath(["legacy"]), descending: false))
+    #expect(
+      try parser.parseFields(#"id, $."a,b".c,name ,$.legacy"#)
+        == [FieldPath(["id"]), FieldPath(["a,b", "c"]), FieldPath(["name"]), FieldPath(["legacy"])])
+  }
+
+  @Test func badPathsOutsideTheSchemaAreClearErrors() throws {
+    let parser = FilterParser(schema: try Fixtures.service(in: TemporaryFolder()).schema)
+    func message(_ body: () throws(QueryError) -> Void) -> String {
+      do {
+        try body()
+        return "no error"
+      } catch {
+        return error.message
+      }
+    }
+    func filter(_ text: String) -> String { message { () throws(QueryError) in _ = try parser.parseFilter(text) } }
+    #expect(filter("$=1") == #"--where '$=1': expected a key after '$.', as in $.legacy or $."a b".c"#)
+    #expect(
+      filter("$.a..b=1")
+        == #"--where '$.a..b=1': '$.a.' needs a key after each '.': letters, digits, '_' and '-', or other text in double quotes, as in $."a b".c"#
+    )
+    #expect(
+      filter(#"$.""=1"#)
+        == #"--where '$.""=1': '$.""' needs a key after each '.': letters, digits, '_' and '-', or other text in double quotes, as in $."a b".c"#
+    )
+    #expect(filter(#"$."a b=1"#) == #"--where '$."a b=1': unterminated quote in the path '$."a b=1'"#)
+    #expect(
+      filter(#"$."a\b"=1"#)
+        == #"--where '$."a\b"=1': the key "a\\b" holds a backslash or a control character, which a path cannot name"#)
+    #expect(
+      filter("$.a[0]=1") == "--where '$.a[0]=1': '$.a[': a path cannot index into an array; compare the whole value")
+    #expect(
+      filter("$.a<null")
+        == "--where '$.a<null': null can only be compared with =, !=, in or not in; quote it to compare it as text")
+    #expect(
+      filter("legacy exists")
+        == "--where 'legacy exists': unknown field 'legacy'; fields are id, created_at, updated_at, name, count, score, ok, when, day, status, tags, meta, owner, extra, email; write '$.legacy' for a key outside the schema"
+    )
+    #expect(
+      message { () throws(QueryError) in _ = try parser.parseSort("$.a:up") }
+        == "--sort '$.a:up': expected FIELD, FIELD:asc or FIELD:desc")
+    #expect(
+      message { () throws(QueryError) in _ = try parser.parseFields(#"$."a" b"#) }
+        == #"--fields: expected a comma after '$."a"'"#)
+  }
+
+  @Test func keysSQLCannotTakePlainlyAreBoundNotSpliced() throws {
+    let parser = FilterParser(schema: try Fixtures.service(in: TemporaryFolder()).schema)
+    let query = RecordQuery(
+      filters: [
+        try parser.parseFilter(#"$."x'); DROP TABLE example_items; --".k in (1, null)"#),
+        try parser.parseFilter("$.legacy~a"),
+      ],
+      sort: [try parser.parseSort(#"$."it's":desc"#)], limit: 2)
+    let compiled = SQLQueryCompiler.compile(query)
+    #expect(
+      compiled.whereClause
+        == "WHERE (json_extract(data, ?) IN (?) OR json_type(data, ?) = 'null') AND (typeof(json_extract(data, '$.legacy')) = 'text' AND instr(json_extract(data, '$.legacy'), ?) > 0)"
+    )
+    #expect(compiled.orderClause == #"ORDER BY json_extract(data, ?) DESC, "created_at", "id""#)
+    let path = SQLScalar.text(#"$."x'); DROP TABLE example_items; --".k"#)
+    #expect(compiled.bindings == [path, .integer(1), path, .text("a"), .text(#"$."it's""#), .integer(2), .integer(0)])
   }
 }

@@ -2,7 +2,8 @@
 ///
 /// Values are always bound parameters. Field paths are spliced into the SQL text only as
 /// `json_extract(data, '$.a.b')` after checking that every component is a plain name, so that
-/// expression indexes built with the same text are used.
+/// expression indexes built with the same text are used; any other path (a `$.` path with a
+/// quoted key such as `$."it's"`) is bound as a parameter too.
 public enum SQLQueryCompiler {
   public struct Compiled: Sendable {
     /// `WHERE ...` or the empty string.
@@ -14,20 +15,37 @@ public enum SQLQueryCompiler {
 
   static let columns: Set<String> = ["id", "created_at", "updated_at"]
 
-  /// The SQL expression for a field: a column for the record's own fields, else `json_extract`.
+  /// The SQL expression for a field of plain names (the schema's, as index definitions use
+  /// it): a column for the record's own fields, else `json_extract`.
   public static func expression(_ path: FieldPath) -> String {
-    if path.components.count == 1, columns.contains(path.components[0]) { return "\"\(path.components[0])\"" }
-    return "json_extract(data, '\(jsonPath(path))')"
+    precondition(path.components.allSatisfy(FilterParser.isPathComponent), "unchecked path component")
+    var unused: [SQLScalar] = []
+    return operand(path, &unused)
   }
 
-  /// `$.a.b`, quoting components that are not plain identifiers (`$."a-b"`).
+  /// `$.a.b`, quoting keys that are not plain identifiers (`$."a-b"`, `$."a b"`). SQLite's
+  /// paths have no escapes: a key holding `"` cannot be written, and the parser refuses it.
   public static func jsonPath(_ path: FieldPath) -> String {
     var text = "$"
     for component in path.components {
-      precondition(FilterParser.isPathComponent(component), "unchecked path component")
       text += Identifier.isSafe(component) ? ".\(component)" : ".\"\(component)\""
     }
     return text
+  }
+
+  /// The path argument of a JSON function: spliced as `'$.a.b'` when every key is a plain name,
+  /// so that expression indexes built from the same text are used; else `?`, with the path
+  /// bound as a parameter. Call it where its text goes into the SQL, in order.
+  static func pathArgument(_ path: FieldPath, _ bindings: inout [SQLScalar]) -> String {
+    if path.components.allSatisfy(FilterParser.isPathComponent) { return "'\(jsonPath(path))'" }
+    bindings.append(.text(jsonPath(path)))
+    return "?"
+  }
+
+  /// A column for the record's own fields, else `json_extract` of the path.
+  static func operand(_ path: FieldPath, _ bindings: inout [SQLScalar]) -> String {
+    if path.components.count == 1, columns.contains(path.components[0]) { return "\"\(path.components[0])\"" }
+    return "json_extract(data, \(pathArgument(path, &bindings)))"
   }
 
   public static func compile(_ query: RecordQuery) -> Compiled {
@@ -37,7 +55,7 @@ public enum SQLQueryCompiler {
       conditions.append(condition(filter, &bindings))
     }
     let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-    let order = query.effectiveSort.map { expression($0.path) + ($0.descending ? " DESC" : "") }
+    let order = query.effectiveSort.map { operand($0.path, &bindings) + ($0.descending ? " DESC" : "") }
     var limitClause = ""
     if query.limit != nil || query.offset > 0 {
       limitClause = "LIMIT ? OFFSET ?"
@@ -52,34 +70,55 @@ public enum SQLQueryCompiler {
     return compiled
   }
 
+  /// SQL text that may bind parameters, in the order its text is written.
+  typealias Fragment = (inout [SQLScalar]) -> String
+
   static func condition(_ filter: Filter, _ bindings: inout [SQLScalar]) -> String {
-    let field = expression(filter.path)
     if filter.matchesElements && filter.op != .exists {
-      let inner = predicate(filter, on: "value", &bindings)
-      let exists = "EXISTS (SELECT 1 FROM json_each(data, '\(jsonPath(filter.path))') WHERE \(inner))"
+      let source = "json_each(data, \(pathArgument(filter.path, &bindings)))"
+      let inner = predicate(filter, on: { _ in "value" }, type: { _ in "type" }, &bindings)
+      let exists = "EXISTS (SELECT 1 FROM \(source) WHERE \(inner))"
       return filter.negated ? "NOT \(exists)" : exists
     }
-    let test = predicate(filter, on: field, &bindings)
+    let isColumn = filter.path.components.count == 1 && columns.contains(filter.path.components[0])
+    let test = predicate(
+      filter, on: { operand(filter.path, &$0) },
+      type: isColumn ? nil : { "json_type(data, \(pathArgument(filter.path, &$0)))" }, &bindings)
     return filter.negated ? "NOT COALESCE(\(test), 0)" : test
   }
 
-  static func predicate(_ filter: Filter, on x: String, _ bindings: inout [SQLScalar]) -> String {
+  /// The condition on the value `x`, whose JSON type `type` gives (nil for a column, never
+  /// JSON null): the literal `null` finds a stored JSON null, which `x` reads as NULL.
+  static func predicate(_ filter: Filter, on x: Fragment, type: Fragment?, _ bindings: inout [SQLScalar]) -> String {
+    let findsNull = filter.values.contains(.null)
     switch filter.op {
     case .exists:
-      return "\(x) IS NOT NULL"
+      return "\(x(&bindings)) IS NOT NULL"
     case .oneOf:
+      var tests: [String] = []
       let values = filter.values.map(SQLScalar.init).filter { !$0.isNull }
-      if values.isEmpty { return "0" }
-      bindings.append(contentsOf: values)
-      return "\(x) IN (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))"
+      if !values.isEmpty {
+        let field = x(&bindings)
+        bindings.append(contentsOf: values)
+        tests.append("\(field) IN (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))")
+      }
+      if findsNull, let type { tests.append("\(type(&bindings)) = 'null'") }
+      if tests.count > 1 { return "(\(tests.joined(separator: " OR ")))" }
+      return tests.first ?? "0"
     case .contains:
+      let kind = x(&bindings)
+      let field = x(&bindings)
       bindings.append(SQLScalar(filter.values.first))
-      return "(typeof(\(x)) = 'text' AND instr(\(x), ?) > 0)"
+      return "(typeof(\(kind)) = 'text' AND instr(\(field), ?) > 0)"
     case .equal, .less, .lessOrEqual, .greater, .greaterOrEqual:
       let literal = SQLScalar(filter.values.first)
-      if literal.isNull { return "0" }
+      if literal.isNull {
+        guard filter.op == .equal, findsNull, let type else { return "0" }
+        return "\(type(&bindings)) = 'null'"
+      }
+      let field = x(&bindings)
       bindings.append(literal)
-      return "\(x) \(filter.op.rawValue) ?"
+      return "\(field) \(filter.op.rawValue) ?"
     }
   }
 }
