@@ -22,7 +22,7 @@ struct ProjectCommand: ParsableCommand {
       """,
     version: Version.text,
     subcommands: [
-      ServicesCommand.self, CheckCommand.self, InitCommand.self, SvcCommand.self, CompletionsCommand.self,
+      ServicesCommand.self, CheckCommand.self, MigrateCommand.self, InitCommand.self, SvcCommand.self, CompletionsCommand.self,
       CompleteCommand.self,
     ]
   )
