@@ -430,8 +430,14 @@ public struct ManifestLoader {
     // schema, nor the old name of two fields.
     var claimed: [String: String] = [:]
     for (name, node) in renamedNodes {
-      let path = "\(path).\(name).renamed_from"
-      for old in fields.first(where: { $0.name == name })?.spec.renamedFrom ?? [] {
+      let olds = fields.first(where: { $0.name == name })?.spec.renamedFrom ?? []
+      for (i, old) in olds.enumerated() {
+        var node = node
+        var path = "\(path).\(name).renamed_from"
+        if case .sequence(let items, _) = node, i < items.count {
+          node = items[i]
+          path += "[\(i)]"
+        }
         if fields.contains(where: { $0.name == old }) {
           throw error(
             node, path, "'\(old)' is a field of the schema; a field can only be renamed from a name no longer declared")

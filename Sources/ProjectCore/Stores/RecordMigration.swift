@@ -45,8 +45,8 @@ public struct RecordMigration {
     public var issue: ValidationIssue
   }
 
-  /// What a store's records need: each change with the number of records it touches (in the
-  /// order first met), the records to write back, and the unfixable ones.
+  /// What a store's records need: each change with the number of records it touches (renames
+  /// first, then by field in schema order), the records to write back, and the unfixable ones.
   public struct Plan: Sendable {
     public init() {}
     public var records = 0
@@ -75,12 +75,10 @@ public struct RecordMigration {
     for record in records {
       plan.records += 1
       let (migrated, changes, issues) = migrate(record)
-      if !issues.isEmpty {
-        plan.unfixable += issues.map { Unfixable(id: record.id, issue: $0) }
-        continue
-      }
-      guard let migrated, !changes.isEmpty else { continue }
-      plan.changed.append(migrated)
+      plan.unfixable += issues.map { Unfixable(id: record.id, issue: $0) }
+      if let migrated, !changes.isEmpty { plan.changed.append(migrated) }
+      // Every record's changes count, the unfixable ones' too: the plan shows what the edit
+      // asks of the whole store.
       for change in changes {
         if let i = positions[change] {
           plan.changes[i].records += 1
@@ -181,8 +179,10 @@ public struct RecordMigration {
     let (validated, found) = service.validated(changed)
     for issue in found {
       if issue.path.components.count == 1, schema.spec(for: issue.path.components[0]) == nil,
-        issue.message.hasPrefix("unknown field"), !oldNames.contains(issue.path.components[0])
+        issue.message.hasPrefix("unknown field")
       {
+        // An old name still here is beside its new one, which is reported above.
+        if oldNames.contains(issue.path.components[0]) { continue }
         issues.append(ValidationIssue(path: issue.path, message: "unknown field; pass --drop-unknown to drop it"))
       } else if !issues.contains(where: { $0.path.components.first == issue.path.components.first }) {
         issues.append(issue)
