@@ -53,12 +53,13 @@ import Testing
     """
 
   /// `a` needs every kind of change, `b` and `c` some, `d` none.
-  static let seed = [
-    #"{"id":"a","name":"A","squad":"core","age":"42","since":"2024-01-02","tags":"x","score":1.0,"legacy":1,"#,
-    #"{"id":"b","name":"B","age":"7","score":-0.0,"#,
-    #"{"id":"c","name":"C","score":3,"#,
-    #"{"id":"d","name":"D","team":"web","role":"lead","age":"5","#,
-  ].map { $0 + #""created_at":"\#(stamp)","updated_at":"\#(stamp)"}"# }.joined(separator: "\n") + "\n"
+  static let seed =
+    [
+      #"{"id":"a","name":"A","squad":"core","age":"42","since":"2024-01-02","tags":"x","score":1.0,"legacy":1,"#,
+      #"{"id":"b","name":"B","age":"7","score":-0.0,"#,
+      #"{"id":"c","name":"C","score":3,"#,
+      #"{"id":"d","name":"D","team":"web","role":"lead","age":"5","#,
+    ].map { $0 + #""created_at":"\#(stamp)","updated_at":"\#(stamp)"}"# }.joined(separator: "\n") + "\n"
 
   /// A project whose stores (each of `backends`) hold `seed` under `before`, now under `manifest`.
   static func seeded(_ backends: [String] = backends, seed: String = seed, manifest: String = after) throws
@@ -93,7 +94,8 @@ import Testing
 
   /// What `before`'s index on `legacy` adds to a plan for `after`.
   static func staleIndexLines(_ backend: String) -> [String] {
-    backend == "sqlite" ? ["people sqlite: drop the index \"people_items$legacy\", which the manifest no longer declares"] : []
+    backend == "sqlite"
+      ? ["people sqlite: drop the index \"people_items$legacy\", which the manifest no longer declares"] : []
   }
 
   func list(_ project: ProjectRunner, _ backend: String) throws -> [JSON] {
@@ -210,10 +212,11 @@ import Testing
     // Without --drop-unknown, record 'a' stops the store: exit 1, still nothing written.
     let blocked = try project.run(["migrate", "--dry-run", "--backend", backend])
     #expect(blocked.status == 1, "\(blocked)")
-    #expect(blocked.stdoutLines == Self.planLines(backend, dropUnknown: false) + [
-      "people \(backend): 1 record cannot be migrated:",
-      "  record 'a': legacy: unknown field; pass --drop-unknown to drop it",
-    ], "\(blocked)")
+    #expect(
+      blocked.stdoutLines == Self.planLines(backend, dropUnknown: false) + [
+        "people \(backend): 1 record cannot be migrated:",
+        "  record 'a': legacy: unknown field; pass --drop-unknown to drop it",
+      ], "\(blocked)")
     #expect(
       blocked.stderrLines == [
         "project: 1 record cannot be migrated (people \(backend)), listed above; fix them, or the manifest, before migrating"
@@ -303,14 +306,17 @@ import Testing
   }
 
   @Test func renamedFromMustNameAFieldNoLongerDeclaredAndOnlyOnce() throws {
-    let project = try ProjectRunner(manifest: Self.after.replacingOccurrences(of: "renamed_from: squad", with: "renamed_from: [squad, age]"))
+    let project = try ProjectRunner(
+      manifest: Self.after.replacingOccurrences(of: "renamed_from: squad", with: "renamed_from: [squad, age]"))
     expectFailure(
       try project.run(["migrate"]), exitCode: 2,
       stderr:
         "project: project.yaml:8:53: services.people.fields.team.renamed_from[1]: 'age' is a field of the schema; a field can only be renamed from a name no longer declared"
     )
     try project.write(
-      Self.after.replacingOccurrences(of: "role:   { type: string, required: true, default: staff }", with: "role:   { type: string, required: true, default: staff, renamed_from: squad }"),
+      Self.after.replacingOccurrences(
+        of: "role:   { type: string, required: true, default: staff }",
+        with: "role:   { type: string, required: true, default: staff, renamed_from: squad }"),
       to: "project.yaml")
     expectFailure(
       try project.run(["check"]), exitCode: 2,
