@@ -22,8 +22,8 @@ struct ProjectCommand: ParsableCommand {
       """,
     version: Version.text,
     subcommands: [
-      ServicesCommand.self, CheckCommand.self, MigrateCommand.self, InitCommand.self, SvcCommand.self, CompletionsCommand.self,
-      CompleteCommand.self,
+      ServicesCommand.self, CheckCommand.self, InitCommand.self, SvcCommand.self, CompletionsCommand.self,
+      CompleteCommand.self, MigrateCommand.self,
     ]
   )
 }
