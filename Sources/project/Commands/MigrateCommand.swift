@@ -21,7 +21,9 @@ struct MigrateCommand: ParsableCommand {
   @OptionGroup var manifestOptions: ManifestOptions
   @Argument(help: "The services to migrate (default: every service).")
   var services: [String] = []
-  @Option(help: ArgumentHelp("Migrate only this backend's stores.", valueName: "json|sqlite"))
+  @Option(
+    help: ArgumentHelp(
+      "Migrate only this backend's stores.", valueName: Backend.allCases.map(\.rawValue).joined(separator: "|")))
   var backend: String?
   @Flag(help: "Print the plan and write nothing; exit 1 when a record cannot be migrated.")
   var dryRun = false
