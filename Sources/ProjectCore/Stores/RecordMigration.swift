@@ -161,7 +161,7 @@ public struct RecordMigration {
       }
       if let value = fields[name], !value.isNull, let converted = convert(value, to: spec) {
         fields[name] = converted
-        changes.append(.convert(field: name, from: Self.typeName(value), to: spec.type.name))
+        changes.append(.convert(field: name, from: value.kindName, to: spec.type.name))
       }
       if fields[name] == nil, spec.required, let value = spec.defaultValue {
         fields[name] = value
@@ -228,19 +228,6 @@ public struct RecordMigration {
     switch value {
     case .integer, .double: return JSONWriter.string(value) == text ? value : nil
     default: return nil
-    }
-  }
-
-  /// The JSON type of a stored value, as the plan names it.
-  static func typeName(_ value: JSONValue) -> String {
-    switch value {
-    case .null: "null"
-    case .bool: "boolean"
-    case .integer: "integer"
-    case .double: "number"
-    case .string: "string"
-    case .array: "array"
-    case .object: "object"
     }
   }
 }

@@ -3,44 +3,36 @@ import Testing
 @testable import ProjectCore
 
 /// `renamed_from:`: where `migrate` finds a field's values from before a rename.
-@Suite struct RenamedFromTests {
-  func load(_ fields: String) throws -> Manifest {
-    let text = "version: 1\nservices:\n  s:\n    fields:\n" + fields
-    return try ManifestLoader.parse(Array(text.utf8), path: "/srv/app/project.yaml")
-  }
+extension ManifestLoaderTests {
+  /// A manifest of one service `s` with these lines under `fields:`.
+  static func renamed(_ fields: String) -> String { "version: 1\nservices:\n  s:\n    fields:\n" + fields }
 
-  func error(_ fields: String) -> String {
-    do {
-      _ = try load(fields)
-      return "no error"
-    } catch {
-      return "\(error)"
-    }
-  }
-
-  @Test func aNameOrAListOfNamesIsRead() throws {
+  @Test func renamedFromTakesANameOrAListOfNames() throws {
     let manifest = try load(
-      "      team: { type: string, renamed_from: squad }\n      age: { type: integer, renamed_from: [years, old_age] }\n"
-    )
+      Self.renamed(
+        "      team: { type: string, renamed_from: squad }\n      age: { type: integer, renamed_from: [years, old_age] }\n"
+      ))
     let schema = try #require(manifest.service(named: "s")).schema
     #expect(schema.spec(for: "team")?.renamedFrom == ["squad"])
     #expect(schema.spec(for: "age")?.renamedFrom == ["years", "old_age"])
   }
 
-  @Test func badOldNamesAreRefusedWithTheirPlace() {
+  @Test func badRenamedFromNamesAreRefusedWithTheirPlace() {
     #expect(
-      error("      team: { type: string, renamed_from: 'bad name' }\n")
+      error(Self.renamed("      team: { type: string, renamed_from: 'bad name' }\n"))
         == "/srv/app/project.yaml:5:43: services.s.fields.team.renamed_from: old field name 'bad name' is not a safe name; use letters, digits and '_', starting with a letter or '_' (at most 64 characters)"
     )
     #expect(
-      error("      team: { type: string, renamed_from: [] }\n")
+      error(Self.renamed("      team: { type: string, renamed_from: [] }\n"))
         == "/srv/app/project.yaml:5:43: services.s.fields.team.renamed_from: expected a field name or a list of field names"
     )
     #expect(
-      error("      team: { type: string, renamed_from: [a, a] }\n")
+      error(Self.renamed("      team: { type: string, renamed_from: [a, a] }\n"))
         == "/srv/app/project.yaml:5:47: services.s.fields.team.renamed_from[1]: duplicate old name 'a'")
     #expect(
-      error("      o:\n        type: object\n        fields:\n          x: { type: string, renamed_from: y }\n")
+      error(
+        Self.renamed(
+          "      o:\n        type: object\n        fields:\n          x: { type: string, renamed_from: y }\n"))
         == "/srv/app/project.yaml:8:30: services.s.fields.o.fields.x.renamed_from: 'renamed_from' applies to top-level fields only"
     )
   }

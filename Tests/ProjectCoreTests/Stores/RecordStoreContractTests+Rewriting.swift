@@ -4,14 +4,7 @@ import Testing
 @testable import ProjectCore
 
 /// The contract of `RecordRewriting` (what `migrate` writes through), run against every store.
-@Suite struct RecordRewritingContractTests {
-  let folder = TemporaryFolder()
-  let service: RecordService
-
-  init() throws {
-    service = RecordService(definition: try Fixtures.service(in: folder))
-  }
-
+extension RecordStoreContractTests {
   struct Refused: Error {}
 
   func rewriting(_ backend: Backend) throws -> RecordRewriting {
