@@ -13,7 +13,8 @@ extension JSONFileStore: RecordRewriting {
         guard let i = file.position(of: record.id) else {
           throw StoreError.notFound(ids: [record.id], location: location)
         }
-        records[i] = record
+        records[i].fields = record.fields
+        records[i].updatedAt = record.updatedAt
       }
       do throws(FileSystemError) { try FileSystem.copy(path, to: path + ".bak") } catch { throw StoreError.io(error) }
       try write(Self.encode(records, schema: service.schema))
