@@ -104,6 +104,7 @@ import Testing
 
   @Test func renameDefaultAndTypeChangesInOneEditMigrateEveryBackendToTheSameRecords() throws {
     let project = try Self.seeded()
+    try project.tool(sqliteShell, ["data/db/myapp.db", "CREATE INDEX by_hand ON people_items (created_at)"])
     let out = try project.succeed(["migrate", "--drop-unknown"])
     var expected: [String] = []
     for backend in Self.backends {
@@ -130,10 +131,11 @@ import Testing
     #expect(records[3]["age"] == .int(5) && records[3]["role"] == .string("lead"))
     // The JSON store file as it was is kept beside it.
     #expect(project.read("data/json/people_items.json.bak")?.contains(#""squad": "core""#) == true)
-    // The index of the field that is gone is gone.
+    // The index of the field that is gone is gone; one made by hand stays.
     let indexes = try project.tool(
       sqliteShell, ["data/db/myapp.db", "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name"])
     #expect(!indexes.stdout.contains("legacy"), "\(indexes)")
+    #expect(indexes.stdout.contains("by_hand"), "\(indexes)")
     // A second migrate finds nothing to do, and writes nothing.
     let files = project.snapshot()
     let again = try project.succeed(["migrate", "--drop-unknown"])

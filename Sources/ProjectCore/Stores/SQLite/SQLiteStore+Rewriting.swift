@@ -40,8 +40,8 @@ extension SQLiteStore: RecordRewriting {
     return try wrap { try staleIndexes(in: db) }
   }
 
-  /// The table's indexes that `indexes` no longer lists (SQLite's own, for the primary key,
-  /// have no SQL and stay).
+  /// The table's indexes, named as this store names them, that `indexes` no longer lists.
+  /// SQLite's own (the primary key's) and those another tool made under other names stay.
   func staleIndexes(in db: SQLiteDatabase) throws -> [String] {
     let statement = try db.prepare(
       "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name")
@@ -49,7 +49,12 @@ extension SQLiteStore: RecordRewriting {
     let current = Set(indexes.map(\.name))
     var stale: [String] = []
     while try statement.step() {
-      if let name = statement.text(0), !current.contains(name) { stale.append(name) }
+      guard let name = statement.text(0), !current.contains(name) else { continue }
+      let table = service.stores.sqlite.table
+      let ours =
+        name.hasPrefix(table + "$")
+        || (name.hasPrefix(table + "_") && (name.hasSuffix("_unique") || name.hasSuffix("_idx")))
+      if ours { stale.append(name) }
     }
     return stale
   }
