@@ -9,7 +9,7 @@ import ProjectCore
 struct Completer {
   var words: [String]
 
-  static let subcommands = ["services", "check", "init", "svc", "completions", "help"]
+  static let subcommands = ["services", "check", "migrate", "init", "svc", "completions", "help"]
   static let files = ":files"
   static let directories = ":directories"
 
@@ -42,11 +42,26 @@ struct Completer {
           all = ["--output", "-o", "--manifest", "--help"]
         }
       case "check": all = ["--data", "--manifest", "--help"]
+      case "migrate": all = migrateCandidates(rest, manifest: explicitManifest)
       default: all = []
       }
     }
     if all == [Self.files] || all == [Self.directories] { return all }
     return all.filter { $0.hasPrefix(current) }
+  }
+
+  /// After `migrate`: the values of its options, else its options and the services.
+  func migrateCandidates(_ words: [String], manifest explicit: String?) -> [String] {
+    switch words.last {
+    case "--backend": return Backend.allCases.map(\.rawValue)
+    case "-o", "--output": return ["table", "json"]
+    default:
+      let services =
+        (try? ManifestLoader.load(path: ManifestLoader.locate(explicit: explicit ?? GlobalArguments.manifest)))?
+        .services.map(\.name) ?? []
+      return services.filter { !words.contains($0) }
+        + ["--backend", "--dry-run", "--drop-unknown", "--output", "-o", "--manifest", "--help"]
+    }
   }
 
   func strippingManifest(_ words: [String]) -> [String] {

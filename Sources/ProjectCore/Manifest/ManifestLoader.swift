@@ -482,13 +482,14 @@ public struct ManifestLoader {
 
   static let fieldKeys = [
     "type", "required", "default", "minimum", "maximum", "min_length", "max_length", "pattern",
-    "unique", "values", "items", "fields", "additional", "description",
+    "unique", "values", "items", "fields", "additional", "description", "renamed_from",
   ]
 
   func objectFields(_ node: YAMLNode, _ path: String, topLevel: Bool) throws(ManifestError) -> [(
     name: String, spec: FieldSpec
   )] {
     var fields: [(name: String, spec: FieldSpec)] = []
+    var renamedNodes: [(String, YAMLNode)] = []
     for (name, nameNode, value) in try mapping(node, path, allowed: nil) {
       let fieldPath = "\(path).\(name)"
       _ = try identifier(name, nameNode, fieldPath, what: "field name")
@@ -497,8 +498,52 @@ public struct ManifestLoader {
           nameNode, fieldPath, "'\(name)' is reserved for the record's own \(name); choose another field name")
       }
       fields.append((name, try fieldSpec(value, fieldPath, topLevel: topLevel)))
+      if case .mapping(let pairs, _) = value, let renamed = pairs.first(where: { $0.key.scalarText == "renamed_from" })
+      {
+        renamedNodes.append((name, renamed.value))
+      }
+    }
+    // An old name is where `migrate` finds a field's values: it must not be a field of today's
+    // schema, nor the old name of two fields.
+    var claimed: [String: String] = [:]
+    for (name, node) in renamedNodes {
+      let olds = fields.first(where: { $0.name == name })?.spec.renamedFrom ?? []
+      for (i, old) in olds.enumerated() {
+        var node = node
+        var path = "\(path).\(name).renamed_from"
+        if case .sequence(let items, _) = node, i < items.count {
+          node = items[i]
+          path += "[\(i)]"
+        }
+        if fields.contains(where: { $0.name == old }) {
+          throw error(
+            node, path, "'\(old)' is a field of the schema; a field can only be renamed from a name no longer declared")
+        }
+        if let other = claimed[old] {
+          throw error(node, path, "'\(old)' is already the old name of '\(other)'; give each old name to one field")
+        }
+        claimed[old] = name
+      }
     }
     return fields
+  }
+
+  /// The names of `renamed_from:`: one name, or a list of names.
+  func oldNames(_ node: YAMLNode, _ path: String) throws(ManifestError) -> [String] {
+    let items: [(YAMLNode, String)]
+    if case .sequence(let nodes, _) = node {
+      guard !nodes.isEmpty else { throw error(node, path, "expected a field name or a list of field names") }
+      items = nodes.enumerated().map { ($1, "\(path)[\($0)]") }
+    } else {
+      items = [(node, path)]
+    }
+    var names: [String] = []
+    for (item, itemPath) in items {
+      let name = try identifier(try string(item, itemPath), item, itemPath, what: "old field name")
+      if names.contains(name) { throw error(item, itemPath, "duplicate old name '\(name)'") }
+      names.append(name)
+    }
+    return names
   }
 
   func typeName(_ node: YAMLNode, _ path: String) throws(ManifestError) -> String {
@@ -585,6 +630,9 @@ public struct ManifestLoader {
       case "min_length": spec.minLength = try count(v, keyPath)
       case "max_length": spec.maxLength = try count(v, keyPath)
       case "description": spec.description = try string(v, keyPath)
+      case "renamed_from":
+        guard topLevel else { throw error(keyNode, keyPath, "'renamed_from' applies to top-level fields only") }
+        spec.renamedFrom = try oldNames(v, keyPath)
       case "pattern":
         let source = try string(v, keyPath)
         do { spec.pattern = try Pattern(source) } catch {

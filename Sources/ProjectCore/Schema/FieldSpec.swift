@@ -15,6 +15,7 @@ public struct FieldSpec: Hashable, Sendable {
     var pattern: Pattern?
     var unique = false
     var description: String?
+    var renamedFrom: [String] = []
   }
 
   final class Storage: @unchecked Sendable {
@@ -98,6 +99,15 @@ public struct FieldSpec: Hashable, Sendable {
     set {
       makeUnique()
       storage.properties.description = newValue
+    }
+  }
+
+  /// The names the field's values were stored under before (`renamed_from:`), for `migrate`.
+  public var renamedFrom: [String] {
+    get { storage.properties.renamedFrom }
+    set {
+      makeUnique()
+      storage.properties.renamedFrom = newValue
     }
   }
 

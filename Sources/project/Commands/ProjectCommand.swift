@@ -23,7 +23,7 @@ struct ProjectCommand: ParsableCommand {
     version: Version.text,
     subcommands: [
       ServicesCommand.self, CheckCommand.self, InitCommand.self, SvcCommand.self, CompletionsCommand.self,
-      CompleteCommand.self,
+      CompleteCommand.self, MigrateCommand.self,
     ]
   )
 }
