@@ -46,6 +46,7 @@ import Testing
         switch other {
         case .json: service.definition.stores.json.path
         case .sqlite: service.definition.stores.sqlite.path
+        case .postgres: nil
         }
       if let otherFile { #expect(!FileManager.default.fileExists(atPath: otherFile)) }
     }

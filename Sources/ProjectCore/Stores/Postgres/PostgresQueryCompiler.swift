@@ -150,7 +150,11 @@ public enum PostgresQueryCompiler {
     case .oneOf:
       var tests: [String] = []
       for value in filter.values {
-        guard let literal = bind(SQLScalar(value), &parameters) else { continue }
+        guard let literal = bind(SQLScalar(value), &parameters) else {
+          // The literal `null` finds a stored JSON null.
+          if value == .null { tests.append("\(x.kind) = 'null'") }
+          continue
+        }
         tests.append(
           literal.isNumber ? "\(x.number) = \(literal.sql)" : "(\(x.text) = \(literal.sql) AND \(isText))")
       }
@@ -161,7 +165,9 @@ public enum PostgresQueryCompiler {
       }
       return "(\(isText) AND strpos(\(x.text), \(literal.sql)) > 0)"
     case .equal, .less, .lessOrEqual, .greater, .greaterOrEqual:
-      guard let literal = bind(SQLScalar(filter.values.first), &parameters) else { return "false" }
+      guard let literal = bind(SQLScalar(filter.values.first), &parameters) else {
+        return filter.op == .equal && filter.values.first == .null ? "\(x.kind) = 'null'" : "false"
+      }
       let op = filter.op.rawValue
       let below = filter.op == .less || filter.op == .lessOrEqual
       if literal.isNumber {
