@@ -43,13 +43,15 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // The throwaway PostgreSQL cluster both test targets use.
+    .target(name: "PostgresTestSupport", dependencies: ["ProjectCore"], path: "Tests/PostgresTestSupport"),
     .testTarget(
       name: "ProjectCoreTests",
-      dependencies: ["ProjectCore"]
+      dependencies: ["ProjectCore", "PostgresTestSupport"]
     ),
     .testTarget(
       name: "ProjectTests",
-      dependencies: ["project"]
+      dependencies: ["project", "PostgresTestSupport"]
     ),
     // libFuzzer targets: scripts/fuzz.sh builds them with -DFUZZING -sanitize=fuzzer,address;
     // a plain build makes each one replay the input files named on its command line.

@@ -5,7 +5,8 @@ enum ServiceAction: String, CaseIterable {
   case add, get, list, count, update, delete, export, `import`
 
   static let backendOption = OptionSpec(
-    name: "backend", valueName: "json|sqlite|postgres", help: "The store to use (default: the manifest's defaults.backend).")
+    name: "backend", valueName: "json|sqlite|postgres",
+    help: "The store to use (default: the manifest's defaults.backend).")
   static let outputOption = OptionSpec(
     name: "output", short: "o", valueName: "table|json|ndjson|yaml|csv", help: "Output format (default: table).")
   static let noTruncOption = OptionSpec(

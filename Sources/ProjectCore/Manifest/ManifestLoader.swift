@@ -301,7 +301,8 @@ public struct ManifestLoader {
               )
             }
             for (k, _, v) in try mapping(svalue, storePath, allowed: ["table", "schema"]) {
-              let name = try postgresIdentifier(try string(v, "\(storePath).\(k)"), v, "\(storePath).\(k)", what: "\(k) name")
+              let name = try postgresIdentifier(
+                try string(v, "\(storePath).\(k)"), v, "\(storePath).\(k)", what: "\(k) name")
               if k == "table" {
                 serverTable = name
                 serverTableNode = v
@@ -471,7 +472,8 @@ public struct ManifestLoader {
       let serverKey = "\u{1}" + server.schema + "\u{0}" + server.table
       if let other = tableOwners[serverKey] {
         throw ManifestError(
-          file: file, mark: marks?.serverTable ?? marks?.service, path: "services.\(service.name).stores.postgres.table",
+          file: file, mark: marks?.serverTable ?? marks?.service,
+          path: "services.\(service.name).stores.postgres.table",
           message:
             "services '\(other)' and '\(service.name)' share the PostgreSQL table \(server.schema).\(server.table); give each its own"
         )

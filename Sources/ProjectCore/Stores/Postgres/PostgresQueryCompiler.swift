@@ -40,7 +40,8 @@ public enum PostgresQueryCompiler {
       json = ([document] + keys).joined(separator: " -> ")
       rawText =
         keys.count == 1
-        ? "\(document) ->> \(keys[0])" : ([document] + keys.dropLast()).joined(separator: " -> ") + " ->> \(keys.last ?? "")"
+        ? "\(document) ->> \(keys[0])"
+        : ([document] + keys.dropLast()).joined(separator: " -> ") + " ->> \(keys.last ?? "")"
     }
 
     init(element: String) {

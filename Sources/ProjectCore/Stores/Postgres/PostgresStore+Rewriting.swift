@@ -4,7 +4,7 @@ extension PostgresStore: RecordRewriting {
   public func rewrite<T>(_ change: (_ records: [Record]) throws -> (changed: [Record], result: T)) throws -> T {
     guard try tableExists() else { return try change([]).result }
     let rewritten = LoadState()
-    return try writing(changed: { rewritten.current }) {
+    return try writing(rewritten) {
       try transaction { db in
         _ = try db.simpleQuery("LOCK TABLE \(table) IN SHARE ROW EXCLUSIVE MODE")
         let stale = try staleIndexes(db)

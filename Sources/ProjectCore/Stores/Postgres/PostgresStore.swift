@@ -177,7 +177,6 @@ public final class PostgresStore: RecordStore, BulkLoading, RawRowStreaming, Que
     return text + "}"
   }
 
-
   // MARK: Reading
 
   func record(from row: PostgresRow) throws -> Record {
@@ -212,7 +211,8 @@ public final class PostgresStore: RecordStore, BulkLoading, RawRowStreaming, Que
         switch (parameter.type, text) {
         case (_, nil): return .null
         case (25, let text?): return .text(text)
-        case (_, let text?): return Int64(text).map(SQLScalar.integer) ?? Double(text).map(SQLScalar.real) ?? .text(text)
+        case (_, let text?):
+          return Int64(text).map(SQLScalar.integer) ?? Double(text).map(SQLScalar.real) ?? .text(text)
         }
       }
     )
@@ -259,7 +259,9 @@ public final class PostgresStore: RecordStore, BulkLoading, RawRowStreaming, Que
 
   public func count(_ query: RecordQuery) throws -> Int {
     let compiled = PostgresQueryCompiler.compile(RecordQuery(filters: query.filters))
-    let rows = try read { db in try db.rows("SELECT count(*) FROM \(table) \(compiled.whereClause)", compiled.parameters) }
+    let rows = try read { db in
+      try db.rows("SELECT count(*) FROM \(table) \(compiled.whereClause)", compiled.parameters)
+    }
     return rows?.first?.first.flatMap { $0 }.flatMap { Int($0) } ?? 0
   }
 
@@ -291,7 +293,9 @@ public final class PostgresStore: RecordStore, BulkLoading, RawRowStreaming, Que
     }
     let db = try session()
     try prepareSchema(db)
-    return try writing(changed: { PreparedRows(records) }) {
+    let state = LoadState()
+    state.current = PreparedRows(records)
+    return try writing(state) {
       try transaction { db in try insertRows(PreparedRows(records), onConflict: onConflict, db) }
     }
   }
@@ -328,12 +332,12 @@ public final class PostgresStore: RecordStore, BulkLoading, RawRowStreaming, Que
 
   /// Runs a write of `rows`, turning the server's unique violations into the messages SQLite's
   /// give: the id, or the field, value and record it clashes with.
-  /// `changed` gives the rows being written when the violation came.
-  func writing<T>(changed: () -> PreparedRows, _ body: () throws -> T) throws -> T {
+  /// `state.current` holds the rows being written when the violation came.
+  func writing<T>(_ state: LoadState, _ body: () throws -> T) throws -> T {
     do {
       return try body()
     } catch let error as PostgresError where error.sqlState == "23505" {
-      throw try clash(error, rows: changed())
+      throw try clash(error, rows: state.current)
     }
   }
 
@@ -363,7 +367,7 @@ public final class PostgresStore: RecordStore, BulkLoading, RawRowStreaming, Que
     let db = try session()
     try prepareSchema(db)
     let state = LoadState()
-    return try writing(changed: { state.current }) {
+    return try writing(state) {
       try transaction { db in
         var found: Record?
         // FOR UPDATE: writers on other machines wait here until this one commits.
@@ -386,7 +390,8 @@ public final class PostgresStore: RecordStore, BulkLoading, RawRowStreaming, Que
     var deleted: Set<ByteString> = []
     let done: Void? = try read { _ in
       try transaction { db in
-        try db.query("DELETE FROM \(table) WHERE id = ANY($1::text[]) RETURNING id", [.text(Self.arrayLiteral(unique))]) {
+        try db.query("DELETE FROM \(table) WHERE id = ANY($1::text[]) RETURNING id", [.text(Self.arrayLiteral(unique))])
+        {
           row in
           deleted.insert(ByteString(row.text(0) ?? ""))
         }
@@ -419,7 +424,7 @@ public final class PostgresStore: RecordStore, BulkLoading, RawRowStreaming, Que
     let db = try session()
     try prepareSchema(db)
     let state = LoadState()
-    return try writing(changed: { state.current }) {
+    return try writing(state) {
       try transaction { db in
         if onConflict != .fail {
           _ = try db.simpleQuery(

@@ -1,21 +1,19 @@
 import Foundation
+import ProjectCore
 import Testing
-
-@testable import ProjectCore
 
 /// The throwaway PostgreSQL cluster the tests connect to, started once per test process by
 /// `scripts/postgres-test-server.sh` and stopped (its folder removed) when the process exits.
 /// Without PostgreSQL, `shared` throws and every test that uses it fails.
-final class PostgresTestServer: Sendable {
-  let folder: String
+public final class PostgresTestServer: Sendable {
+  public let folder: String
   /// The test role over TCP, with sslmode=require and the cluster's CA.
-  let base: PostgresConfiguration
-  var host: String { base.host }
-  var port: Int { base.port }
+  public let base: PostgresConfiguration
+  public var host: String { base.host }
+  public var port: Int { base.port }
 
   static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("scripts/postgres-test-server.sh").path
+    .deletingLastPathComponent().appendingPathComponent("scripts/postgres-test-server.sh").path
 
   private static let started: Result<PostgresTestServer, StartFailure> = launch("start")
 
@@ -62,12 +60,12 @@ final class PostgresTestServer: Sendable {
 
   nonisolated(unsafe) private static var foldersToStop: [String] = []
 
-  struct StartFailure: Error, CustomStringConvertible { let description: String }
+  public struct StartFailure: Error, CustomStringConvertible { public let description: String }
 
-  static func shared() throws -> PostgresTestServer { try started.get() }
+  public static func shared() throws -> PostgresTestServer { try started.get() }
 
   /// A hot standby of `shared()`: the same role, password and TLS files, its own port and socket.
-  static func standby() throws -> PostgresTestServer { try startedStandby.get() }
+  public static func standby() throws -> PostgresTestServer { try startedStandby.get() }
 
   private init(folder: String, base: PostgresConfiguration) {
     self.folder = folder
@@ -75,15 +73,29 @@ final class PostgresTestServer: Sendable {
   }
 
   /// The test role over TCP with the given TLS mode.
-  func configuration(sslMode: PostgresSSLMode = .require) -> PostgresConfiguration {
+  public func configuration(sslMode: PostgresSSLMode = .require) -> PostgresConfiguration {
     var configuration = base
     configuration.sslMode = sslMode
     return configuration
   }
 
+  /// The libpq environment variables that lead `project` to this server as the test role
+  /// (TCP, TLS verified with the cluster's CA); `PGSOCKETDIR` names the Unix socket's folder.
+  public var environment: [String: String] {
+    [
+      "PGHOST": base.host, "PGPORT": String(base.port), "PGUSER": base.user, "PGPASSWORD": base.password ?? "",
+      "PGDATABASE": base.database, "PGSSLMODE": "verify-full", "PGSSLROOTCERT": base.sslRootCertificate ?? "",
+    ]
+  }
+
+  /// A table name no other test uses, so that tests run side by side on one server.
+  public static func uniqueTable(_ prefix: String = "t") -> String {
+    prefix + "_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+  }
+
   /// Runs a command, returning its exit status and its stdout and stderr together. Through
   /// `system` and a file: Foundation's Process hangs when waited for inside a lazy static.
-  static func run(_ executable: String, _ arguments: [String]) -> (Int32, String) {
+  public static func run(_ executable: String, _ arguments: [String]) -> (Int32, String) {
     let output = NSTemporaryDirectory() + "project-postgres-output-" + UUID().uuidString
     defer { try? FileManager.default.removeItem(atPath: output) }
     let command = ([executable] + arguments).map(quoted).joined(separator: " ") + " >" + quoted(output) + " 2>&1"
