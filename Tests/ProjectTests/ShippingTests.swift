@@ -6,7 +6,7 @@ import Testing
   @Test func versionNamesTheBuiltInLibraries() throws {
     let project = try ProjectRunner(manifest: nil)
     let output = try project.succeed(["--version"])
-    let pattern = #/^project \d+\.\d+\.\d+ \(SQLite 3\.\d+\.\d+, libyaml 0\.\d+\.\d+\)\n$/#
+    let pattern = #/^project \d+\.\d+\.\d+ \(SQLite 3\.\d+\.\d+, OpenSSL 3\.\d+\.\d+, libyaml 0\.\d+\.\d+\)\n$/#
     #expect(output.wholeMatch(of: pattern) != nil, "\(output)")
   }
 

@@ -12,6 +12,6 @@ public enum StoreFactory {
 
   /// The libraries behind the backends, with their versions, for `--version`.
   public static var libraries: [String] {
-    ["SQLite \(sqliteLibraryVersion)"]
+    ["SQLite \(sqliteLibraryVersion)", postgresLibraryVersion]
   }
 }

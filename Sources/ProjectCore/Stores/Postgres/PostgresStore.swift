@@ -155,9 +155,16 @@ public final class PostgresStore: RecordStore, BulkLoading, RawRowStreaming, Que
       "SELECT count(*) FROM pg_catalog.pg_indexes WHERE schemaname = $1 AND tablename = $2 AND indexname = ANY($3::text[])",
       [.text(schemaName), .text(tableName), .text(Self.arrayLiteral(names))])
     if present.first?.first != String(names.count) {
-      _ = try db.simpleQuery(
-        (["BEGIN", "SELECT pg_advisory_xact_lock(hashtext(\(PostgresQueryCompiler.literal("project " + table))))"]
-          + schemaStatements() + ["COMMIT"]).joined(separator: "; "))
+      _ = try db.simpleQuery("BEGIN")
+      do {
+        _ = try db.simpleQuery(
+          (["SELECT pg_advisory_xact_lock(hashtext(\(PostgresQueryCompiler.literal("project " + table))))"]
+            + schemaStatements()).joined(separator: "; "))
+      } catch {
+        rollBack(db)
+        throw error
+      }
+      try commit(db)
     }
     schemaReady = true
   }
