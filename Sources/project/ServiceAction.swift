@@ -22,7 +22,7 @@ enum ServiceAction: String, CaseIterable {
     case .get: "Show records by id."
     case .list: "List records, filtered, sorted and windowed."
     case .count: "Count records, filtered."
-    case .update: "Change fields of one record. Prints its id."
+    case .update: "Change fields of one record (prints its id), or of every match of --where with --yes."
     case .delete: "Delete records by id, or every match of --where with --yes."
     case .export: "Copy the SQLite store's records to the JSON store file, or to a file or stdout."
     case .import: "Copy records from a file (default: the JSON store file) into a store."
@@ -38,7 +38,7 @@ enum ServiceAction: String, CaseIterable {
       "list [--where <expr> ...] [--sort <field>[:desc] ...] [--limit <n>] [--offset <n>] [--fields <a,b>] [-o <format>] [--no-trunc] [--explain] [--backend <backend>]"
     case .count: "count [--where <expr> ...] [--backend <backend>]"
     case .update:
-      "update <id> [--<field> <value> ...] [--set <path>=<value> ...] [--unset <field> ...] [-o <format>] [--backend <backend>]"
+      "update <id> | --where <expr> ... [--yes] [--dry-run] [--<field> <value> ...] [--set <path>=<value> ...] [--unset <field> ...] [-o <format>] [--backend <backend>]"
     case .delete: "delete <id> ... | --where <expr> ... --yes [--backend <backend>]"
     case .export:
       "export [--backend sqlite] [--to <path>|-] [--format auto|json|ndjson|csv] [--replace|--merge] [--dry-run]"
@@ -86,6 +86,10 @@ enum ServiceAction: String, CaseIterable {
           name: "set", valueName: "path=value", help: "Set a field by dotted path, typed by the schema.",
           repeatable: true),
         OptionSpec(name: "unset", valueName: "field", help: "Remove a field (dotted path).", repeatable: true),
+        Self.whereOption,
+        OptionSpec(name: "yes", valueName: nil, help: "Confirm updating every match of --where."),
+        OptionSpec(
+          name: "dry-run", valueName: nil, help: "With --where: check every match and say how many would change."),
         Self.backendOption, Self.outputOption,
       ]
     case .delete:

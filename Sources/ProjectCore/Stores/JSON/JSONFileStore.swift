@@ -239,6 +239,27 @@ public final class JSONFileStore: RecordStore {
     }
   }
 
+  public func update(matching query: RecordQuery, _ change: ([Record]) throws -> [Record]) throws -> Int {
+    try checkPath()
+    guard FileSystem.exists(path) else { return 0 }
+    let matcher = RecordMatcher(RecordQuery(filters: query.filters))
+    return try modify { records in
+      let positions = records.indices.filter { matcher.matches(records[$0]) }
+      let matched = positions.map { records[$0] }
+      let changed = try change(RecordMatcher(RecordQuery()).select(matched).map { matched[$0] })
+      guard !changed.isEmpty else { return 0 }
+      let replacing = Set(changed.map { ByteString($0.id) })
+      if let violation = UniqueCheck.firstViolation(
+        fields: service.uniqueFields, incoming: changed, existing: records, replacing: replacing, location: location)
+      {
+        throw violation
+      }
+      let byID = Dictionary(changed.map { (ByteString($0.id), $0) }, uniquingKeysWith: { _, last in last })
+      for i in positions { if let record = byID[ByteString(records[i].id)] { records[i] = record } }
+      return byID.count
+    }
+  }
+
   public func delete(ids: [String]) throws -> Int {
     try checkPath()
     guard FileSystem.exists(path) else {

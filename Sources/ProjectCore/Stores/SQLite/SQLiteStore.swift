@@ -585,6 +585,36 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
     }
   }
 
+  public func update(matching query: RecordQuery, _ change: ([Record]) throws -> [Record]) throws -> Int {
+    guard try reader() != nil else { return 0 }
+    let db = try writer()
+    let (sql, bindings) = selectSQL(RecordQuery(filters: query.filters))
+    return try wrap {
+      try db.writeTransaction {
+        let select = try db.prepare(sql)
+        try select.bind(bindings)
+        var matched: [Record] = []
+        while try select.step() { matched.append(try record(from: select)) }
+        select.reset()
+        let update = try db.prepare("UPDATE \(table) SET data = ?, updated_at = ? WHERE id = ?")
+        var written = 0
+        for record in try change(matched) {
+          update.reset()
+          try update.bind(bytes: JSONWriter.bytes(.object(record.fields)), at: 1)
+          try update.bind(.text(record.updatedAt), at: 2)
+          try update.bind(.text(record.id), at: 3)
+          do {
+            try update.step()
+          } catch let error as SQLiteError where error.isUniqueViolation {
+            throw try uniqueError(record, db: db)
+          }
+          written += db.changes
+        }
+        return written
+      }
+    }
+  }
+
   public func delete(ids: [String]) throws -> Int {
     guard try reader() != nil else {
       if ids.isEmpty { return 0 }
