@@ -2,7 +2,7 @@ import ProjectCore
 
 /// The record commands under `project svc <service>`.
 enum ServiceAction: String, CaseIterable {
-  case add, get, list, count, update, delete, export, `import`
+  case add, get, list, count, update, delete, export, `import`, diff
 
   static let backendOption = OptionSpec(
     name: "backend", valueName: "json|sqlite", help: "The store to use (default: the manifest's defaults.backend).")
@@ -26,6 +26,7 @@ enum ServiceAction: String, CaseIterable {
     case .delete: "Delete records by id, or every match of --where with --yes."
     case .export: "Copy the SQLite store's records to the JSON store file, or to a file or stdout."
     case .import: "Copy records from a file (default: the JSON store file) into a store."
+    case .diff: "Compare two stores of the service. Exit 0 when the same, 1 when they differ, 2 on error."
     }
   }
 
@@ -44,6 +45,7 @@ enum ServiceAction: String, CaseIterable {
       "export [--backend sqlite] [--to <path>|-] [--format auto|json|ndjson|csv] [--replace|--merge] [--dry-run]"
     case .import:
       "import [--from <path>|-] [--format auto|json|ndjson|csv] --target sqlite|json [--on-conflict fail|skip|overwrite] [--dry-run]"
+    case .diff: "diff [--backends <a>,<b>] [--ids-only] [-o table|json]"
     }
   }
 
@@ -127,6 +129,12 @@ enum ServiceAction: String, CaseIterable {
         OptionSpec(
           name: "on-conflict", valueName: "fail|skip|overwrite", help: "When an id is already stored (default: fail)."),
         OptionSpec(name: "dry-run", valueName: nil, help: "Validate and say what would happen; write nothing."),
+      ]
+    case .diff:
+      return [
+        OptionSpec(name: "backends", valueName: "a,b", help: "The two stores to compare (default: json,sqlite)."),
+        OptionSpec(name: "ids-only", valueName: nil, help: "Name the records that differ, not their fields."),
+        OptionSpec(name: "output", short: "o", valueName: "table|json", help: "Output format (default: table)."),
       ]
     }
   }

@@ -30,6 +30,7 @@ struct ServiceRunner {
     case .delete: try delete()
     case .export: try export()
     case .import: try importRecords()
+    case .diff: try diff()
     }
   }
 

@@ -5,7 +5,7 @@ import ProjectCore
 struct SvcCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "svc",
-    abstract: "Record commands for one service: add, get, list, count, update, delete, export, import.",
+    abstract: "Record commands for one service: add, get, list, count, update, delete, export, import, diff.",
     discussion: "Run 'project svc <service> <action> --help' for the flags a service's schema gives."
   )
 

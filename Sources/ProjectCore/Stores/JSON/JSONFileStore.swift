@@ -144,6 +144,24 @@ public final class JSONFileStore: RecordStore {
     return try order.map { window ? try file.record(matched[$0]) : records[$0] }
   }
 
+  /// As `list`, but only the fields the query filters and sorts on are built for every record;
+  /// each record is built whole just before `body` gets it, so they are never all held at once.
+  public func forEach(_ query: RecordQuery, _ body: (Record) throws -> Void) throws {
+    guard let file = try scan(keeping: Self.fieldsRead(filtering: query.filters, sortingBy: query.effectiveSort))
+    else { return }
+    let filter = RecordMatcher(RecordQuery(filters: query.filters))
+    var matched: [Int] = []
+    var partials: [Record] = []
+    for i in 0..<file.count {
+      let partial = try file.partialRecord(i)
+      guard filter.matches(partial) else { continue }
+      matched.append(i)
+      partials.append(partial)
+    }
+    let order = RecordMatcher(RecordQuery(sort: query.sort, limit: query.limit, offset: query.offset)).select(partials)
+    for i in order { try body(try file.record(matched[i])) }
+  }
+
   public func count(_ query: RecordQuery) throws -> Int {
     if query.filters.isEmpty { return try scan()?.count ?? 0 }
     guard let file = try scan(keeping: Self.fieldsRead(filtering: query.filters)) else { return 0 }
