@@ -1,5 +1,9 @@
 import COpenSSL
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// SHA-256, from libcrypto: of bytes at once, or of a file read in pieces.
 public struct SHA256Digest {
   private let context: OpaquePointer
@@ -29,6 +33,15 @@ public struct SHA256Digest {
     var output = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
     bytes.withUnsafeBufferPointer { buffer in _ = SHA256(buffer.baseAddress, buffer.count, &output) }
     return output
+  }
+
+  /// The digest of a file, read 64 KiB at a time.
+  public static func of(file path: String) throws(FileSystemError) -> [UInt8] {
+    guard var digest = SHA256Digest() else {
+      throw FileSystemError(path: path, operation: "hash", code: ENOMEM, detail: "libcrypto has no memory for SHA-256")
+    }
+    try FileSystem.forEachChunk(of: path) { digest.update($0) }
+    return digest.finish()
   }
 
   /// The digest as 64 lowercase hex digits, as `sha256sum` prints it.

@@ -3,7 +3,7 @@
 /// Records keep insertion order and their keys schema order. Writes take an exclusive lock on a
 /// sidecar `<file>.lock`, read the file afresh, change it, and replace it atomically; readers
 /// never see a partial file. A file that no longer parses is reported and never overwritten.
-public final class JSONFileStore: RecordStore {
+public final class JSONFileStore: RecordStore, BackupCopying {
   public let service: ServiceDefinition
   let lockTimeout: Double
   /// False for a file that is not a store's own but the user's (`export --to FILE.json`): no
@@ -107,6 +107,26 @@ public final class JSONFileStore: RecordStore {
         try write(Self.encode(records, schema: service.schema))
       }
       return result
+    }
+  }
+
+  // MARK: BackupCopying
+
+  public var backupSource: String { path }
+
+  /// Copies the file's bytes as they are (a broken file too: a backup keeps what was there)
+  /// under the writers' lock, so the copy is one whole write's result.
+  public func copyForBackup(to destination: String) throws -> Bool {
+    try checkPath()
+    guard FileSystem.exists(path) else { return false }
+    return try withLock {
+      do throws(FileSystemError) {
+        guard let bytes = try FileSystem.read(path) else { return false }
+        try FileSystem.writeAtomically(bytes, to: destination)
+        return true
+      } catch {
+        throw StoreError.io(error)
+      }
     }
   }
 

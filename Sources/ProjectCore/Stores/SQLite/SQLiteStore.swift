@@ -4,7 +4,7 @@
 /// WAL journal mode, `synchronous = FULL` (a commit that returned survives a power cut), a busy
 /// timeout so that writers wait for each other, every write in one `BEGIN IMMEDIATE`
 /// transaction. Reads never create the file or the table.
-public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, QueryExplaining {
+public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, QueryExplaining, BackupCopying {
   public let service: ServiceDefinition
   let busyTimeoutMilliseconds: Int32
   var connection: SQLiteDatabase?
@@ -292,6 +292,32 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
     return try wrap {
       try db.scalarText("SELECT max(updated_at) FROM \(table)").flatMap(Timestamp.parseRecordTimestamp)
     }
+  }
+
+  // MARK: BackupCopying
+
+  /// The database file, with every table in it.
+  public var backupSource: String { service.stores.sqlite.path }
+
+  /// `VACUUM INTO` the destination: one read transaction, so the copy is one committed state of
+  /// the whole database; in WAL mode writers go on meanwhile.
+  public func copyForBackup(to destination: String) throws -> Bool {
+    try StoreError.checkConfinement(service.stores.sqlite.path, in: service.stores.sqlite.confinement)
+    guard FileSystem.exists(service.stores.sqlite.path) else { return false }
+    try wrap {
+      let db = try SQLiteDatabase(
+        path: service.stores.sqlite.path, create: false, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+      let vacuum = try db.prepare("VACUUM INTO ?")
+      try vacuum.bind([.text(destination)])
+      try vacuum.step()
+    }
+    do throws(FileSystemError) {
+      try FileSystem.syncFile(destination)
+      try FileSystem.syncDirectory(Path.directory(of: destination))
+    } catch {
+      throw StoreError.io(error)
+    }
+    return true
   }
 
   // MARK: Writing
