@@ -9,7 +9,7 @@ import ProjectCore
 struct Completer {
   var words: [String]
 
-  static let subcommands = ["services", "check", "init", "svc", "completions", "help"]
+  static let subcommands = ["services", "check", "init", "svc", "backup", "completions", "help"]
   static let files = ":files"
   static let directories = ":directories"
 
@@ -41,13 +41,33 @@ struct Completer {
         } else {
           all = ["--output", "-o", "--manifest", "--help"]
         }
-      case "check": all = ["--data", "--manifest", "--help"]
+      case "check":
+        switch rest.last {
+        case "--backend": all = Backend.allCases.map(\.rawValue)
+        case "-o", "--output": all = ["table", "json"]
+        // With --data, a word that is not an option is a service to check.
+        default:
+          all =
+            rest.contains("--data") && !current.hasPrefix("-")
+            ? serviceNames(explicitManifest) : ["--data", "--backend", "--output", "-o", "--manifest", "--help"]
+        }
+      case "backup":
+        if rest.last == "--to" { return [Self.directories] }
+        all = ["--to", "--manifest", "--help"]
       default: all = []
       }
     }
     if all == [Self.files] || all == [Self.directories] { return all }
     return all.filter { $0.hasPrefix(current) }
   }
+
+  /// The manifest in use, or nil when it cannot be read.
+  func manifest(_ explicit: String?) -> Manifest? {
+    try? ManifestLoader.load(path: ManifestLoader.locate(explicit: explicit ?? GlobalArguments.manifest))
+  }
+
+  /// The services of the manifest in use; none when it cannot be read.
+  func serviceNames(_ explicit: String?) -> [String] { manifest(explicit)?.services.map(\.name) ?? [] }
 
   func strippingManifest(_ words: [String]) -> [String] {
     var result: [String] = []
@@ -70,10 +90,7 @@ struct Completer {
   /// Candidates after `svc`; `current` is the word being typed. Words with an `=` complete
   /// their value: `--backend=js`, and `--where status=ac` (a field's enum or boolean values).
   func svcCandidates(_ words: [String], current: String, manifest explicit: String?) -> [String] {
-    guard
-      let manifest = try? ManifestLoader.load(
-        path: ManifestLoader.locate(explicit: explicit ?? GlobalArguments.manifest))
-    else { return [] }
+    guard let manifest = manifest(explicit) else { return [] }
     guard let serviceName = words.first else { return manifest.services.map(\.name) }
     guard let service = manifest.service(named: serviceName) else { return [] }
     guard words.count >= 2, let action = ServiceAction(rawValue: words[1]) else {
@@ -113,7 +130,11 @@ struct Completer {
     switch option.name {
     // The stores this option takes, as its help names them (export reads only from a database).
     case "backend", "target": return (option.valueName ?? "").split(separator: "|").map(String.init)
-    case "output": return OutputFormat.allCases.map(\.rawValue)
+    // The formats this action prints, as its help names them.
+    case "output": return (option.valueName ?? "").split(separator: "|").map(String.init)
+    // Both stores, either way round.
+    case "backends":
+      return Backend.allCases.flatMap { a in Backend.allCases.filter { $0 != a }.map { "\(a.rawValue),\($0.rawValue)" } }
     case "format": return ["auto"] + RecordFileFormat.allCases.map(\.rawValue)
     case "on-conflict": return ConflictPolicy.allCases.map(\.rawValue)
     case "from", "to": return [Self.files]
