@@ -134,7 +134,8 @@ struct Completer {
     case "output": return (option.valueName ?? "").split(separator: "|").map(String.init)
     // Both stores, either way round.
     case "backends":
-      return Backend.allCases.flatMap { a in Backend.allCases.filter { $0 != a }.map { "\(a.rawValue),\($0.rawValue)" } }
+      return Backend.allCases.flatMap { a in Backend.allCases.filter { $0 != a }.map { "\(a.rawValue),\($0.rawValue)" }
+      }
     case "format": return ["auto"] + RecordFileFormat.allCases.map(\.rawValue)
     case "on-conflict": return ConflictPolicy.allCases.map(\.rawValue)
     case "from", "to": return [Self.files]

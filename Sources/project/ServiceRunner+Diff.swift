@@ -34,11 +34,9 @@ extension ServiceRunner {
     let backends = names.compactMap(Backend.init(rawValue:))
     guard names.count == 2, backends.count == 2, backends[0] != backends[1] else {
       if let bad = names.first(where: { Backend(rawValue: $0) == nil }), names.count == 2 {
-        var message = "invalid backend '\(bad)' in '--backends'"
-        if let near = Suggestion.nearest(to: bad, in: Backend.allCases.map(\.rawValue)) {
-          message += "; did you mean '\(near)'?"
-        }
-        throw usage(message)
+        throw usage(
+          "invalid backend '\(bad)' in '--backends'"
+            + ServiceSelection.nearMiss(bad, in: Backend.allCases.map(\.rawValue), listing: "expected one of"))
       }
       throw usage("'--backends' needs two different backends, as json,sqlite; found '\(text)'")
     }

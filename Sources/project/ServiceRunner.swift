@@ -40,14 +40,9 @@ struct ServiceRunner {
   where T.RawValue == String {
     guard let text = arguments.value(name) else { return value }
     guard let parsed = T(rawValue: text) else {
-      let names = T.allCases.map(\.rawValue)
-      var message = "invalid value '\(text)' for '--\(name)'"
-      if let near = Suggestion.nearest(to: text, in: names) {
-        message += "; did you mean '\(near)'?"
-      } else {
-        message += "; expected one of \(names.joined(separator: ", "))"
-      }
-      throw usage(message)
+      throw usage(
+        "invalid value '\(text)' for '--\(name)'"
+          + ServiceSelection.nearMiss(text, in: T.allCases.map(\.rawValue), listing: "expected one of"))
     }
     return parsed
   }
@@ -253,7 +248,9 @@ struct ServiceRunner {
   /// they were are not written. Without `--yes` it refuses, saying how many would change.
   func updateMatching() throws {
     guard arguments.positionals.isEmpty else { throw usage("give an id or --where, not both") }
-    if arguments.value("output") != nil { throw usage("'--output' shows one updated record; it does not go with --where") }
+    if arguments.value("output") != nil {
+      throw usage("'--output' shows one updated record; it does not go with --where")
+    }
     let store = records.store(try backend())
     let query = RecordQuery(filters: try filters())
     let changes = try changes()

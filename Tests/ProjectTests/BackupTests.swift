@@ -26,7 +26,8 @@ import Testing
     let file = try #require(try JSONSerialization.jsonObject(with: data) as? [String: [String: Any]])
     let json = file.values.compactMap { $0["count"] as? Int }
     let query = try project.tool(
-      "/usr/bin/sqlite3", [project.path("\(folder)/db/myapp.db"), "SELECT json_extract(data, '$.count') FROM example_items"])
+      "/usr/bin/sqlite3",
+      [project.path("\(folder)/db/myapp.db"), "SELECT json_extract(data, '$.count') FROM example_items"])
     #expect(query.status == 0, "\(query)")
     let sqlite = query.stdoutLines.compactMap { Int($0) }
     return ["json": json, "sqlite": sqlite]
@@ -114,7 +115,9 @@ import Testing
     let writer = try project.start(
       "/bin/sh", ["-c", script], environment: ["PROJECT": ProjectRunner.binary], stderr: FileHandle.standardError)
     defer { if writer.isRunning { writer.terminate() } }
-    func progress() -> Int { Int((project.read("progress") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 }
+    func progress() -> Int {
+      Int((project.read("progress") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    }
     /// Waits until the writer has finished a step after `step`.
     func waitForStep(after step: Int) throws -> Int {
       let deadline = Date().addingTimeInterval(60)

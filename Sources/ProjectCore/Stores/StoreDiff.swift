@@ -123,7 +123,8 @@ public struct StoreDiff {
       switch value {
       case .object(let object):
         return .object(
-          JSONObject(object.pairs.sorted { ByteString($0.key) < ByteString($1.key) }.map { ($0.key, sorted($0.value)) }))
+          JSONObject(object.pairs.sorted { ByteString($0.key) < ByteString($1.key) }.map { ($0.key, sorted($0.value)) })
+        )
       case .array(let items): return .array(items.map(sorted))
       default: return value
       }

@@ -23,10 +23,12 @@ struct BackupCommand: ParsableCommand {
     let folder = Path.normalize(
       to.map { Path.join(FileSystem.currentDirectory(), $0) }
         ?? Path.join(manifest.dataDirectory, "backups/" + Self.folderName(Timestamp.now())))
-    if FileSystem.exists(folder) && (!FileSystem.isDirectory(folder) || !FileSystem.contents(ofDirectory: folder).isEmpty)
+    if FileSystem.exists(folder)
+      && (!FileSystem.isDirectory(folder) || !FileSystem.contents(ofDirectory: folder).isEmpty)
     {
       throw CommandFailure.failure(
-        "\(Path.display(folder)) exists and is not empty; a backup goes into a new or empty folder; nothing was written")
+        "\(Path.display(folder)) exists and is not empty; a backup goes into a new or empty folder; nothing was written"
+      )
     }
     var written: [String] = []
     do {

@@ -18,7 +18,8 @@ struct CheckCommand: ParsableCommand {
   var data = false
   @Option(help: ArgumentHelp("With --data: only this store (json|sqlite).", valueName: "backend"))
   var backend: String?
-  @Option(name: [.short, .customLong("output")], help: "Output format: table or json (with --data, one entry per problem).")
+  @Option(
+    name: [.short, .customLong("output")], help: "Output format: table or json (with --data, one entry per problem).")
   var output: String = "table"
   @Argument(help: ArgumentHelp("With --data: the services to check (default: all).", valueName: "service"))
   var services: [String] = []
@@ -92,7 +93,8 @@ struct CheckCommand: ParsableCommand {
           "\(service.name) [\(backend.rawValue)] \(store.location): \(Plural.records(count)), "
             + (found.isEmpty ? "all valid" : Self.problems(found.count)))
         for problem in found {
-          print("  \(problem.id ?? ""): \(ValidationIssue(path: problem.path ?? FieldPath([]), message: problem.message))")
+          print(
+            "  \(problem.id ?? ""): \(ValidationIssue(path: problem.path ?? FieldPath([]), message: problem.message))")
         }
       }
     }
