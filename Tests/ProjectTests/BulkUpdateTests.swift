@@ -90,6 +90,28 @@ import Testing
   }
 
   @Test(arguments: backends)
+  func bulkUpdateThatWouldBreakAUniqueFieldWritesNothingAndSaysSoAlikeOnEveryBackend(backend: String) throws {
+    let project = try ProjectRunner(manifest: Manifests.withHosts)
+    for (host, ip, cores) in [("a", "10.0.0.1", "1"), ("b", "10.0.0.2", "1"), ("c", "10.0.0.3", "2")] {
+      _ = try project.add(["--hostname", host, "--ip", ip, "--cores", cores], backend: backend, service: "hosts")
+    }
+    let before = project.snapshot()
+    let location = backend == "json" ? "data/json/hosts_items.json" : "data/db/myapp.db (table hosts_items)"
+    expectFailure(
+      try project.run([
+        "svc", "hosts", "update", "--where", "cores=1", "--ip", "10.0.0.9", "--yes", "--backend", backend,
+      ]), exitCode: 1,
+      stderr:
+        #"project: ip: records 'a' and 'b' of the input both hold the value "10.0.0.9"; 'ip' must be unique"#)
+    expectFailure(
+      try project.run([
+        "svc", "hosts", "update", "--where", "hostname=a", "--ip", "10.0.0.3", "--yes", "--backend", backend,
+      ]), exitCode: 1,
+      stderr: #"project: ip: the value "10.0.0.3" is already used by record 'c' in \#(location); 'ip' must be unique"#)
+    #expect(project.snapshot() == before)
+  }
+
+  @Test(arguments: backends)
   func bulkUpdateWithoutYesOrWithDryRunSaysHowManyWouldChangeAndWritesNothing(backend: String) throws {
     let project = try Self.seeded(backend)
     let before = project.snapshot()

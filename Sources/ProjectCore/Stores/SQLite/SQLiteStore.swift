@@ -623,8 +623,16 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
         while try select.step() { matched.append(try record(from: select)) }
         select.reset()
         let update = try db.prepare("UPDATE \(table) SET data = ?, updated_at = ? WHERE id = ?")
+        let changed = try change(matched)
+        // Two of the changed records holding one unique value are named as the JSON store
+        // names them, before a unique index meets the second one.
+        if let violation = UniqueCheck.firstViolation(
+          fields: service.uniqueFields, incoming: changed, existing: [], replacing: [], location: location)
+        {
+          throw violation
+        }
         var written = 0
-        for record in try change(matched) {
+        for record in changed {
           update.reset()
           try update.bind(bytes: JSONWriter.bytes(.object(record.fields)), at: 1)
           try update.bind(.text(record.updatedAt), at: 2)
