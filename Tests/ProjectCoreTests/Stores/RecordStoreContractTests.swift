@@ -165,7 +165,10 @@ import Testing
     #expect(written == 2)
     let after = try store.get(ids: records.map(\.id))
     #expect(after.map { $0.fields["name"] } == [.string("n0"), .string("changed"), .string("changed"), .string("n3")])
-    #expect(after.map(\.updatedAt) == [records[0].updatedAt, "2026-02-01T00:00:00.000Z", "2026-02-01T00:00:00.000Z", records[3].updatedAt])
+    #expect(
+      after.map(\.updatedAt) == [
+        records[0].updatedAt, "2026-02-01T00:00:00.000Z", "2026-02-01T00:00:00.000Z", records[3].updatedAt,
+      ])
   }
 
   @Test(arguments: Backend.allCases)
