@@ -28,8 +28,9 @@ public struct StoreDiff {
 
   public var isEmpty: Bool { onlyLeft.isEmpty && onlyRight.isEmpty && different.isEmpty }
 
-  /// Records fetched again at a time to name their differences.
-  static let batch = 500
+  /// Records read again at a time to name their differences: a JSON store reads its whole file
+  /// for each batch, so batches are large; memory holds at most this many records per store.
+  static let batch = 10_000
 
   /// Compares `left` with `right`. With `idsOnly`, differing records are named but not read again.
   public static func compare(_ left: RecordStore, _ right: RecordStore, idsOnly: Bool = false) throws -> StoreDiff {
