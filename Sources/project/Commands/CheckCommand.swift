@@ -16,7 +16,10 @@ struct CheckCommand: ParsableCommand {
   @OptionGroup var manifestOptions: ManifestOptions
   @Flag(help: "Also read every record of the services (default: all) in every backend and check it.")
   var data = false
-  @Option(help: ArgumentHelp("With --data: only this store (json|sqlite).", valueName: "backend"))
+  @Option(
+    help: ArgumentHelp(
+      "With --data: only this store (\(Backend.allCases.map(\.rawValue).joined(separator: "|")))).",
+      valueName: "backend"))
   var backend: String?
   @Option(
     name: [.short, .customLong("output")], help: "Output format: table or json (with --data, one entry per problem).")
