@@ -18,7 +18,7 @@ struct CheckCommand: ParsableCommand {
   var data = false
   @Option(
     help: ArgumentHelp(
-      "With --data: only this store (\(Backend.allCases.map(\.rawValue).joined(separator: "|")))).",
+      "With --data: only this store (\(Backend.allCases.map(\.rawValue).joined(separator: "|"))).",
       valueName: "backend"))
   var backend: String?
   @Option(
