@@ -9,7 +9,7 @@ import ProjectCore
 struct Completer {
   var words: [String]
 
-  static let subcommands = ["services", "check", "migrate", "init", "svc", "completions", "help"]
+  static let subcommands = ["services", "check", "migrate", "init", "svc", "backup", "completions", "help"]
   static let files = ":files"
   static let directories = ":directories"
 
@@ -41,8 +41,20 @@ struct Completer {
         } else {
           all = ["--output", "-o", "--manifest", "--help"]
         }
-      case "check": all = ["--data", "--manifest", "--help"]
       case "migrate": all = migrateCandidates(rest, manifest: explicitManifest)
+      case "check":
+        switch rest.last {
+        case "--backend": all = backendNames(explicitManifest)
+        case "-o", "--output": all = ["table", "json"]
+        // With --data, a word that is not an option is a service to check.
+        default:
+          all =
+            rest.contains("--data") && !current.hasPrefix("-")
+            ? serviceNames(explicitManifest) : ["--data", "--backend", "--output", "-o", "--manifest", "--help"]
+        }
+      case "backup":
+        if rest.last == "--to" { return [Self.directories] }
+        all = ["--to", "--manifest", "--help"]
       default: all = []
       }
     }
@@ -53,16 +65,27 @@ struct Completer {
   /// After `migrate`: the values of its options, else its options and the services.
   func migrateCandidates(_ words: [String], manifest explicit: String?) -> [String] {
     switch words.last {
-    case "--backend": return Backend.allCases.map(\.rawValue)
+    case "--backend": return backendNames(explicit)
     case "-o", "--output": return ["table", "json"]
     default:
-      let services =
-        (try? ManifestLoader.load(path: ManifestLoader.locate(explicit: explicit ?? GlobalArguments.manifest)))?
-        .services.map(\.name) ?? []
-      return services.filter { !words.contains($0) }
+      return serviceNames(explicit).filter { !words.contains($0) }
         + ["--backend", "--dry-run", "--drop-unknown", "--output", "-o", "--manifest", "--help"]
     }
   }
+
+  /// The manifest in use, or nil when it cannot be read.
+  func manifest(_ explicit: String?) -> Manifest? {
+    try? ManifestLoader.load(path: ManifestLoader.locate(explicit: explicit ?? GlobalArguments.manifest))
+  }
+
+  /// The backends of the manifest in use: PostgreSQL where it names a server.
+  func backendNames(_ explicit: String?) -> [String] {
+    let services = manifest(explicit)?.services ?? []
+    return Backend.allCases.filter { backend in services.contains { $0.backends.contains(backend) } }.map(\.rawValue)
+  }
+
+  /// The services of the manifest in use; none when it cannot be read.
+  func serviceNames(_ explicit: String?) -> [String] { manifest(explicit)?.services.map(\.name) ?? [] }
 
   func strippingManifest(_ words: [String]) -> [String] {
     var result: [String] = []
@@ -85,10 +108,7 @@ struct Completer {
   /// Candidates after `svc`; `current` is the word being typed. Words with an `=` complete
   /// their value: `--backend=js`, and `--where status=ac` (a field's enum or boolean values).
   func svcCandidates(_ words: [String], current: String, manifest explicit: String?) -> [String] {
-    guard
-      let manifest = try? ManifestLoader.load(
-        path: ManifestLoader.locate(explicit: explicit ?? GlobalArguments.manifest))
-    else { return [] }
+    guard let manifest = manifest(explicit) else { return [] }
     guard let serviceName = words.first else { return manifest.services.map(\.name) }
     guard let service = manifest.service(named: serviceName) else { return [] }
     guard words.count >= 2, let action = ServiceAction(rawValue: words[1]) else {
@@ -127,8 +147,17 @@ struct Completer {
     if let field = option.field { return fieldValues(field.spec) }
     switch option.name {
     // The stores this option takes, as its help names them (export reads only from a database).
-    case "backend", "target": return (option.valueName ?? "").split(separator: "|").map(String.init)
-    case "output": return OutputFormat.allCases.map(\.rawValue)
+    // PostgreSQL only where the manifest names a server.
+    case "backend", "target":
+      return (option.valueName ?? "").split(separator: "|").map(String.init).filter {
+        Backend(rawValue: $0).map(service.backends.contains) ?? true
+      }
+    // The formats this action prints, as its help names them.
+    case "output": return (option.valueName ?? "").split(separator: "|").map(String.init)
+    // Both stores, either way round.
+    case "backends":
+      return service.backends.flatMap { a in service.backends.filter { $0 != a }.map { "\(a.rawValue),\($0.rawValue)" }
+      }
     case "format": return ["auto"] + RecordFileFormat.allCases.map(\.rawValue)
     case "on-conflict": return ConflictPolicy.allCases.map(\.rawValue)
     case "from", "to": return [Self.files]

@@ -47,6 +47,8 @@ enum Main {
       return 0
     }
     FileSystem.flushStandardOutput()
+    // A result that is not an error (`diff` finding differences) exits 1 without a message.
+    if message.isEmpty { return code }
     let lines = message.split(separator: "\n", omittingEmptySubsequences: true)
     let text = lines.map { "project: \($0)" }.joined(separator: "\n") + "\n"
     FileSystem.writeStandard(Array(text.utf8), error: true)

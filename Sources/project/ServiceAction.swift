@@ -2,7 +2,7 @@ import ProjectCore
 
 /// The record commands under `project svc <service>`.
 enum ServiceAction: String, CaseIterable {
-  case add, get, list, count, update, delete, export, `import`
+  case add, get, list, count, update, delete, export, `import`, diff
 
   static let backendOption = OptionSpec(
     name: "backend", valueName: "json|sqlite|postgres",
@@ -23,10 +23,11 @@ enum ServiceAction: String, CaseIterable {
     case .get: "Show records by id."
     case .list: "List records, filtered, sorted and windowed."
     case .count: "Count records, filtered."
-    case .update: "Change fields of one record. Prints its id."
+    case .update: "Change fields of one record (prints its id), or of every match of --where with --yes."
     case .delete: "Delete records by id, or every match of --where with --yes."
     case .export: "Copy the SQLite store's records to the JSON store file, or to a file or stdout."
     case .import: "Copy records from a file (default: the JSON store file) into a store."
+    case .diff: "Compare two stores of the service. Exit 0 when the same, 1 when they differ, 2 on error."
     }
   }
 
@@ -39,12 +40,13 @@ enum ServiceAction: String, CaseIterable {
       "list [--where <expr> ...] [--sort <field>[:desc] ...] [--limit <n>] [--offset <n>] [--fields <a,b>] [-o <format>] [--no-trunc] [--explain] [--backend <backend>]"
     case .count: "count [--where <expr> ...] [--backend <backend>]"
     case .update:
-      "update <id> [--<field> <value> ...] [--set <path>=<value> ...] [--unset <field> ...] [-o <format>] [--backend <backend>]"
+      "update <id> | --where <expr> ... [--yes] [--dry-run] [--<field> <value> ...] [--set <path>=<value> ...] [--unset <field> ...] [-o <format>] [--backend <backend>]"
     case .delete: "delete <id> ... | --where <expr> ... --yes [--backend <backend>]"
     case .export:
       "export [--backend sqlite|postgres] [--to <path>|-] [--format auto|json|ndjson|csv] [--replace|--merge] [--dry-run]"
     case .import:
       "import [--from <path>|-] [--format auto|json|ndjson|csv] --target sqlite|json|postgres [--on-conflict fail|skip|overwrite] [--dry-run]"
+    case .diff: "diff [--backends <a>,<b>] [--ids-only] [-o table|json]"
     }
   }
 
@@ -88,6 +90,10 @@ enum ServiceAction: String, CaseIterable {
           name: "set", valueName: "path=value", help: "Set a field by dotted path, typed by the schema.",
           repeatable: true),
         OptionSpec(name: "unset", valueName: "field", help: "Remove a field (dotted path).", repeatable: true),
+        Self.whereOption,
+        OptionSpec(name: "yes", valueName: nil, help: "Confirm updating every match of --where."),
+        OptionSpec(
+          name: "dry-run", valueName: nil, help: "With --where: check every match and say how many would change."),
         Self.backendOption, Self.outputOption,
       ]
     case .delete:
@@ -125,6 +131,12 @@ enum ServiceAction: String, CaseIterable {
         OptionSpec(
           name: "on-conflict", valueName: "fail|skip|overwrite", help: "When an id is already stored (default: fail)."),
         OptionSpec(name: "dry-run", valueName: nil, help: "Validate and say what would happen; write nothing."),
+      ]
+    case .diff:
+      return [
+        OptionSpec(name: "backends", valueName: "a,b", help: "The two stores to compare (default: json,sqlite)."),
+        OptionSpec(name: "ids-only", valueName: nil, help: "Name the records that differ, not their fields."),
+        OptionSpec(name: "output", short: "o", valueName: "table|json", help: "Output format (default: table)."),
       ]
     }
   }

@@ -30,6 +30,7 @@ struct ServiceRunner {
     case .delete: try delete()
     case .export: try export()
     case .import: try importRecords()
+    case .diff: try diff()
     }
   }
 
@@ -39,14 +40,9 @@ struct ServiceRunner {
   where T.RawValue == String {
     guard let text = arguments.value(name) else { return value }
     guard let parsed = T(rawValue: text) else {
-      let names = T.allCases.map(\.rawValue)
-      var message = "invalid value '\(text)' for '--\(name)'"
-      if let near = Suggestion.nearest(to: text, in: names) {
-        message += "; did you mean '\(near)'?"
-      } else {
-        message += "; expected one of \(names.joined(separator: ", "))"
-      }
-      throw usage(message)
+      throw usage(
+        "invalid value '\(text)' for '--\(name)'"
+          + ServiceSelection.nearMiss(text, in: T.allCases.map(\.rawValue), listing: "expected one of"))
     }
     return parsed
   }
@@ -231,13 +227,8 @@ struct ServiceRunner {
     print(try records.store(try backend()).count(RecordQuery(filters: try filters())))
   }
 
-  func update() throws {
-    guard let id = arguments.positionals.first else { throw usage("missing record id") }
-    guard arguments.positionals.count == 1 else {
-      throw usage("update takes one id, found \(arguments.positionals.count)")
-    }
-    let backend = try backend()
-    let format = arguments.value("output") != nil ? try output() : nil
+  /// The `--<field>`, `--set` and `--unset` options of `update`.
+  func changes() throws -> RecordService.Changes {
     var changes = RecordService.Changes()
     changes.assignments = try fieldAssignments()
     for text in arguments.values("unset") {
@@ -245,8 +236,48 @@ struct ServiceRunner {
       changes.unset.append(path)
     }
     if changes.isEmpty { throw usage("nothing to change; give --<field> VALUE, --set PATH=VALUE or --unset FIELD") }
-    let record = try records.update(id: id, changes: changes, in: records.store(backend))
+    return changes
+  }
+
+  func update() throws {
+    if !arguments.values("where").isEmpty { return try updateMatching() }
+    if arguments.flag("yes") || arguments.flag("dry-run") {
+      throw usage("'--\(arguments.flag("yes") ? "yes" : "dry-run")' goes with --where")
+    }
+    guard let id = arguments.positionals.first else { throw usage("missing record id") }
+    guard arguments.positionals.count == 1 else {
+      throw usage("update takes one id, found \(arguments.positionals.count)")
+    }
+    let backend = try backend()
+    let format = arguments.value("output") != nil ? try output() : nil
+    let record = try records.update(id: id, changes: try changes(), in: records.store(backend))
     if let format { printRecords([record], format: format) } else { print(record.id) }
+  }
+
+  /// `update --where EXPR... [--yes] [--dry-run]`: every match changed in one atomic write, or
+  /// none when any result would be invalid (every problem listed). Records the change leaves as
+  /// they were are not written. Without `--yes` it refuses, saying how many would change.
+  func updateMatching() throws {
+    guard arguments.positionals.isEmpty else { throw usage("give an id or --where, not both") }
+    if arguments.value("output") != nil {
+      throw usage("'--output' shows one updated record; it does not go with --where")
+    }
+    let store = records.store(try backend())
+    let query = RecordQuery(filters: try filters())
+    let changes = try changes()
+    if arguments.flag("dry-run") || !arguments.flag("yes") {
+      let matches = try store.list(query)
+      let changed = try records.changed(matches, by: changes)
+      if arguments.flag("dry-run") {
+        print("would update \(Plural.records(changed.count)) of \(matches.count) matching --where; nothing written")
+        return
+      }
+      throw CommandFailure.failure(
+        "refusing to update \(Plural.records(changed.count)) matching --where without --yes; nothing updated")
+    }
+    let now = Timestamp.now()
+    let updated = try store.update(matching: query) { matches in try records.changed(matches, by: changes, now: now) }
+    print("updated \(Plural.records(updated))")
   }
 
   func delete() throws {

@@ -334,7 +334,7 @@ import Testing
       stderr: "project: unknown service 'peeple' in project.yaml; did you mean 'people'?")
     expectFailure(
       try project.run(["migrate", "--backend", "csv"]), exitCode: 2,
-      stderr: "project: invalid value 'csv' for '--backend'; expected json or sqlite; see 'project --help'")
+      stderr: "project: invalid value 'csv' for '--backend'; expected json or sqlite or postgres; see 'project --help'")
   }
 
   @Test func storesWithoutRecordsHaveNothingToMigrate() throws {

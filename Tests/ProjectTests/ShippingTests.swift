@@ -18,7 +18,8 @@ import Testing
     #expect(try complete("svc", "") == ["example", "hosts"])
     #expect(try complete("svc", "ex") == ["example"])
     #expect(
-      try complete("svc", "example", "") == ["add", "get", "list", "count", "update", "delete", "export", "import"])
+      try complete("svc", "example", "")
+        == ["add", "get", "list", "count", "update", "delete", "export", "import", "diff"])
     let addFlags = try complete("svc", "example", "add", "--")
     for flag in ["--name", "--count", "--status", "--tags", "--meta", "--set", "--json", "--backend"] {
       #expect(addFlags.contains(flag), "\(flag) in \(addFlags)")
@@ -52,6 +53,16 @@ import Testing
     #expect(try complete("svc", "example", "list", "--man") == ["--manifest"])
     #expect(try complete("services", "-o", "") == ["table", "json"])
     #expect(try complete("completions", "") == ["bash", "zsh", "fish"])
+    #expect(try complete("svc", "example", "update", "--where", "count>1", "--y") == ["--yes"])
+    #expect(try complete("svc", "example", "diff", "--backends", "") == ["json,sqlite", "sqlite,json"])
+    #expect(try complete("svc", "example", "diff", "-o", "") == ["table", "json"])
+    #expect(try complete("svc", "example", "diff", "--i") == ["--ids-only"])
+    #expect(try complete("check", "--data", "") == ["example", "hosts"])
+    #expect(try complete("check", "--backend", "") == ["json", "sqlite"])
+    #expect(try complete("check", "-o", "") == ["table", "json"])
+    #expect(try complete("backup", "--to", "") == [":directories"])
+    #expect(try complete("backup", "--") == ["--to", "--manifest", "--help"])
+    #expect(try complete("b") == ["backup"])
   }
 
   /// Writes a `project` earlier on PATH that prints foreign text, as another tool of that name

@@ -96,37 +96,57 @@ public final class RecordService {
     -> Record
   {
     try store.update(id: id) { record in
-      var fields = record.fields
-      for path in changes.unset {
-        if path.components.count == 1, let spec = definition.schema.spec(for: path.components[0]), spec.required {
-          throw InvalidRecords(issues: [
-            ("record '\(id)'", ValidationIssue(path: path, message: "is required and cannot be unset"))
-          ])
-        }
-        _ = fields.set(nil, at: path)
-      }
-      for (path, value) in changes.assignments {
-        if case .field(let name) = definition.idStrategy, path == FieldPath([name]) {
-          throw InvalidRecords(issues: [
-            (
-              "record '\(id)'",
-              ValidationIssue(path: path, message: "is the record's id and cannot be changed; add a new record instead")
-            )
-          ])
-        }
-        guard fields.set(value, at: path) else {
-          throw InvalidRecords(issues: [
-            (
-              "record '\(id)'",
-              ValidationIssue(path: path, message: "cannot be set: a part of the path is not an object")
-            )
-          ])
-        }
-      }
-      let (validated, issues) = validator.validate(fields, applyDefaults: false)
+      let (changed, issues) = applying(changes, to: record)
       if !issues.isEmpty { throw InvalidRecords(issues: issues.map { ("record '\(id)'", $0) }) }
-      record.fields = validated
+      record.fields = changed.fields
       record.updatedAt = now
     }
+  }
+
+  /// The records that the changes change, each with `updatedAt` set to `now`; records the
+  /// changes leave as they were are left out, so their `updated_at` stays. Every record is
+  /// checked first: when any result is invalid, it throws every issue of every record.
+  public func changed(_ records: [Record], by changes: Changes, now: String = Timestamp.now()) throws -> [Record] {
+    var result: [Record] = []
+    var problems: [(record: String, issue: ValidationIssue)] = []
+    for record in records {
+      let (changed, issues) = applying(changes, to: record)
+      problems += issues.map { ("record '\(record.id)'", $0) }
+      if issues.isEmpty && changed.fields != record.fields {
+        var written = changed
+        written.updatedAt = now
+        result.append(written)
+      }
+    }
+    if !problems.isEmpty { throw InvalidRecords(issues: problems) }
+    return result
+  }
+
+  /// The record with the changes applied and validated (keys in schema order), or the issues
+  /// that stop them: an unset required field, a change of a natural id, a path that cannot be
+  /// set, or what the schema says of the result.
+  func applying(_ changes: Changes, to record: Record) -> (Record, [ValidationIssue]) {
+    var fields = record.fields
+    for path in changes.unset {
+      if path.components.count == 1, let spec = definition.schema.spec(for: path.components[0]), spec.required {
+        return (record, [ValidationIssue(path: path, message: "is required and cannot be unset")])
+      }
+      _ = fields.set(nil, at: path)
+    }
+    for (path, value) in changes.assignments {
+      if case .field(let name) = definition.idStrategy, path == FieldPath([name]) {
+        return (
+          record,
+          [ValidationIssue(path: path, message: "is the record's id and cannot be changed; add a new record instead")]
+        )
+      }
+      guard fields.set(value, at: path) else {
+        return (record, [ValidationIssue(path: path, message: "cannot be set: a part of the path is not an object")])
+      }
+    }
+    let (validated, issues) = validator.validate(fields, applyDefaults: false)
+    var result = record
+    result.fields = validated
+    return (result, issues)
   }
 }

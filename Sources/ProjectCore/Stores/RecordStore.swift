@@ -20,6 +20,11 @@ public protocol RecordStore: AnyObject {
   /// Reads, changes and writes back one record as one atomic step, so that concurrent updates
   /// of different fields are never lost. `change` may throw to abandon the update.
   func update(id: String, _ change: (inout Record) throws -> Void) throws -> Record
+  /// Changes every record that the query's filters match as one atomic step (one transaction,
+  /// one rewrite of a file): `change` gets them all, in the default order, and returns those to
+  /// write back, each one of them with its changes. It may throw to abandon the whole change:
+  /// then nothing is written. Returns how many records were written.
+  func update(matching query: RecordQuery, _ change: ([Record]) throws -> [Record]) throws -> Int
   /// Deletes exactly these ids, or nothing when any of them is not stored.
   func delete(ids: [String]) throws -> Int
   func delete(matching query: RecordQuery) throws -> Int

@@ -140,6 +140,32 @@ public enum FileSystem {
     }
   }
 
+  /// Removes a file, or a folder that is empty; a path that is not there, or a folder that is
+  /// not empty, is left as it is.
+  public static func remove(_ path: String) {
+    if unlink(path) != 0 && (errno == EISDIR || errno == EPERM) { rmdir(path) }
+  }
+
+  /// Flushes a file that another writer (SQLite's `VACUUM INTO`) wrote to disk.
+  public static func syncFile(_ path: String) throws(FileSystemError) {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    if fd < 0 { throw FileSystemError(path: path, operation: "open", code: errno) }
+    defer { close(fd) }
+    if fsync(fd) != 0 { throw FileSystemError(path: path, operation: "sync", code: errno) }
+  }
+
+  /// Calls `body` with the file's bytes 64 KiB at a time, never holding the whole file.
+  public static func forEachChunk(of path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws(FileSystemError) {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    if fd < 0 { throw FileSystemError(path: path, operation: "open", code: errno) }
+    defer { close(fd) }
+    var buffer: [UInt8] = []
+    while try readChunk(fd, path: path, into: &buffer) {
+      buffer.withUnsafeBytes(body)
+      buffer.removeAll(keepingCapacity: true)
+    }
+  }
+
   /// The names in a folder, without `.` and `..`; empty when it cannot be read.
   public static func contents(ofDirectory path: String) -> [String] {
     guard let dir = opendir(path) else { return [] }

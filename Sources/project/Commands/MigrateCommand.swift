@@ -74,7 +74,7 @@ struct MigrateCommand: ParsableCommand {
     for definition in chosen {
       let records = RecordService(definition: definition)
       let migration = RecordMigration(service: records, dropUnknown: dropUnknown, now: now)
-      for backend in backends {
+      for backend in backends where definition.backends.contains(backend) {
         let store = records.store(backend)
         var outcome = Outcome(service: definition.name, backend: backend, location: store.location)
         do {

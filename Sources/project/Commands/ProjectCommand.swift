@@ -18,12 +18,13 @@ struct ProjectCommand: ParsableCommand {
     discussion: """
       The manifest is --manifest PATH, else $PROJECT_MANIFEST, else the nearest project.yaml in \
       this folder or above. Exit codes: 0 success, 1 failure (validation, conflict, I/O, not \
-      found), 2 usage or manifest error.
+      found), 2 usage or manifest error; 'svc <service> diff' alone exits as diff(1) does: 0 the same, 1 \
+      different, 2 on any error.
       """,
     version: Version.text,
     subcommands: [
-      ServicesCommand.self, CheckCommand.self, InitCommand.self, SvcCommand.self, CompletionsCommand.self,
-      CompleteCommand.self, MigrateCommand.self,
+      ServicesCommand.self, CheckCommand.self, InitCommand.self, SvcCommand.self, MigrateCommand.self,
+      BackupCommand.self, CompletionsCommand.self, CompleteCommand.self,
     ]
   )
 }

@@ -5,7 +5,7 @@ import ProjectCore
 struct SvcCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "svc",
-    abstract: "Record commands for one service: add, get, list, count, update, delete, export, import.",
+    abstract: "Record commands for one service: add, get, list, count, update, delete, export, import, diff.",
     discussion: "Run 'project svc <service> <action> --help' for the flags a service's schema gives."
   )
 
@@ -34,13 +34,7 @@ struct SvcCommand: ParsableCommand {
       throw CommandFailure.usage("missing service name; services: \(serviceNames.joined(separator: ", "))")
     }
     guard let service = manifest.service(named: serviceName) else {
-      var message = "unknown service '\(serviceName)' in \(Path.display(manifest.path))"
-      if let near = Suggestion.nearest(to: serviceName, in: serviceNames) {
-        message += "; did you mean '\(near)'?"
-      } else {
-        message += "; services: \(serviceNames.joined(separator: ", "))"
-      }
-      throw CommandFailure.usage(message)
+      throw ServiceSelection.unknownService(serviceName, in: manifest)
     }
     let actionNames = ServiceAction.allCases.map(\.rawValue)
     guard arguments.count >= 2, !arguments[1].hasPrefix("-") || arguments[1] == "-h" || arguments[1] == "--help" else {

@@ -131,6 +131,47 @@ import Testing
     #expect(try store.list(.all).map(\.id) == [b.id])
   }
 
+  struct Abandoned: Error {}
+
+  @Test(arguments: Backend.allCases)
+  func updateMatchingHandsOverTheMatchesInOrderAndWritesAllOrNothing(backend: Backend) throws {
+    let store = service.store(backend)
+    let records = try ["active", "archived", "archived", "active"].enumerated().map { i, status in
+      try record(#"{"name": "n\#(i)", "status": "\#(status)"}"#, at: "2026-01-01T00:00:0\(3 - i).000Z")
+    }
+    _ = try store.insert(records, onConflict: .fail)
+    let query = RecordQuery(filters: [
+      try FilterParser(schema: service.definition.schema).parseFilter("status=archived")
+    ])
+    // Matches come in the default order (created_at, then id); what the closure throws
+    // abandons every change it made.
+    var seen: [String] = []
+    #expect(throws: Abandoned.self) {
+      try store.update(matching: query) { matches in
+        seen = matches.map(\.id)
+        throw Abandoned()
+      }
+    }
+    #expect(seen == [records[2].id, records[1].id])
+    #expect(Set(try store.list(.all)) == Set(records))
+
+    let written = try store.update(matching: query) { matches in
+      matches.map { match in
+        var changed = match
+        changed.fields["name"] = .string("changed")
+        changed.updatedAt = "2026-02-01T00:00:00.000Z"
+        return changed
+      }
+    }
+    #expect(written == 2)
+    let after = try store.get(ids: records.map(\.id))
+    #expect(after.map { $0.fields["name"] } == [.string("n0"), .string("changed"), .string("changed"), .string("n3")])
+    #expect(
+      after.map(\.updatedAt) == [
+        records[0].updatedAt, "2026-02-01T00:00:00.000Z", "2026-02-01T00:00:00.000Z", records[3].updatedAt,
+      ])
+  }
+
   @Test(arguments: Backend.allCases)
   func deleteMatchingRemovesOnlyMatches(backend: Backend) throws {
     let store = service.store(backend)

@@ -25,6 +25,9 @@ extension RecordTransferTests {
     func update(id: String, _ change: (inout Record) throws -> Void) throws -> Record {
       try inner.update(id: id, change)
     }
+    func update(matching query: RecordQuery, _ change: ([Record]) throws -> [Record]) throws -> Int {
+      try inner.update(matching: query, change)
+    }
     func delete(ids: [String]) throws -> Int { try inner.delete(ids: ids) }
     func delete(matching query: RecordQuery) throws -> Int { try inner.delete(matching: query) }
     func lastModified() throws -> Int64? { try inner.lastModified() }

@@ -37,6 +37,9 @@ struct WriteCommand: CustomStringConvertible, Sendable {
           name: "delete --where", target: backend,
           arguments: ["svc", "example", "delete", "--where", "count=2", "--yes", "--backend", backend]),
         WriteCommand(
+          name: "update --where", target: backend,
+          arguments: ["svc", "example", "update", "--where", "count=2", "--count", "7", "--yes", "--backend", backend]),
+        WriteCommand(
           name: "import", target: backend,
           arguments: ["svc", "example", "import", "--from", "small.ndjson", "--target", backend]),
         WriteCommand(

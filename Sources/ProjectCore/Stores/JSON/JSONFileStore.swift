@@ -3,7 +3,7 @@
 /// Records keep insertion order and their keys schema order. Writes take an exclusive lock on a
 /// sidecar `<file>.lock`, read the file afresh, change it, and replace it atomically; readers
 /// never see a partial file. A file that no longer parses is reported and never overwritten.
-public final class JSONFileStore: RecordStore {
+public final class JSONFileStore: RecordStore, BackupCopying {
   public let service: ServiceDefinition
   let lockTimeout: Double
   /// False for a file that is not a store's own but the user's (`export --to FILE.json`): no
@@ -110,6 +110,26 @@ public final class JSONFileStore: RecordStore {
     }
   }
 
+  // MARK: BackupCopying
+
+  public var backupSource: String { path }
+
+  /// Copies the file's bytes as they are (a broken file too: a backup keeps what was there)
+  /// under the writers' lock, so the copy is one whole write's result.
+  public func copyForBackup(to destination: String) throws -> Bool {
+    try checkPath()
+    guard FileSystem.exists(path) else { return false }
+    return try withLock {
+      do throws(FileSystemError) {
+        guard let bytes = try FileSystem.read(path) else { return false }
+        try FileSystem.writeAtomically(bytes, to: destination)
+        return true
+      } catch {
+        throw StoreError.io(error)
+      }
+    }
+  }
+
   // MARK: RecordStore
 
   /// The top-level fields a query reads: only these are built for records it may not return.
@@ -142,6 +162,24 @@ public final class JSONFileStore: RecordStore {
     }
     let order = RecordMatcher(RecordQuery(sort: query.sort, limit: query.limit, offset: query.offset)).select(records)
     return try order.map { window ? try file.record(matched[$0]) : records[$0] }
+  }
+
+  /// As `list`, but only the fields the query filters and sorts on are built for every record;
+  /// each record is built whole just before `body` gets it, so they are never all held at once.
+  public func forEach(_ query: RecordQuery, _ body: (Record) throws -> Void) throws {
+    guard let file = try scan(keeping: Self.fieldsRead(filtering: query.filters, sortingBy: query.effectiveSort))
+    else { return }
+    let filter = RecordMatcher(RecordQuery(filters: query.filters))
+    var matched: [Int] = []
+    var partials: [Record] = []
+    for i in 0..<file.count {
+      let partial = try file.partialRecord(i)
+      guard filter.matches(partial) else { continue }
+      matched.append(i)
+      partials.append(partial)
+    }
+    let order = RecordMatcher(RecordQuery(sort: query.sort, limit: query.limit, offset: query.offset)).select(partials)
+    for i in order { try body(try file.record(matched[i])) }
   }
 
   public func count(_ query: RecordQuery) throws -> Int {
@@ -236,6 +274,27 @@ public final class JSONFileStore: RecordStore {
       }
       records[i] = record
       return record
+    }
+  }
+
+  public func update(matching query: RecordQuery, _ change: ([Record]) throws -> [Record]) throws -> Int {
+    try checkPath()
+    guard FileSystem.exists(path) else { return 0 }
+    let matcher = RecordMatcher(RecordQuery(filters: query.filters))
+    return try modify { records in
+      let positions = records.indices.filter { matcher.matches(records[$0]) }
+      let matched = positions.map { records[$0] }
+      let changed = try change(RecordMatcher(RecordQuery()).select(matched).map { matched[$0] })
+      guard !changed.isEmpty else { return 0 }
+      let replacing = Set(changed.map { ByteString($0.id) })
+      if let violation = UniqueCheck.firstViolation(
+        fields: service.uniqueFields, incoming: changed, existing: records, replacing: replacing, location: location)
+      {
+        throw violation
+      }
+      let byID = Dictionary(changed.map { (ByteString($0.id), $0) }, uniquingKeysWith: { _, last in last })
+      for i in positions { if let record = byID[ByteString(records[i].id)] { records[i] = record } }
+      return byID.count
     }
   }
 

@@ -49,3 +49,43 @@ extension PostgresStore: RecordRewriting {
     return found.first?.first == "t"
   }
 }
+
+extension PostgresStore {
+  /// `update --where`: the matches are locked (`FOR UPDATE`) as they are read, so writers on
+  /// other machines wait until this transaction ends.
+  public func update(matching query: RecordQuery, _ change: ([Record]) throws -> [Record]) throws -> Int {
+    guard try tableExists() else { return 0 }
+    let (sql, parameters) = select(RecordQuery(filters: query.filters))
+    let state = LoadState()
+    return try writing(state) {
+      try transaction { db in
+        var matched: [Record] = []
+        try db.query(sql + " FOR UPDATE", parameters) { row in matched.append(try record(from: row)) }
+        let changed = try change(matched)
+        if let violation = UniqueCheck.firstViolation(
+          fields: service.uniqueFields, incoming: changed, existing: [], replacing: [], location: location)
+        {
+          throw violation
+        }
+        var written = 0
+        for record in changed {
+          state.current = PreparedRows([record])
+          let tag = try db.query(
+            "UPDATE \(table) SET data = $1, updated_at = $2 WHERE id = $3",
+            [.json(JSONWriter.bytes(.object(record.fields))), .text(record.updatedAt), .text(record.id)])
+          written += Int(tag.split(separator: " ").last ?? "") ?? 0
+        }
+        return written
+      }
+    }
+  }
+}
+
+extension PostgresStore: ExternallyBackedUp {
+  /// `pg_dump` of this table, in its custom format, to a file named after it.
+  public var backupCommand: String {
+    let url = FileSystem.environment("PROJECT_POSTGRES_URL").flatMap { $0.isEmpty ? nil : $0 } ?? server?.url
+    let database = url.map { " -d '\($0.replacing("'", with: "'\\''"))'" } ?? ""
+    return "pg_dump\(database) -t '\"\(schemaName)\".\"\(tableName)\"' -Fc -f \(tableName).dump"
+  }
+}

@@ -4,7 +4,7 @@
 /// WAL journal mode, `synchronous = FULL` (a commit that returned survives a power cut), a busy
 /// timeout so that writers wait for each other, every write in one `BEGIN IMMEDIATE`
 /// transaction. Reads never create the file or the table.
-public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, QueryExplaining {
+public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, QueryExplaining, BackupCopying {
   public let service: ServiceDefinition
   let busyTimeoutMilliseconds: Int32
   var connection: SQLiteDatabase?
@@ -294,6 +294,32 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
     }
   }
 
+  // MARK: BackupCopying
+
+  /// The database file, with every table in it.
+  public var backupSource: String { service.stores.sqlite.path }
+
+  /// `VACUUM INTO` the destination: one read transaction, so the copy is one committed state of
+  /// the whole database; in WAL mode writers go on meanwhile.
+  public func copyForBackup(to destination: String) throws -> Bool {
+    try StoreError.checkConfinement(service.stores.sqlite.path, in: service.stores.sqlite.confinement)
+    guard FileSystem.exists(service.stores.sqlite.path) else { return false }
+    try wrap {
+      let db = try SQLiteDatabase(
+        path: service.stores.sqlite.path, create: false, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+      let vacuum = try db.prepare("VACUUM INTO ?")
+      try vacuum.bind([.text(destination)])
+      try vacuum.step()
+    }
+    do throws(FileSystemError) {
+      try FileSystem.syncFile(destination)
+      try FileSystem.syncDirectory(Path.directory(of: destination))
+    } catch {
+      throw StoreError.io(error)
+    }
+    return true
+  }
+
   // MARK: Writing
 
   public func insert(_ records: [Record], onConflict: ConflictPolicy) throws -> WriteSummary {
@@ -518,6 +544,44 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
           throw try uniqueError(record, db: db)
         }
         return record
+      }
+    }
+  }
+
+  public func update(matching query: RecordQuery, _ change: ([Record]) throws -> [Record]) throws -> Int {
+    guard try reader() != nil else { return 0 }
+    let db = try writer()
+    let (sql, bindings) = selectSQL(RecordQuery(filters: query.filters))
+    return try wrap {
+      try db.writeTransaction {
+        let select = try db.prepare(sql)
+        try select.bind(bindings)
+        var matched: [Record] = []
+        while try select.step() { matched.append(try record(from: select)) }
+        select.reset()
+        let update = try db.prepare("UPDATE \(table) SET data = ?, updated_at = ? WHERE id = ?")
+        let changed = try change(matched)
+        // Two of the changed records holding one unique value are named as the JSON store
+        // names them, before a unique index meets the second one.
+        if let violation = UniqueCheck.firstViolation(
+          fields: service.uniqueFields, incoming: changed, existing: [], replacing: [], location: location)
+        {
+          throw violation
+        }
+        var written = 0
+        for record in changed {
+          update.reset()
+          try update.bind(bytes: JSONWriter.bytes(.object(record.fields)), at: 1)
+          try update.bind(.text(record.updatedAt), at: 2)
+          try update.bind(.text(record.id), at: 3)
+          do {
+            try update.step()
+          } catch let error as SQLiteError where error.isUniqueViolation {
+            throw try uniqueError(record, db: db)
+          }
+          written += db.changes
+        }
+        return written
       }
     }
   }
