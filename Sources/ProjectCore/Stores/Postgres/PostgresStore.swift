@@ -37,6 +37,13 @@ public final class PostgresStore: RecordStore, BulkLoading, RawRowStreaming, Que
     let url = FileSystem.environment("PROJECT_POSTGRES_URL").flatMap { $0.isEmpty ? nil : $0 } ?? server.url
     let settings = try PostgresConnectionSettings(url: url, environment: FileSystem.environment())
     let made = try PostgresConnector.connect(settings)
+    // Records are UTF-8 text; a database in another encoding would change or refuse them.
+    if let encoding = made.parameters["server_encoding"], encoding != "UTF8" {
+      throw PostgresError(
+        endpoint: made.configuration.endpoint,
+        message:
+          "the database's encoding is \(encoding), and records need UTF8; create the database with ENCODING 'UTF8'")
+    }
     _ = try made.simpleQuery("SET standard_conforming_strings = on")
     connection = made
     return made
