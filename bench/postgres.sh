@@ -148,7 +148,6 @@ check "list --limit 10 rows" 10 "$("${SOCKET[@]}" $P list --where status=pending
 check "list over TLS rows" 10 "$($P list --where status=pending --limit 10 -o ndjson | wc -l)"
 check "list without limit = pending rows" "$PENDING" "$("${SOCKET[@]}" $P list --where status=pending -o ndjson | wc -l)"
 "${SOCKET[@]}" psql -X -c "EXPLAIN (ANALYZE, BUFFERS) $(cat "$WORK/list.sql")" >"$RAW/explain-analyze.txt"
-strace -f -c -o "$RAW/list-strace.txt" "${SOCKET[@]}" $P list --where status=pending --limit 10 -o json >/dev/null 2>&1 || true
 
 # ---------------------------------------------------------------- report
 read -r IP IPMIN < <(stats import-project)
