@@ -44,7 +44,11 @@ public final class PostgresStore: RecordStore, BulkLoading, RawRowStreaming, Que
         message:
           "the database's encoding is \(encoding), and records need UTF8; create the database with ENCODING 'UTF8'")
     }
-    _ = try made.simpleQuery("SET standard_conforming_strings = on")
+    // Names in the SQL are quoted for standard-conforming strings, which the server reports at
+    // startup (on by default since 9.1); only an older setting costs a round trip.
+    if made.parameters["standard_conforming_strings"] != "on" {
+      _ = try made.simpleQuery("SET standard_conforming_strings = on")
+    }
     connection = made
     return made
   }
