@@ -73,6 +73,36 @@ struct PostgresFixture {
     #expect(try rows(sourceLocation: sourceLocation) == before, sourceLocation: sourceLocation)
   }
 
+  /// The table's rows in short, read by the superuser (whom no role setting limits): how many,
+  /// and a digest of every row as stored.
+  func digest(sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    try server.superuserSQL(
+      "SELECT count(*), md5(string_agg(id || ' ' || data::text || ' ' || created_at || ' ' || updated_at, ',' ORDER BY id)) FROM public.\(table)"
+    )
+  }
+
+  /// Starts `command` with stderr to a file, returns the process and a way to read that file.
+  func start(_ command: [String]) throws -> (Process, stderr: () -> String) {
+    let path = project.root.appendingPathComponent("started-\(UUID().uuidString).stderr").path
+    FileManager.default.createFile(atPath: path, contents: nil)
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    let process = try project.start(ProjectRunner.binary, command, environment: environment, stderr: handle)
+    return (process, { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" })
+  }
+
+  /// Waits until this role's session on the server has started a COPY (the import's rows are
+  /// on their way, inside its transaction), polling `pg_stat_activity`; fails when `process`
+  /// ended first.
+  func waitForCopy(of process: Process, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    while true {
+      let copying = try server.superuserSQL(
+        "SELECT count(*) FROM pg_stat_activity WHERE usename = 'project_test' AND query LIKE 'COPY%'")
+      if copying.trimmingCharacters(in: .whitespacesAndNewlines) != "0" { return }
+      try #require(process.isRunning, "the import ended before its COPY was seen", sourceLocation: sourceLocation)
+      usleep(20_000)
+    }
+  }
+
   /// `count` records `big-0` … for a long import.
   func writeBigInput(_ count: Int, to name: String) throws {
     var text = ""
@@ -153,5 +183,76 @@ struct PostgresFixture {
       ["PGPORT": String(unanswered.port), "PGCONNECT_TIMEOUT": "2"],
       commands: [PostgresFixture.commands[0], PostgresFixture.commands[4]],
       with: "project: postgres://127.0.0.1:\(unanswered.port): connection timed out after 2 s")
+  }
+
+  /// A 200,000-record import whose server restarts (a fast shutdown, then a start) once its
+  /// COPY is under way: exit 1, one sentence, and the COPY's transaction never committed.
+  @Test func anImportWhoseServerRestartsMidCopyFailsAndWritesNothing() throws {
+    let server = try PostgresTestServer.own()
+    defer { server.remove() }
+    let fixture = try PostgresFixture(server: server)
+    try fixture.writeBigInput(200_000, to: "big.ndjson")
+    let before = try fixture.rows()
+    let (process, stderr) = try fixture.start(["svc", "example", "import", "--from", "big.ndjson", "--target", "postgres"])
+    try fixture.waitForCopy(of: process)
+    try server.server("restart")
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 1 && process.terminationReason == .exit, "\(stderr())")
+    #expect(stderr() == "project: postgres://127.0.0.1:\(server.port): terminating connection due to administrator command\n")
+    #expect(try fixture.rows() == before)
+  }
+
+  /// The same import when the server stops (fast: backends told to end; immediate: killed at
+  /// once, after a notice of why) mid-COPY; then, with the server down, every command is
+  /// refused; started again, the table holds what it held.
+  @Test(arguments: [
+    ("stop", "terminating connection due to administrator command"),
+    ("stop-immediate", "terminating connection due to immediate shutdown command"),
+  ])
+  func anImportWhoseServerStopsMidCopyWritesNothingAndTheStoppedServerRefusesEveryCommand(
+    stop: String, cause: String
+  ) throws {
+    let server = try PostgresTestServer.own()
+    defer { server.remove() }
+    let fixture = try PostgresFixture(server: server)
+    try fixture.writeBigInput(200_000, to: "big.ndjson")
+    let before = try fixture.rows()
+    let (process, stderr) = try fixture.start(["svc", "example", "import", "--from", "big.ndjson", "--target", "postgres"])
+    try fixture.waitForCopy(of: process)
+    try server.server(stop)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 1 && process.terminationReason == .exit, "\(stderr())")
+    #expect(stderr() == "project: postgres://127.0.0.1:\(server.port): \(cause)\n")
+    for command in PostgresFixture.commands {
+      expectFailure(
+        try fixture.run(command), exitCode: 1, stderr: "project: postgres://127.0.0.1:\(server.port): connection refused")
+    }
+    try server.server("start")
+    #expect(try fixture.rows() == before)
+  }
+
+  /// `statement_timeout` set for the role: a sorted list of 200,000 records and an import of as
+  /// many more are cancelled with the server's message, and the import wrote nothing.
+  @Test func aStatementTimeoutCancelsAListAndAnImportWhichWritesNothing() throws {
+    let server = try PostgresTestServer.own()
+    defer { server.remove() }
+    let fixture = try PostgresFixture(server: server)
+    try fixture.writeBigInput(200_000, to: "big.ndjson")
+    try fixture.project.succeed(
+      ["svc", "example", "import", "--from", "big.ndjson", "--target", "postgres"], environment: fixture.environment)
+    try fixture.project.write(
+      (0..<200_000).map { #"{"id": "more-\#($0)", "name": "more \#($0)"}"# }.joined(separator: "\n") + "\n",
+      to: "more.ndjson")
+    _ = try server.superuserSQL("ALTER ROLE project_test SET statement_timeout = '50ms'")
+    let before = try fixture.digest()
+    #expect(before.hasPrefix("200003|"), "\(before)")
+    let cancelled = "project: postgres://127.0.0.1:\(server.port): canceling statement due to statement timeout"
+    for command in [
+      ["svc", "example", "list", "--sort", "name:desc", "-o", "json", "--backend", "postgres"],
+      ["svc", "example", "import", "--from", "more.ndjson", "--target", "postgres"],
+    ] {
+      expectFailure(try fixture.run(command), exitCode: 1, stderr: cancelled)
+    }
+    #expect(try fixture.digest() == before)
   }
 }
