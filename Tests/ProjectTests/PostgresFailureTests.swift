@@ -84,7 +84,7 @@ struct PostgresFixture {
   /// Starts `command` with stderr to a file, returns the process and a way to read that file.
   func start(_ command: [String]) throws -> (Process, stderr: () -> String) {
     let path = project.root.appendingPathComponent("started-\(UUID().uuidString).stderr").path
-    FileManager.default.createFile(atPath: path, contents: nil)
+    _ = FileManager.default.createFile(atPath: path, contents: nil)
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
     let process = try project.start(ProjectRunner.binary, command, environment: environment, stderr: handle)
     return (process, { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" })
@@ -166,7 +166,8 @@ struct PostgresFixture {
       expectFailure(
         try fixture.run(command, ["PGSSLMODE": "require"]), exitCode: 1,
         stderr:
-          "project: postgres://127.0.0.1:\(server.port): the server does not accept TLS, which sslmode=require requires")
+          "project: postgres://127.0.0.1:\(server.port): the server does not accept TLS, which sslmode=require requires"
+      )
     }
     let after = try fixture.project.tool(
       "/usr/bin/psql", ["-X", "-A", "-t", "-c", "SELECT count(*) FROM public.\(fixture.table)"], environment: plain)
@@ -193,12 +194,15 @@ struct PostgresFixture {
     let fixture = try PostgresFixture(server: server)
     try fixture.writeBigInput(200_000, to: "big.ndjson")
     let before = try fixture.rows()
-    let (process, stderr) = try fixture.start(["svc", "example", "import", "--from", "big.ndjson", "--target", "postgres"])
+    let (process, stderr) = try fixture.start([
+      "svc", "example", "import", "--from", "big.ndjson", "--target", "postgres",
+    ])
     try fixture.waitForCopy(of: process)
     try server.server("restart")
     process.waitUntilExit()
     #expect(process.terminationStatus == 1 && process.terminationReason == .exit, "\(stderr())")
-    #expect(stderr() == "project: postgres://127.0.0.1:\(server.port): terminating connection due to administrator command\n")
+    #expect(
+      stderr() == "project: postgres://127.0.0.1:\(server.port): terminating connection due to administrator command\n")
     #expect(try fixture.rows() == before)
   }
 
@@ -217,7 +221,9 @@ struct PostgresFixture {
     let fixture = try PostgresFixture(server: server)
     try fixture.writeBigInput(200_000, to: "big.ndjson")
     let before = try fixture.rows()
-    let (process, stderr) = try fixture.start(["svc", "example", "import", "--from", "big.ndjson", "--target", "postgres"])
+    let (process, stderr) = try fixture.start([
+      "svc", "example", "import", "--from", "big.ndjson", "--target", "postgres",
+    ])
     try fixture.waitForCopy(of: process)
     try server.server(stop)
     process.waitUntilExit()
@@ -225,7 +231,8 @@ struct PostgresFixture {
     #expect(stderr() == "project: postgres://127.0.0.1:\(server.port): \(cause)\n")
     for command in PostgresFixture.commands {
       expectFailure(
-        try fixture.run(command), exitCode: 1, stderr: "project: postgres://127.0.0.1:\(server.port): connection refused")
+        try fixture.run(command), exitCode: 1,
+        stderr: "project: postgres://127.0.0.1:\(server.port): connection refused")
     }
     try server.server("start")
     #expect(try fixture.rows() == before)
@@ -254,5 +261,155 @@ struct PostgresFixture {
       expectFailure(try fixture.run(command), exitCode: 1, stderr: cancelled)
     }
     #expect(try fixture.digest() == before)
+  }
+
+  // MARK: Socket faults
+
+  /// libfiu (`fiu-run -x`, as `FaultInjectionTests` runs it) failing every `connect` (with
+  /// ENETUNREACH, which nothing else here gives) and every `send` (ECONNRESET: the first is the
+  /// request for TLS). The binary reads its socket with `read` and never calls `recv`; the C
+  /// library's `read` and `write` also read the manifest and write stderr, so those faults are
+  /// strace's, on the socket alone (`everySocketCallFailingInTurn…`).
+  @Test(arguments: [
+    ("posix/io/net/connect", 101, "network is unreachable"),
+    ("posix/io/net/send", 104, "connection reset by peer"),
+  ])
+  func libfiuSocketFaultsFailEveryCommandWritingNothing(point: String, errno: Int, cause: String) throws {
+    let server = try PostgresTestServer.shared()
+    let fixture = try PostgresFixture(server: server)
+    let before = try fixture.rows()
+    for command in PostgresFixture.commands {
+      var result = try fixture.project.tool(
+        fiuRunPath, ["-x", "-c", "enable name=\(point),failinfo=\(errno)", ProjectRunner.binary] + command,
+        environment: fixture.environment)
+      result.arguments = command
+      // The cause is the injected errno's: the fault fired.
+      expectFailure(result, exitCode: 1, stderr: "project: postgres://127.0.0.1:\(server.port): \(cause)")
+    }
+    #expect(try fixture.rows() == before)
+  }
+
+  /// The numbers (strace's `when=`) of the main thread's calls of `name` on the TCP socket.
+  static func socketCalls(_ name: String, in calls: [TracedCall]) -> [Int] {
+    let main = calls.first?.pid
+    var socket: Int?
+    var count = 0
+    var found: [Int] = []
+    for call in calls where call.pid == main {
+      if call.name == "socket" && call.arguments.hasPrefix("AF_INET") { socket = call.result }
+      if call.name == name {
+        count += 1
+        if let socket, call.fd == socket { found.append(count) }
+      }
+      if call.name == "close" && call.fd == socket { socket = nil }
+    }
+    return found
+  }
+
+  static let socketCallNames = ["read", "write", "sendto"]
+
+  /// The table's rows as `PostgresFixture.rows` gives them, without the timestamps, and with
+  /// `*` for an id `add` made: what a run leaves, comparable with another run's.
+  static func withoutTimesAndNewIDs(_ rows: String) -> String {
+    rows.split(separator: "\n").map { line in
+      let parts = line.split(separator: "|", omittingEmptySubsequences: false)
+      let id = String(parts.first ?? "")
+      return (id.hasPrefix("seed-") || id.hasPrefix("new-") ? id : "*") + "|" + String(parts.dropFirst().first ?? "")
+    }.joined(separator: "\n")
+  }
+
+  /// Each command with its socket's `read`, `write` (TLS records) and `sendto` (the TLS
+  /// request) failing with ECONNRESET, one call at a time: the first, the middle and the last
+  /// of each. Every run fails with one sentence naming the server and the socket's error, and
+  /// leaves the table as it was, except where the fault hit the answer to COMMIT: then the
+  /// sentence says that the server may or may not have applied the change, and it has.
+  @Test(arguments: PostgresFixture.commands)
+  func everySocketCallFailingInTurnFailsInOneSentenceWritingNothing(command: [String]) throws {
+    let server = try PostgresTestServer.shared()
+    let fixture = try PostgresFixture(server: server)
+    let psql = { (sql: String) throws in
+      let result = try fixture.project.tool(
+        "/usr/bin/psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql], environment: fixture.environment)
+      try #require(result.status == 0, "\(result)")
+    }
+    let table = "public.\(fixture.table)"
+    // The table as it was before the clean run, put back before each run.
+    try psql("CREATE TABLE \(table)_seed AS SELECT * FROM \(table)")
+    let reset = { () throws in
+      try psql("BEGIN; TRUNCATE \(table); INSERT INTO \(table) SELECT * FROM \(table)_seed; COMMIT")
+    }
+    let calls = ["socket", "close"] + Self.socketCallNames
+    let (clean, traced, _) = try fixture.project.traced(
+      command, calls: calls, environment: fixture.environment, fixedLayout: true)
+    try #require(clean.status == 0, "\(clean)")
+    let after = Self.withoutTimesAndNewIDs(try fixture.rows())
+    try reset()
+    let before = try fixture.rows()
+    let endpoint = "project: postgres://127.0.0.1:\(server.port): "
+    let causes = ["", "TLS handshake failed: ", "TLS read failed: ", "TLS write failed: "].map {
+      $0 + "connection reset by peer"
+    }
+    let uncertain = " while committing; the server may or may not have applied the change"
+    var faults = 0
+    for name in Self.socketCallNames {
+      for occurrence in FaultInjectionTests.sample(Self.socketCalls(name, in: traced), limit: 3) {
+        let fault = Fault.failCall(name, occurrence: occurrence, errno: "ECONNRESET")
+        let (result, log, _) = try fixture.project.traced(
+          command, calls: [name, "socket", "close"], fault: fault, environment: fixture.environment, fixedLayout: true)
+        let how = "\(command) under \(fault): \(result)"
+        let injected = log.first { $0.line.contains("(INJECTED)") }
+        #expect(injected != nil, "the fault did not fire: \(how)")
+        #expect(
+          Self.socketCalls(name, in: log).contains(occurrence),
+          "the fault missed the socket: \(how)\n\(injected?.line ?? "")")
+        faults += 1
+        if result.status == 0 && name == "write" && occurrence == Self.socketCalls(name, in: traced).last {
+          // The last write is the Terminate the connection sends as the process ends, after
+          // the change was acknowledged; its failure changes nothing.
+          #expect(Self.withoutTimesAndNewIDs(try fixture.rows()) == after, "\(how)")
+          try reset()
+          continue
+        }
+        let line = result.stderrLines.first ?? ""
+        let committing = line.hasSuffix(uncertain)
+        let cause = String(line.dropFirst(endpoint.count).dropLast(committing ? uncertain.count : 0))
+        expectFailure(result, exitCode: 1, stderr: [line])
+        #expect(line.hasPrefix(endpoint) && causes.contains(cause), "\(how)")
+        let rows = try fixture.rows()
+        if committing && command[2] != "list" {
+          #expect(rows == before || Self.withoutTimesAndNewIDs(rows) == after, "\(how)\n\(rows)")
+        } else {
+          #expect(rows == before, "\(how)\n\(rows)")
+        }
+        try reset()
+      }
+    }
+    #expect(faults >= 6, "too few socket calls found in \(traced)")
+  }
+
+  /// `add` whose connection fails as it waits for the answer to COMMIT (its last read on the
+  /// socket): nobody can know whether the server applied the change, and the sentence says
+  /// so; here the server had, and the table holds the record.
+  @Test func aConnectionLostWaitingForTheAnswerToCommitSaysTheChangeMayOrMayNotHaveBeenApplied() throws {
+    let server = try PostgresTestServer.shared()
+    let fixture = try PostgresFixture(server: server)
+    let command = PostgresFixture.commands[0]
+    let (_, traced, _) = try fixture.project.traced(
+      ["svc", "example", "add", "--name", "first", "--backend", "postgres"], calls: ["read", "socket", "close"],
+      environment: fixture.environment, fixedLayout: true)
+    let last = try #require(Self.socketCalls("read", in: traced).last)
+    let (result, log, _) = try fixture.project.traced(
+      command, calls: ["read", "socket", "close"], fault: .failCall("read", occurrence: last, errno: "ECONNRESET"),
+      environment: fixture.environment, fixedLayout: true)
+    #expect(
+      Self.socketCalls("read", in: log).last == last
+        && log.last { $0.name == "read" }?.line.contains("(INJECTED)") == true)
+    expectFailure(
+      result, exitCode: 1,
+      stderr:
+        "project: postgres://127.0.0.1:\(server.port): TLS read failed: connection reset by peer while committing; the server may or may not have applied the change"
+    )
+    let rows = try fixture.rows()
+    #expect(rows.contains(#"{"name":"added","count":0,"status":"active","tags":[]}"#), "\(rows)")
   }
 }
