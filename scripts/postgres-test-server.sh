@@ -10,6 +10,13 @@
 #                                       socket folder (DIR), a copy of the primary's TLS files,
 #                                       and DIR/env as for the primary.
 #   postgres-test-server.sh stop DIR    stop the server (primary or standby) and remove DIR.
+#   postgres-test-server.sh server stop|stop-immediate|start|restart DIR
+#                                       pg_ctl on the server in DIR, which stays (a fast or an
+#                                       immediate shutdown, a start, a fast restart), waiting
+#                                       until it is done.
+#   postgres-test-server.sh sql STATEMENT DIR
+#                                       runs STATEMENT as the superuser postgres over the socket,
+#                                       printing its rows unaligned, without headers.
 # Besides project_test, the primary has the database project_test_tls, which pg_hba refuses
 # without TLS (for sslmode=allow's second try).
 # Run as root, the server runs as the postgres user; otherwise as the current user. Prints nothing
@@ -25,7 +32,7 @@ fi
 
 fail() { echo "postgres-test-server.sh: $*" >&2; exit 1; }
 
-usage="usage: postgres-test-server.sh start|stop DIR, or start-standby PRIMARY_DIR DIR"
+usage="usage: postgres-test-server.sh start|stop DIR, start-standby PRIMARY_DIR DIR, server stop|stop-immediate|start|restart DIR, or sql STATEMENT DIR"
 [ $# -ge 2 ] || fail "$usage"
 action=$1
 dir=${!#}
@@ -144,6 +151,22 @@ hot_standby = on
 CONF
   run as_server "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start
   write_env
+  ;;
+server)
+  [ $# -eq 3 ] && [ -f "$dir/data/postmaster.opts" ] || fail "$usage"
+  log=$dir/setup.log
+  case "$2" in
+  stop) run as_server "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop ;;
+  stop-immediate) run as_server "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop ;;
+  start) run as_server "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start ;;
+  restart) run as_server "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 60 restart ;;
+  *) fail "$usage" ;;
+  esac
+  ;;
+sql)
+  [ $# -eq 3 ] && [ -f "$dir/env" ] || fail "$usage"
+  port=$(sed -n 's/^PGPORT=//p' "$dir/env")
+  as_server "$bindir/psql" -X -q -A -t -v ON_ERROR_STOP=1 -h "$dir" -p "$port" -U postgres -d project_test -c "$2"
   ;;
 stop)
   [ $# -eq 2 ] || fail "$usage"

@@ -27,7 +27,7 @@ public final class PostgresTestServer: Sendable {
 
   /// Runs the script's `action` for a new folder and reads the `env` it wrote; the folder is
   /// removed when the process exits.
-  private static func launch(_ action: String, _ arguments: String...) -> Result<PostgresTestServer, StartFailure> {
+  static func launch(_ action: String, _ arguments: String...) -> Result<PostgresTestServer, StartFailure> {
     let folder = NSTemporaryDirectory() + "project-postgres-" + UUID().uuidString
     let (status, output) = runScript([action] + arguments + [folder])
     guard status == 0 else {
@@ -106,7 +106,7 @@ public final class PostgresTestServer: Sendable {
 
   private static func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
-  private static func runScript(_ arguments: [String]) -> (Int32, String) {
+  static func runScript(_ arguments: [String]) -> (Int32, String) {
     run("/bin/bash", [script] + arguments)
   }
 }

@@ -10,7 +10,7 @@
 public final class NetworkSocket {
   public let descriptor: Int32
   /// What `setTimeout` set: how long one read or write may wait, 0 for no limit.
-  private var timeoutSeconds = 0
+  public private(set) var timeoutSeconds = 0
 
   private init(descriptor: Int32) { self.descriptor = descriptor }
 
@@ -119,6 +119,13 @@ public final class NetworkSocket {
       pthread_sigmask(SIG_SETMASK, &previous, nil)
     }
     return try body()
+  }
+
+  /// The calling thread's `errno`, for the socket calls OpenSSL makes: cleared before one,
+  /// read after it failed.
+  public static var systemError: Int32 {
+    get { errno }
+    set { errno = newValue }
   }
 
   /// Makes each read and write wait at most `seconds` (0: as long as the peer takes); one that

@@ -184,10 +184,13 @@ struct TracedCall: CustomStringConvertible {
 /// Runs of `project` under strace or fiu, in the fixture's folder.
 extension ProjectRunner {
   /// Runs the command under `strace -f`, logging `calls` (and injecting `fault`), and returns
-  /// the run and the calls made after the manifest was read.
-  func traced(_ arguments: [String], calls: [String], fault: Fault? = nil, environment: [String: String] = [:]) throws
-    -> (RunResult, [TracedCall], rawLog: String)
-  {
+  /// the run and the calls made after the manifest was read. With `fixedLayout`, under
+  /// `setarch -R`: without address randomisation the runtime's reads of `/proc/self/maps`, and
+  /// so every count of `read` calls, are the same from run to run.
+  func traced(
+    _ arguments: [String], calls: [String], fault: Fault? = nil, environment: [String: String] = [:],
+    fixedLayout: Bool = false
+  ) throws -> (RunResult, [TracedCall], rawLog: String) {
     let log = root.appendingPathComponent("strace-\(UUID().uuidString).log").path
     var options = [
       "-f", "-qq", "-s", "16", "-o", log, "-e", "trace=" + (calls + ["openat", "close"]).joined(separator: ","),
@@ -197,7 +200,12 @@ extension ProjectRunner {
     case .killAt(let call, let n)?: options += ["-e", "inject=\(call):signal=KILL:when=\(n)"]
     default: break
     }
-    let result = try run(arguments, via: stracePath, options + ["--", ProjectRunner.binary], environment: environment)
+    let result =
+      fixedLayout
+      ? try run(
+        arguments, via: "/usr/bin/setarch", ["x86_64", "-R", stracePath] + options + ["--", ProjectRunner.binary],
+        environment: environment)
+      : try run(arguments, via: stracePath, options + ["--", ProjectRunner.binary], environment: environment)
     let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
     try? FileManager.default.removeItem(atPath: log)
     return (result, Self.parse(text), text)

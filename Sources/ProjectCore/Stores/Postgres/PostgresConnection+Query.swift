@@ -14,7 +14,7 @@ extension PostgresConnection {
     var failure: Error?
     var tag = ""
     while true {
-      var message = try receive()
+      var message = try receive(after: failure)
       switch message.typeName {
       case "D":
         guard failure == nil else { continue }
@@ -48,13 +48,13 @@ extension PostgresConnection {
     var failure: Error?
     var copied = 0
     while true {
-      var message = try receive()
+      var message = try receive(after: failure)
       switch message.typeName {
       case "G":
         do {
           try produce { data in try self.send(PostgresFrontendMessage.copyData(data)) }
           try send(PostgresFrontendMessage.copyDone())
-        } catch let error as PostgresError where error.sqlState == nil {
+        } catch let error as PostgresError where isBroken {
           throw error  // the connection itself failed: nothing more will come
         } catch {
           failure = error

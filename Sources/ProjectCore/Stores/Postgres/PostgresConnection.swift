@@ -12,6 +12,12 @@ public final class PostgresConnection {
   /// The server's transaction status after the last command: "I" idle, "T" in a transaction,
   /// "E" in a failed transaction.
   public internal(set) var transactionStatus = UInt8(ascii: "I")
+  /// Whether a read or a write failed: the session is out of step with the server, which ends
+  /// it; nothing more should be sent on it.
+  public private(set) var isBroken = false
+  /// What the server said in a notice of class 57 (operator intervention), which it sends as
+  /// it ends the session (an immediate shutdown): why the connection then fails.
+  private var farewell: PostgresError?
 
   private let socket: NetworkSocket
   private var tls: PostgresTLSSession?
@@ -56,7 +62,7 @@ public final class PostgresConnection {
     var current: [[String?]] = []
     var failure: PostgresError?
     while true {
-      var message = try receive()
+      var message = try receive(after: failure)
       switch message.typeName {
       case "T": current = []
       case "D":
@@ -234,12 +240,40 @@ public final class PostgresConnection {
   // MARK: - Transport
 
   func send(_ bytes: [UInt8]) throws(PostgresError) {
-    try transport {
-      if let tls {
-        try tls.write(bytes)
-      } else {
-        try socket.write(bytes)
+    do {
+      try transport {
+        if let tls {
+          try tls.write(bytes)
+        } else {
+          try socket.write(bytes)
+        }
       }
+    } catch {
+      throw reasonAfterFailedWrite(error)
+    }
+  }
+
+  /// A write fails when the server hung up, most often just after it sent an ErrorResponse
+  /// saying why (a shutdown, a terminated session): that error, if it comes within a second,
+  /// rather than the socket's "broken pipe"; else `failure`.
+  private func reasonAfterFailedWrite(_ failure: PostgresError) -> PostgresError {
+    let previous = socket.timeoutSeconds
+    socket.setTimeout(seconds: 1)
+    defer { socket.setTimeout(seconds: previous) }
+    while true {
+      guard var message = try? receive() else { return farewell ?? failure }
+      if message.typeName == "E" { return serverError(&message) }
+    }
+  }
+
+  /// The next message; when the connection fails after the server reported an error
+  /// (`pending`: a FATAL one ends the session and the server closes it), that error, which
+  /// says why.
+  func receive(after pending: Error?) throws(PostgresError) -> PostgresBackendMessage {
+    do {
+      return try receive()
+    } catch {
+      throw (pending as? PostgresError).flatMap { $0.sqlState == nil ? nil : $0 } ?? error
     }
   }
 
@@ -252,7 +286,13 @@ public final class PostgresConnection {
     try fill(1 + length)
     let body = Array(received[readOffset + 5..<readOffset + 1 + length])
     readOffset += 1 + length
-    return PostgresBackendMessage(type: type, body: body)
+    let message = PostgresBackendMessage(type: type, body: body)
+    if type == UInt8(ascii: "N") {
+      var notice = message
+      let said = serverError(&notice)
+      if said.sqlState?.hasPrefix("57") == true { farewell = said }
+    }
+    return message
   }
 
   /// Reads until `count` bytes past `readOffset` have arrived.
@@ -263,7 +303,10 @@ public final class PostgresConnection {
     }
     while received.count - readOffset < count {
       let chunk = try readSome()
-      guard !chunk.isEmpty else { throw PostgresError(endpoint: endpoint, message: "the server closed the connection") }
+      guard !chunk.isEmpty else {
+        isBroken = true
+        throw farewell ?? PostgresError(endpoint: endpoint, message: "the server closed the connection")
+      }
       received += chunk
     }
   }
@@ -279,12 +322,18 @@ public final class PostgresConnection {
   private func transport<Value>(_ call: () throws -> Value) throws(PostgresError) -> Value {
     do {
       return try NetworkSocket.withoutBrokenPipeSignal(call)
-    } catch let error as PostgresTLSFailure {
-      throw PostgresError(endpoint: endpoint, message: error.reason)
-    } catch let error as NetworkSocketError {
-      throw PostgresError(endpoint: endpoint, message: error.cause)
     } catch {
-      throw PostgresError(endpoint: endpoint, message: "\(error)")
+      isBroken = true
+      throw farewell ?? describe(error)
     }
   }
+
+  private func describe(_ error: Error) -> PostgresError {
+    switch error {
+    case let error as PostgresTLSFailure: PostgresError(endpoint: endpoint, message: error.reason)
+    case let error as NetworkSocketError: PostgresError(endpoint: endpoint, message: error.cause)
+    default: PostgresError(endpoint: endpoint, message: "\(error)")
+    }
+  }
+
 }

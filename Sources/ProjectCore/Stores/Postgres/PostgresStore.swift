@@ -74,7 +74,7 @@ public final class PostgresStore: RecordStore, BulkLoading, RawRowStreaming, Que
     do {
       _ = try db.simpleQuery("COMMIT")
     } catch {
-      if error.sqlState != nil { throw error }
+      if error.sqlState != nil && !db.isBroken { throw error }
       connection = nil
       throw PostgresError(
         endpoint: error.endpoint,
@@ -83,6 +83,11 @@ public final class PostgresStore: RecordStore, BulkLoading, RawRowStreaming, Que
   }
 
   func rollBack(_ db: PostgresConnection) {
+    // A broken session is out of step with the server, which rolls its transaction back.
+    guard !db.isBroken else {
+      connection = nil
+      return
+    }
     do {
       _ = try db.simpleQuery("ROLLBACK")
     } catch {

@@ -44,6 +44,7 @@ final class PostgresTLSSession {
     _ = project_ssl_set_server_name(session, host)
     SSL_set_fd(session, descriptor)
     ERR_clear_error()
+    NetworkSocket.systemError = 0
     let result = SSL_connect(session)
     guard result == 1 else {
       let verified = SSL_get_verify_result(session)
@@ -51,7 +52,7 @@ final class PostgresTLSSession {
         throw PostgresTLSFailure(
           reason: "the server's certificate is refused: " + String(cString: X509_verify_cert_error_string(verified)))
       }
-      throw PostgresTLSFailure(reason: "TLS handshake failed: " + failure(result))
+      throw failure(result, "handshake")
     }
   }
 
@@ -65,24 +66,46 @@ final class PostgresTLSSession {
   func read(upTo limit: Int) throws(PostgresTLSFailure) -> [UInt8] {
     ERR_clear_error()
     var buffer = [UInt8](repeating: 0, count: limit)
+    NetworkSocket.systemError = 0
     let count = buffer.withUnsafeMutableBytes { SSL_read(session, $0.baseAddress, Int32(clamping: $0.count)) }
     if count > 0 { return Array(buffer.prefix(Int(count))) }
-    if SSL_get_error(session, count) == SSL_ERROR_ZERO_RETURN { return [] }
-    throw PostgresTLSFailure(reason: "TLS read failed: " + failure(count))
+    let code = SSL_get_error(session, count)
+    // The server hung up: with close_notify, without it (OpenSSL 3's "unexpected eof"), or
+    // the socket's end of stream.
+    if code == SSL_ERROR_ZERO_RETURN
+      || (code == SSL_ERROR_SSL && ERR_GET_REASON(ERR_peek_error()) == SSL_R_UNEXPECTED_EOF_WHILE_READING)
+      || (code == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 && NetworkSocket.systemError == 0)
+    {
+      ERR_clear_error()
+      return []
+    }
+    throw failure(count, "read")
   }
 
   func write(_ bytes: [UInt8]) throws(PostgresTLSFailure) {
     ERR_clear_error()
+    NetworkSocket.systemError = 0
     let count = bytes.withUnsafeBytes { SSL_write(session, $0.baseAddress, Int32(clamping: $0.count)) }
-    guard count == Int32(bytes.count) else { throw PostgresTLSFailure(reason: "TLS write failed: " + failure(count)) }
+    guard count == Int32(bytes.count) else { throw failure(count, "write") }
   }
 
-  private func failure(_ result: Int32) -> String {
+  /// Why the handshake, a read or a write failed: the socket's error where the socket failed
+  /// ("TLS read failed: connection reset by peer"), else OpenSSL's.
+  private func failure(_ result: Int32, _ operation: String) -> PostgresTLSFailure {
     let code = SSL_get_error(session, result)
+    let system = NetworkSocket.systemError
     // A read or write the socket's timeout ended (during the startup).
-    if code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE { return "timed out waiting for the server" }
-    if code == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 { return "the server closed the connection" }
-    return Self.openSSLError()
+    if code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE {
+      return PostgresTLSFailure(reason: "TLS \(operation) failed: timed out waiting for the server")
+    }
+    if code == SSL_ERROR_SYSCALL && system != 0 {
+      ERR_clear_error()
+      return PostgresTLSFailure(reason: "TLS \(operation) failed: " + NetworkSocketError(errno: system).cause)
+    }
+    if code == SSL_ERROR_SYSCALL && ERR_peek_error() == 0 {
+      return PostgresTLSFailure(reason: "TLS \(operation) failed: the server closed the connection")
+    }
+    return PostgresTLSFailure(reason: "TLS \(operation) failed: " + Self.openSSLError())
   }
 
   private static func openSSLError() -> String {
