@@ -1,8 +1,8 @@
 import Foundation
 
 /// A TCP port on 127.0.0.1 that no PostgreSQL answers, held for as long as the value lives.
-final class LocalPort {
-  let port: Int
+public final class LocalPort {
+  public let port: Int
   private var descriptors: [Int32]
 
   private init(port: Int, descriptors: [Int32]) {
@@ -13,14 +13,14 @@ final class LocalPort {
   deinit { for descriptor in descriptors { close(descriptor) } }
 
   /// Bound but not listening: a connection is refused at once, for as long as it stays bound.
-  static func closed() throws -> LocalPort {
+  public static func closed() throws -> LocalPort {
     let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     return LocalPort(port: try bind(holder), descriptors: [holder])
   }
 
   /// Listening, but never accepting: a connection is made (by the kernel) and nothing is ever
   /// said on it.
-  static func silent() throws -> LocalPort {
+  public static func silent() throws -> LocalPort {
     let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     let held = LocalPort(port: try bind(listener), descriptors: [listener])
     guard listen(listener, 16) == 0 else { throw Failure(description: "listen failed: errno \(errno)") }
@@ -29,7 +29,7 @@ final class LocalPort {
 
   /// Listening with a backlog of 0 that one connection, never accepted, already fills: the
   /// kernel drops the next connection's SYN, so connecting waits until its timeout.
-  static func unanswered() throws -> LocalPort {
+  public static func unanswered() throws -> LocalPort {
     let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     let port = try bind(listener)
     let filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -45,7 +45,7 @@ final class LocalPort {
     return held
   }
 
-  struct Failure: Error, CustomStringConvertible { let description: String }
+  public struct Failure: Error, CustomStringConvertible { public let description: String }
 
   private static func loopback(port: Int) -> sockaddr_in {
     var address = sockaddr_in()
