@@ -50,21 +50,19 @@ import Testing
     #expect(try project.count(target) == 1)
     #expect(try get(project, "a", target)["name"] == .string("old"))
 
-    let skip = try project.run(importing + ["--on-conflict", "skip"])
-    #expect(
-      skip.status == 0 && skip.stdout == ""
-        && skip.stderr.hasPrefix(
-          "imported 2 records from in.\(format) into \(location): 1 added, 0 updated, 1 skipped in "),
-      "\(skip)")
+    /// Imports with `policy`, which must report `counts` ("1 added, 0 updated, 1 skipped").
+    func expectImport(_ policy: String, _ counts: String) throws {
+      let result = try project.run(importing + ["--on-conflict", policy])
+      #expect(
+        result.status == 0 && result.stdout == ""
+          && result.stderr.hasPrefix("imported 2 records from in.\(format) into \(location): \(counts) in "),
+        "\(result)")
+    }
+    try expectImport("skip", "1 added, 0 updated, 1 skipped")
     #expect(try get(project, "a", target)["name"] == .string("old"))
     #expect(try get(project, "b", target)["status"] == .string("archived"))
 
-    let overwrite = try project.run(importing + ["--on-conflict", "overwrite"])
-    #expect(
-      overwrite.status == 0 && overwrite.stdout == ""
-        && overwrite.stderr.hasPrefix(
-          "imported 2 records from in.\(format) into \(location): 0 added, 2 updated, 0 skipped in "),
-      "\(overwrite)")
+    try expectImport("overwrite", "0 added, 2 updated, 0 skipped")
     let a = try get(project, "a", target)
     #expect(a["name"] == .string("new") && a["count"] == .int(2) && a["tags"] == .array([.string("x")]), "\(a)")
     #expect(try project.count(target) == 2)
@@ -80,37 +78,57 @@ import Testing
     #expect(postgres["records"] == .int(2), "\(postgres)")
     #expect(postgres["table"] == .string("public.\(table)"), "\(postgres)")
     #expect(postgres["server"] == .string("PostgreSQL"), "\(postgres)")
+    let files = [
+      "project.yaml: ok, 1 service",
+      "example [json] data/json/example_items.json: 0 records, all valid",
+      "example [sqlite] data/db/myapp.db (table example_items): 0 records, all valid",
+    ]
     let check = try project.succeed(["check", "--data"])
-    #expect(check.contains("example [postgres] PostgreSQL table public.\(table): 2 records, "), "\(check)")
+    #expect(
+      check
+        == (files + ["example [postgres] PostgreSQL table public.\(table): 2 records, all valid"]).map { $0 + "\n" }
+        .joined())
 
     // A record the schema refuses, written behind the binary's back, is found.
-    _ = try project.psql(#"UPDATE \#(table) SET data = '{"name": "", "count": -1}' WHERE data->>'name' = 'two'"#)
-    let bad = try project.run(["check", "--data"])
-    #expect(bad.status == 1, "\(bad)")
-    #expect(bad.stdout.contains("PostgreSQL table public.\(table)"), "\(bad)")
-    #expect(bad.stdout.contains("count: -1 is less than the minimum 0"), "\(bad)")
+    let bad = try #require(
+      try project.psql(
+        #"UPDATE \#(table) SET data = '{"name": "", "count": -1}' WHERE data->>'name' = 'two' RETURNING id"#
+      )
+      .split(separator: "\n").first)
+    let result = try project.run(["check", "--data"])
+    #expect(result.status == 1, "\(result)")
+    #expect(
+      result.stdoutLines == files + [
+        "example [postgres] PostgreSQL table public.\(table): 2 records, 2 problems",
+        "  \(bad): name: has 0 characters, fewer than the minimum 1",
+        "  \(bad): count: -1 is less than the minimum 0",
+      ], "\(result)")
+    #expect(result.stderr == "project: 2 problems found in stored records\n", "\(result)")
   }
 
   // MARK: Writers side by side
 
-  @Test func eightProcessesAddingFiftyRecordsEachLoseNone() throws {
-    let project = try ProjectRunner.on("postgres")
-    let result = try project.tool(
-      "/bin/bash",
-      [
-        "-c",
-        """
-        for w in 1 2 3 4 5 6 7 8; do
-          ( for i in $(seq 50); do
-              '\(ProjectRunner.binary)' svc example add --name "w$w-$i" --backend postgres >> acked 2>> errors || echo "w$w-$i" >> failed
-            done ) &
-        done
-        wait
-        """,
-      ], timeout: 600)
+  /// Runs `script` in bash, `$P` being the binary: it must end well, and its workers must have
+  /// written nothing to `errors` and `failed`.
+  func runWorkers(_ project: ProjectRunner, _ script: String) throws {
+    let result = try project.tool("/bin/bash", ["-c", "P='\(ProjectRunner.binary)'\n" + script], timeout: 600)
     #expect(result.status == 0, "\(result)")
     #expect(project.read("errors") ?? "" == "", "\(project.read("errors") ?? "")")
     #expect(!project.exists("failed"), "\(project.read("failed") ?? "")")
+  }
+
+  @Test func eightProcessesAddingFiftyRecordsEachLoseNone() throws {
+    let project = try ProjectRunner.on("postgres")
+    try runWorkers(
+      project,
+      """
+        for w in 1 2 3 4 5 6 7 8; do
+          ( for i in $(seq 50); do
+              "$P" svc example add --name "w$w-$i" --backend postgres >> acked 2>> errors || echo "w$w-$i" >> failed
+            done ) &
+        done
+        wait
+      """)
     let acked = (project.read("acked") ?? "").split(separator: "\n").map(String.init)
     #expect(acked.count == 400 && Set(acked).count == 400)
     let records = try project.list("postgres")
@@ -125,22 +143,16 @@ import Testing
   @Test func twoProcessesUpdatingOneRecordLoseNoChange() throws {
     let project = try ProjectRunner.on("postgres")
     let id = try project.add(["--name", "shared", "--meta", "{}"], backend: "postgres")
-    let result = try project.tool(
-      "/bin/bash",
-      [
-        "-c",
-        """
+    try runWorkers(
+      project,
+      """
         for side in left right; do
           ( for i in $(seq 40); do
-              '\(ProjectRunner.binary)' svc example update \(id) --set "meta.$side$i=$i" --backend postgres > /dev/null 2>> errors || echo "$side$i" >> failed
+              "$P" svc example update \(id) --set "meta.$side$i=$i" --backend postgres > /dev/null 2>> errors || echo "$side$i" >> failed
             done ) &
         done
         wait
-        """,
-      ], timeout: 600)
-    #expect(result.status == 0, "\(result)")
-    #expect(project.read("errors") ?? "" == "", "\(project.read("errors") ?? "")")
-    #expect(!project.exists("failed"), "\(project.read("failed") ?? "")")
+      """)
     let meta = try #require(try get(project, id, "postgres")["meta"])
     let missing = ["left", "right"].flatMap { side in (1...40).map { "\(side)\($0)" } }.filter { meta[$0] == nil }
     #expect(missing == [], "updates lost: \(missing)")
