@@ -126,8 +126,12 @@ struct Completer {
   func values(for option: OptionSpec, service: ServiceDefinition) -> [String] {
     if let field = option.field { return fieldValues(field.spec) }
     switch option.name {
-    // The stores this option takes, as its help names them (export reads only from a database).
-    case "backend", "target": return (option.valueName ?? "").split(separator: "|").map(String.init)
+    // The stores this option takes, as its help names them (export reads only from a database),
+    // that the service has: postgres only where the manifest names a server.
+    case "backend", "target":
+      return (option.valueName ?? "").split(separator: "|").map(String.init).filter { name in
+        Backend(rawValue: name).map(service.backends.contains) ?? true
+      }
     case "output": return OutputFormat.allCases.map(\.rawValue)
     case "format": return ["auto"] + RecordFileFormat.allCases.map(\.rawValue)
     case "on-conflict": return ConflictPolicy.allCases.map(\.rawValue)

@@ -275,6 +275,18 @@ import Testing
     )
   }
 
+  @Test func completionOffersPostgresWhereTheManifestNamesAServer() throws {
+    let project = try ProjectRunner.on("postgres")
+    func complete(_ words: String...) throws -> [String] {
+      try project.succeed(["__complete"] + words).split(separator: "\n").map(String.init)
+    }
+    #expect(try complete("svc", "example", "list", "--backend", "") == ["json", "sqlite", "postgres"])
+    #expect(try complete("svc", "example", "import", "--target", "") == ["sqlite", "json", "postgres"])
+    #expect(try complete("svc", "example", "export", "--backend", "") == ["sqlite", "postgres"])
+    try project.write(Manifests.example, to: "project.yaml")
+    #expect(try complete("svc", "example", "export", "--backend", "") == ["sqlite"])
+  }
+
   @Test func defaultBackendPostgresWithoutAServerIsRefusedAtLoad() throws {
     let project = try ProjectRunner(manifest: Manifests.example(backend: "postgres"))
     for arguments in [["services"], ["svc", "example", "count", "--backend", "sqlite"]] {
