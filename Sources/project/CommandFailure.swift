@@ -13,4 +13,9 @@ struct CommandFailure: ProjectError {
 
   static func usage(_ message: String) -> CommandFailure { CommandFailure(message: message, exitCode: 2) }
   static func failure(_ message: String) -> CommandFailure { CommandFailure(message: message, exitCode: 1) }
+
+  /// Why a service has no store on `backend`: only PostgreSQL needs the manifest to name a server.
+  static func noStore(_ backend: Backend) -> String {
+    "the manifest names no PostgreSQL server, so there is no \(backend.rawValue) store; add a 'postgres:' section with its url"
+  }
 }

@@ -146,11 +146,11 @@ struct Completer {
   func values(for option: OptionSpec, service: ServiceDefinition) -> [String] {
     if let field = option.field { return fieldValues(field.spec) }
     switch option.name {
-    // The stores this option takes, as its help names them (export reads only from a database).
-    // PostgreSQL only where the manifest names a server.
+    // The stores this option takes, as its help names them (export reads only from a database),
+    // that the service has: postgres only where the manifest names a server.
     case "backend", "target":
-      return (option.valueName ?? "").split(separator: "|").map(String.init).filter {
-        Backend(rawValue: $0).map(service.backends.contains) ?? true
+      return (option.valueName ?? "").split(separator: "|").map(String.init).filter { name in
+        Backend(rawValue: name).map(service.backends.contains) ?? true
       }
     // The formats this action prints, as its help names them.
     case "output": return (option.valueName ?? "").split(separator: "|").map(String.init)

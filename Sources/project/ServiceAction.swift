@@ -114,7 +114,7 @@ enum ServiceAction: String, CaseIterable {
           help: "File format (default: auto, from the extension of --to; JSON for the store file and for -)."),
         OptionSpec(
           name: "replace", valueName: nil, help: "Overwrite a store file holding other records, keeping a .bak."),
-        OptionSpec(name: "merge", valueName: nil, help: "Merge into the store file; SQLite wins on the same id."),
+        OptionSpec(name: "merge", valueName: nil, help: "Merge into the store file; the database wins on the same id."),
         OptionSpec(
           name: "dry-run", valueName: nil,
           help: "Say what would be added, changed, unchanged and dropped; write nothing."),

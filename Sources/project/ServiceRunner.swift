@@ -52,11 +52,7 @@ struct ServiceRunner {
   /// The backend, when the service has a store there: PostgreSQL only where the manifest names
   /// a server.
   func available(_ backend: Backend) throws -> Backend {
-    guard service.backends.contains(backend) else {
-      throw usage(
-        "the manifest names no PostgreSQL server, so there is no \(backend.rawValue) store; add a 'postgres:' section with its url"
-      )
-    }
+    guard service.backends.contains(backend) else { throw usage(CommandFailure.noStore(backend)) }
     return backend
   }
   func output() throws -> OutputFormat { try choice("output", default: .table) }

@@ -45,7 +45,7 @@ public final class LocalPort {
     return held
   }
 
-  struct Failure: Error, CustomStringConvertible { let description: String }
+  public struct Failure: Error, CustomStringConvertible { public let description: String }
 
   private static func loopback(port: Int) -> sockaddr_in {
     var address = sockaddr_in()

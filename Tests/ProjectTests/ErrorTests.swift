@@ -9,14 +9,14 @@ import Testing
   func expectRejected(
     _ arguments: [String], exitCode: Int32, stderr: String, sourceLocation: SourceLocation = #_sourceLocation
   ) throws {
-    let project = try ProjectRunner()
-    _ = try project.add(["--name", "existing"], backend: "json", sourceLocation: sourceLocation)
-    _ = try project.add(["--name", "existing"], backend: "sqlite", sourceLocation: sourceLocation)
+    let project = try ProjectRunner.on("postgres")
+    for backend in allBackends {
+      _ = try project.add(["--name", "existing"], backend: backend, sourceLocation: sourceLocation)
+    }
     let before = project.snapshot()
     expectFailure(try project.run(arguments), exitCode: exitCode, stderr: stderr, sourceLocation: sourceLocation)
     #expect(project.snapshot() == before, "files changed after a failed command", sourceLocation: sourceLocation)
-    #expect(try project.count("json") == 1, sourceLocation: sourceLocation)
-    #expect(try project.count("sqlite") == 1, sourceLocation: sourceLocation)
+    for backend in allBackends { #expect(try project.count(backend) == 1, sourceLocation: sourceLocation) }
   }
 
   @Test func unknownServiceIsAUsageErrorWithSuggestion() throws {
@@ -36,30 +36,31 @@ import Testing
       stderr: "project: unknown option '--nme' for 'add'; did you mean '--name'?; see 'project svc example add --help'")
   }
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func wrongTypeForAFieldFlagIsAValidationError(backend: String) throws {
     try expectRejected(
       ["svc", "example", "add", "--name", "x", "--count", "ten", "--backend", backend], exitCode: 1,
       stderr: "project: example.count: expected integer, found \"ten\"")
   }
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func missingRequiredFieldIsAValidationError(backend: String) throws {
     try expectRejected(
       ["svc", "example", "add", "--count", "3", "--backend", backend], exitCode: 1,
       stderr: "project: example.name: is required")
   }
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func enumValueNotAllowedIsAValidationErrorWithSuggestion(backend: String) throws {
     try expectRejected(
       ["svc", "example", "add", "--name", "x", "--status", "activ", "--backend", backend], exitCode: 1,
       stderr: #"project: example.status: expected one of active, archived, found "activ"; did you mean 'active'?"#)
   }
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func everyInvalidFieldOfAJSONInputIsListed(backend: String) throws {
-    let project = try ProjectRunner()
+    let project = try ProjectRunner.on(backend)
+    let manifest = project.bytes("project.yaml")
     expectFailure(
       try project.run([
         "svc", "example", "add", "--json", #"{"count": -1, "status": "gone", "colour": "red"}"#, "--backend", backend,
@@ -71,10 +72,10 @@ import Testing
         "project: example.colour: unknown field",
       ])
     #expect(project.snapshot().keys.sorted() == ["project.yaml"])
-    #expect(project.snapshot()["project.yaml"] == Data(Manifests.example.utf8))
+    #expect(project.snapshot()["project.yaml"] == manifest)
   }
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func unknownWhereFieldIsAUsageErrorWithSuggestion(backend: String) throws {
     try expectRejected(
       ["svc", "example", "list", "--where", "nme=x", "--backend", backend], exitCode: 2,
@@ -143,9 +144,10 @@ import Testing
   /// while it held the store lock. A value of 100,000 characters is now answered, both ways,
   /// on both backends (no timing is asserted: the runner's 30 s limit only turns a hang into a
   /// failure).
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func patternsABacktrackingEngineCannotAnswerAreAnsweredOnLongValues(backend: String) throws {
-    let project = try ProjectRunner(
+    let project = try ProjectRunner.on(
+      backend,
       manifest: """
         version: 1
         data_dir: data

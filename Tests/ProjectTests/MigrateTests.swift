@@ -9,7 +9,7 @@ import Testing
 /// leaves alone.
 @Suite struct MigrateTests {
   /// The backends a store of `people` can live in; a new backend is one more name here.
-  static let backends = ["json", "sqlite"]
+  static let backends = allBackends
 
   static let stamp = "2020-01-01T00:00:00.000Z"
 
@@ -65,21 +65,17 @@ import Testing
   static func seeded(_ backends: [String] = backends, seed: String = seed, manifest: String = after) throws
     -> ProjectRunner
   {
-    let project = try ProjectRunner(manifest: before)
+    let project = try ProjectRunner.on(backends.contains("postgres") ? "postgres" : "json", manifest: before)
     try project.write(seed, to: "seed.ndjson")
     for backend in backends {
       try project.succeed(["svc", "people", "import", "--from", "seed.ndjson", "--target", backend])
     }
-    try project.write(manifest, to: "project.yaml")
+    try project.writeManifest(manifest)
     return project
   }
 
-  static func location(_ backend: String) -> String {
-    backend == "json" ? "data/json/people_items.json" : "data/db/myapp.db (table people_items)"
-  }
-
   /// The plan lines of one store for `after` and `seed`, with `--drop-unknown`.
-  static func planLines(_ backend: String, dropUnknown: Bool = true) -> [String] {
+  static func planLines(_ backend: String, _ project: ProjectRunner, dropUnknown: Bool = true) -> [String] {
     [
       "people \(backend): move 'squad' to 'team' in 1 record",
       "people \(backend): fill 'role' with \"staff\" in 3 records",
@@ -89,13 +85,14 @@ import Testing
       "people \(backend): convert 'score' from number to string in 2 records",
       "people \(backend): convert 'score' from integer to string in 1 record",
     ] + (dropUnknown ? ["people \(backend): drop the unknown field 'legacy' in 1 record"] : [])
-      + staleIndexLines(backend)
+      + staleIndexLines(backend, project)
   }
 
   /// What `before`'s index on `legacy` adds to a plan for `after`.
-  static func staleIndexLines(_ backend: String) -> [String] {
-    backend == "sqlite"
-      ? ["people sqlite: drop the index \"people_items$legacy\", which the manifest no longer declares"] : []
+  static func staleIndexLines(_ backend: String, _ project: ProjectRunner) -> [String] {
+    guard backend != "json" else { return [] }
+    let table = backend == "postgres" ? project.postgresTables["people"] ?? "" : "people_items"
+    return ["people \(backend): drop the index \"\(table)$legacy\", which the manifest no longer declares"]
   }
 
   func list(_ project: ProjectRunner, _ backend: String) throws -> [JSON] {
@@ -108,7 +105,10 @@ import Testing
     let out = try project.succeed(["migrate", "--drop-unknown"])
     var expected: [String] = []
     for backend in Self.backends {
-      expected += Self.planLines(backend) + ["people \(backend): 4 records migrated in \(Self.location(backend))"]
+      expected +=
+        Self.planLines(backend, project) + [
+          "people \(backend): 4 records migrated in \(project.location(backend, service: "people"))"
+        ]
     }
     #expect(out.split(separator: "\n").map(String.init) == expected)
     let stores = try Self.backends.map { try list(project, $0) }
@@ -154,7 +154,9 @@ import Testing
       out.split(separator: "\n").map(String.init) == [
         "people \(backend): move 'squad' to 'team' in 1 record",
         "people \(backend): fill 'role' with \"staff\" in 1 record",
-      ] + Self.staleIndexLines(backend) + ["people \(backend): 1 record migrated in \(Self.location(backend))"])
+      ] + Self.staleIndexLines(backend, project) + [
+        "people \(backend): 1 record migrated in \(project.location(backend, service: "people"))"
+      ])
     let records = try list(project, backend)
     #expect(records[0]["updated_at"] != .string(Self.stamp))
     #expect(records[1]["updated_at"] == .string(Self.stamp))
@@ -171,8 +173,8 @@ import Testing
     let result = try project.run(["migrate", "--backend", backend])
     #expect(result.status == 1, "\(result)")
     #expect(
-      result.stdoutLines == Self.planLines(backend, dropUnknown: false) + [
-        "people \(backend): 4 records cannot be migrated; nothing was written to \(Self.location(backend)):",
+      result.stdoutLines == Self.planLines(backend, project, dropUnknown: false) + [
+        "people \(backend): 4 records cannot be migrated; nothing was written to \(project.location(backend, service: "people")):",
         "  record 'a': owner: is required",
         "  record 'a': legacy: unknown field; pass --drop-unknown to drop it",
         "  record 'b': owner: is required",
@@ -197,8 +199,8 @@ import Testing
     let result = try project.run(["migrate", "--drop-unknown", "--backend", backend])
     #expect(result.status == 1, "\(result)")
     #expect(
-      result.stdoutLines == Self.staleIndexLines(backend) + [
-        "people \(backend): 1 record cannot be migrated; nothing was written to \(Self.location(backend)):",
+      result.stdoutLines == Self.staleIndexLines(backend, project) + [
+        "people \(backend): 1 record cannot be migrated; nothing was written to \(project.location(backend, service: "people")):",
         "  record 'a': team: holds a value, and so does its old name 'squad'; neither is overwritten: remove one by hand",
       ], "\(result)")
     #expect(project.snapshot() == files)
@@ -209,13 +211,13 @@ import Testing
     let project = try Self.seeded([backend])
     let files = project.snapshot()
     let out = try project.succeed(["migrate", "--dry-run", "--drop-unknown", "--backend", backend])
-    #expect(out.split(separator: "\n").map(String.init) == Self.planLines(backend))
+    #expect(out.split(separator: "\n").map(String.init) == Self.planLines(backend, project))
     #expect(project.snapshot() == files)
     // Without --drop-unknown, record 'a' stops the store: exit 1, still nothing written.
     let blocked = try project.run(["migrate", "--dry-run", "--backend", backend])
     #expect(blocked.status == 1, "\(blocked)")
     #expect(
-      blocked.stdoutLines == Self.planLines(backend, dropUnknown: false) + [
+      blocked.stdoutLines == Self.planLines(backend, project, dropUnknown: false) + [
         "people \(backend): 1 record cannot be migrated:",
         "  record 'a': legacy: unknown field; pass --drop-unknown to drop it",
       ], "\(blocked)")
@@ -258,7 +260,8 @@ import Testing
   /// on every `pwrite64`, `fsync`, `fdatasync` and `rename` after the manifest, and the first,
   /// middle and last `write`): the store holds the old records or the migrated ones, and the next migrate
   /// finishes the job.
-  @Test(arguments: backends)
+  /// The file stores only: a killed PostgreSQL client leaves a transaction the server rolls back.
+  @Test(arguments: ["json", "sqlite"])
   func killedDuringMigrateLeavesTheOldOrTheNewState(backend: String) throws {
     let project = try Self.seeded([backend])
     let template = project.root.appendingPathComponent("template-data")
@@ -334,7 +337,7 @@ import Testing
       stderr: "project: unknown service 'peeple' in project.yaml; did you mean 'people'?")
     expectFailure(
       try project.run(["migrate", "--backend", "csv"]), exitCode: 2,
-      stderr: "project: invalid value 'csv' for '--backend'; expected json or sqlite or postgres; see 'project --help'")
+      stderr: "project: invalid value 'csv' for '--backend'; expected json, sqlite or postgres; see 'project --help'")
   }
 
   @Test func storesWithoutRecordsHaveNothingToMigrate() throws {

@@ -74,9 +74,9 @@ import Testing
   /// ESC, BEL, CR, LF, tab, DEL and C1 controls in a value are shown escaped in a table — the
   /// escapes JSON and YAML output use — so a record cannot retitle, recolour or rewrite the
   /// terminal. The same value in YAML escapes DEL and C1 as well.
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func tablesShowControlCharactersEscaped(backend: String) throws {
-    let project = try ProjectRunner()
+    let project = try ProjectRunner.on(backend)
     let hostile = #"{"name": "a\u001b]0;owned\u0007\u001b[31mred\r\nnext\tcol\u007f\u009bend\\"}"#
     let id = try project.add(["--json", hostile], backend: backend)
     let shown = #"a\u001b]0;owned\u0007\u001b[31mred\r\nnext\tcol\u007f\u009bend\"#
@@ -98,9 +98,9 @@ import Testing
   /// At 80 columns (and at 40, narrower than the whole table) every id is shown whole, so rows
   /// of the same millisecond stay apart; other columns are cut or left off instead. `--no-trunc`
   /// shows every cell whole, for `list` and `get`.
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func theTableNeverCutsTheIdColumn(backend: String) throws {
-    let project = try ProjectRunner()
+    let project = try ProjectRunner.on(backend)
     let long = String(repeating: "long name ", count: 12)
     var ids: [String] = []
     for i in 0..<3 { ids.append(try project.add(["--name", "\(long)\(i)", "--tags", "a,b,c"], backend: backend)) }

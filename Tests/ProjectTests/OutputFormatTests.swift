@@ -6,7 +6,7 @@ import Testing
 /// YAML through PyYAML, and tables whose columns line up in a terminal. Also `--fields`, the order
 /// of `get`, the output of `count`, `delete --where` without `--yes`, and `list --explain`.
 @Suite struct OutputFormatTests {
-  static let backends = ["json", "sqlite"]
+  static let backends = allBackends
   static let python = "/usr/bin/python3"
   static let jq = "/usr/bin/jq"
 
@@ -94,7 +94,7 @@ import Testing
 
   /// A fresh project with the samples added to `backend`; returns their ids in order.
   static func seeded(_ backend: String) throws -> (ProjectRunner, [String]) {
-    let project = try ProjectRunner(manifest: manifest)
+    let project = try ProjectRunner.on(backend, manifest: manifest)
     var ids: [String] = []
     for sample in samples {
       let flat = sample.input.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(
@@ -160,7 +160,7 @@ import Testing
   /// whole and in order in every format.
   @Test(arguments: backends)
   func longListsComeOutWholeInEveryFormat(backend: String) throws {
-    let project = try ProjectRunner(manifest: Self.manifest)
+    let project = try ProjectRunner.on(backend, manifest: Self.manifest)
     let lines = (0..<1500).map {
       #"{"name": "record \#($0) with a name long enough to fill the line", "tags": ["a", "b", "c"], "count": \#($0)}"#
     }

@@ -4,12 +4,13 @@ import Testing
 /// `$.` paths find what the schema no longer names: a field removed from the manifest is still
 /// in the stored records, and `--where`, `--sort` and `--fields` reach it on every backend.
 @Suite struct OutsideSchemaQueryTests {
-  static let backends = ["json", "sqlite"]
+  static let backends = allBackends
 
   /// Records that held `legacy` and `it's` while the manifest allowed any field, with the
   /// manifest then back to the example service, which names neither.
   func projectWithRemovedFields(backend: String) throws -> ProjectRunner {
-    let project = try ProjectRunner(
+    let project = try ProjectRunner.on(
+      backend,
       manifest: Manifests.example.replacingOccurrences(
         of: "    description: Example items\n", with: "    description: Example items\n    additional_fields: true\n"))
     let lines = [
@@ -26,7 +27,7 @@ import Testing
     try project.succeed(
       ["svc", "example", "import", "--from", "-", "--format", "ndjson", "--target", backend],
       stdin: stamped.joined(separator: "\n") + "\n")
-    try project.write(Manifests.example, to: "project.yaml")
+    try project.writeManifest(Manifests.example)
     return project
   }
 

@@ -1,11 +1,11 @@
 import Foundation
 import Testing
 
-/// `add`, `get` and `list`: records come back typed, with defaults, ids and timestamps.
+/// `add`, `get` and `list` on every backend: records come back typed, with defaults, ids and timestamps.
 @Suite struct RecordCommandTests {
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func addedRecordIsReadBackWithTypedFieldsDefaultsAndTimestamps(backend: String) throws {
-    let project = try ProjectRunner()
+    let project = try ProjectRunner.on(backend)
     let add = try project.run(["svc", "example", "add", "--name", "Alpha", "--count", "3", "--backend", backend])
     #expect(add.status == 0 && add.stderr == "", "\(add)")
     let id = add.stdout.trimmingCharacters(in: .newlines)
@@ -28,18 +28,18 @@ import Testing
     #expect(try project.list(backend) == [record])
   }
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func listReturnsRecordsInInsertionOrderWithDefaultOrdering(backend: String) throws {
-    let project = try ProjectRunner()
+    let project = try ProjectRunner.on(backend)
     let ids = try ["c", "a", "b"].map { try project.add(["--name", $0], backend: backend) }
     let listed = try project.list(backend)
     #expect(listed.map { $0["id"]?.string ?? "" } == ids)
     #expect(listed.map { $0["name"]?.string ?? "" } == ["c", "a", "b"])
   }
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func fieldFlagsAreTypedBySchema(backend: String) throws {
-    let project = try ProjectRunner()
+    let project = try ProjectRunner.on(backend)
     let id = try project.add(
       [
         "--name", "Typed", "--count", "3", "--tags", "a,b", "--meta", #"{"k":1}"#, "--set", "meta.owner=ops",
@@ -53,9 +53,9 @@ import Testing
     #expect(record["meta"] == .object([.init(key: "k", value: .int(1)), .init(key: "owner", value: .string("ops"))]))
   }
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func jsonArgumentIsReadInlineFromAFileAndFromStandardInput(backend: String) throws {
-    let project = try ProjectRunner()
+    let project = try ProjectRunner.on(backend)
     let inline = try project.add(
       ["--json", #"{"name":"Inline","count":2,"meta":{"deep":{"x":[1,2.5]}}}"#], backend: backend)
     try project.write(#"{"name": "FromFile", "tags": ["x", "y"]}"#, to: "input.json")
@@ -78,28 +78,27 @@ import Testing
     #expect(records[2]["count"] == .int(7))
   }
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func flagsOverrideFieldsGivenAsJSON(backend: String) throws {
-    let project = try ProjectRunner()
+    let project = try ProjectRunner.on(backend)
     let id = try project.add(["--json", #"{"name":"FromJSON","count":1}"#, "--count", "9"], backend: backend)
     let record = try #require(try project.json(["svc", "example", "get", id, "-o", "json", "--backend", backend])[0])
     #expect(record["name"] == .string("FromJSON"))
     #expect(record["count"] == .int(9))
   }
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func getOfAMissingIdIsNotFound(backend: String) throws {
-    let project = try ProjectRunner()
+    let project = try ProjectRunner.on(backend)
     _ = try project.add(["--name", "present"], backend: backend)
-    let location = backend == "json" ? "data/json/example_items.json" : "data/db/myapp.db (table example_items)"
     expectFailure(
       try project.run(["svc", "example", "get", "nope", "--backend", backend]), exitCode: 1,
-      stderr: "project: no record with id 'nope' in \(location)")
+      stderr: "project: no record with id 'nope' in \(project.location(backend))")
   }
 
-  @Test func whereFiltersGiveTheSameRecordsInTheSameOrderOnBothBackends() throws {
-    let project = try ProjectRunner()
-    for backend in ["json", "sqlite"] {
+  @Test func whereFiltersGiveTheSameRecordsInTheSameOrderOnEveryBackend() throws {
+    let project = try ProjectRunner.on("postgres")
+    for backend in allBackends {
       _ = try project.add(
         ["--name", "web-a", "--count", "10", "--tags", "x,y", "--set", "meta.owner=ops"], backend: backend)
       _ = try project.add(["--name", "db-b", "--count", "2", "--status", "archived"], backend: backend)
@@ -115,7 +114,7 @@ import Testing
       (["--sort", "count", "--limit", "2", "--offset", "1"], ["web-c", "web-a"]),
     ]
     for (arguments, expected) in queries {
-      for backend in ["json", "sqlite"] {
+      for backend in allBackends {
         let out = try project.json(["svc", "example", "list", "-o", "json", "--backend", backend] + arguments)
         #expect(out.array?.map { $0["name"]?.string ?? "" } == expected, "\(backend) \(arguments)")
       }

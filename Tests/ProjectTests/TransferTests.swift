@@ -5,6 +5,8 @@ import Testing
 @Suite struct TransferTests {
   static let exampleFile = "data/json/example_items.json"
   static let hostsFile = "data/json/hosts_items.json"
+  /// The stores `export` copies from.
+  static let databases = ["sqlite", "postgres"]
 
   /// `export` copies from `--backend`; without it from `defaults.backend`, or from SQLite when
   /// the default is the JSON store, the export's own target. `--backend json` is refused.
@@ -88,15 +90,16 @@ import Testing
     #expect(try project.count("sqlite") == 2)
   }
 
-  @Test func exportRefusesToDropRecordsOnlyInTheFileAndWritesNothing() throws {
-    let project = try ProjectRunner()
+  @Test(arguments: databases)
+  func exportRefusesToDropRecordsOnlyInTheFileAndWritesNothing(source: String) throws {
+    let project = try ProjectRunner.on(source, manifest: Manifests.example(backend: source))
     let onlyInFile = try project.add(["--name", "file-only"], backend: "json")
-    _ = try project.add(["--name", "db"], backend: "sqlite")
+    _ = try project.add(["--name", "db"], backend: source)
     let before = try #require(project.bytes(Self.exampleFile))
     expectFailure(
       try project.run(["svc", "example", "export"]), exitCode: 1,
       stderr:
-        "project: export refused: it would drop 1 record found only in the file ('\(onlyInFile)') in data/json/example_items.json; nothing written; use --merge to keep them (SQLite wins on the same id), --replace to overwrite (the old file is kept as .bak), or --dry-run to see the plan"
+        "project: export refused: it would drop 1 record found only in the file ('\(onlyInFile)') in data/json/example_items.json; nothing written; use --merge to keep them (the database wins on the same id), --replace to overwrite (the old file is kept as .bak), or --dry-run to see the plan"
     )
     #expect(project.bytes(Self.exampleFile) == before)
     #expect(!project.exists(Self.exampleFile + ".bak"))
@@ -107,9 +110,10 @@ import Testing
     #expect(project.bytes(Self.exampleFile) == before)
   }
 
-  @Test func exportRefusesToChangeARecordTheFileHoldsDifferently() throws {
-    let project = try ProjectRunner()
-    let id = try project.add(["--name", "db"], backend: "sqlite")
+  @Test(arguments: databases)
+  func exportRefusesToChangeARecordTheFileHoldsDifferently(source: String) throws {
+    let project = try ProjectRunner.on(source, manifest: Manifests.example(backend: source))
+    let id = try project.add(["--name", "db"], backend: source)
     try project.succeed(["svc", "example", "export"])
     try project.succeed(["svc", "example", "update", id, "--count", "2", "--backend", "json"])
     let before = try #require(project.bytes(Self.exampleFile))
@@ -122,23 +126,25 @@ import Testing
     #expect(project.bytes(Self.exampleFile) == before)
   }
 
-  @Test func exportMergeKeepsRecordsOnlyInTheFile() throws {
-    let project = try ProjectRunner()
+  @Test(arguments: databases)
+  func exportMergeKeepsRecordsOnlyInTheFile(source: String) throws {
+    let project = try ProjectRunner.on(source, manifest: Manifests.example(backend: source))
     let onlyInFile = try project.add(["--name", "file-only"], backend: "json")
-    let fromDB = try project.add(["--name", "db"], backend: "sqlite")
+    let fromDB = try project.add(["--name", "db"], backend: source)
     let merge = try project.run(["svc", "example", "export", "--merge"])
     #expect(merge.status == 0, "\(merge)")
     let file = try JSON.parse(try #require(project.read(Self.exampleFile)))
     #expect(file.keys == [onlyInFile, fromDB])
     #expect(file[fromDB]?["name"] == .string("db"))
-    #expect(try project.count("sqlite") == 1)
+    #expect(try project.count(source) == 1)
     #expect(!project.exists(Self.exampleFile + ".bak"))
   }
 
-  @Test func exportReplaceOverwritesAndKeepsABackup() throws {
-    let project = try ProjectRunner()
+  @Test(arguments: databases)
+  func exportReplaceOverwritesAndKeepsABackup(source: String) throws {
+    let project = try ProjectRunner.on(source, manifest: Manifests.example(backend: source))
     _ = try project.add(["--name", "file-only"], backend: "json")
-    let fromDB = try project.add(["--name", "db"], backend: "sqlite")
+    let fromDB = try project.add(["--name", "db"], backend: source)
     let before = try #require(project.bytes(Self.exampleFile))
     let replace = try project.run(["svc", "example", "export", "--replace"])
     #expect(replace.status == 0, "\(replace)")
@@ -155,9 +161,9 @@ import Testing
     }
     """
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func importWithBadRecordsWritesNothingAndListsEveryErrorWithItsRecordAndPath(target: String) throws {
-    let project = try ProjectRunner()
+    let project = try ProjectRunner.on(target)
     try project.write(Self.badImport, to: "incoming.json")
     expectFailure(
       try project.run(["svc", "example", "import", "--from", "incoming.json", "--target", target]), exitCode: 1,
@@ -177,9 +183,9 @@ import Testing
     }
   }
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func importOfNDJSONFromStandardInputAddsEveryRecord(target: String) throws {
-    let project = try ProjectRunner()
+    let project = try ProjectRunner.on(target)
     let input = """
       {"id": "n1", "name": "one", "count": 1, "created_at": "2026-01-01T00:00:00.000Z", "updated_at": "2026-01-02T00:00:00.000Z"}
       {"id": "n2", "name": "two"}

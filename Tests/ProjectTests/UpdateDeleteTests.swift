@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `update` and `delete` on both backends.
+/// `update` and `delete` on every backend.
 @Suite struct UpdateDeleteTests {
   static let stamp = "2020-01-01T00:00:00.000Z"
 
@@ -14,21 +14,17 @@ import Testing
     """
 
   static func seeded(_ backend: String) throws -> ProjectRunner {
-    let project = try ProjectRunner()
+    let project = try ProjectRunner.on(backend)
     try project.write(seed, to: "seed.json")
     try project.succeed(["svc", "example", "import", "--from", "seed.json", "--target", backend])
     return project
-  }
-
-  static func location(_ backend: String) -> String {
-    backend == "json" ? "data/json/example_items.json" : "data/db/myapp.db (table example_items)"
   }
 
   func get(_ project: ProjectRunner, _ id: String, _ backend: String) throws -> JSON {
     try #require(try project.json(["svc", "example", "get", id, "-o", "json", "--backend", backend])[0])
   }
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func updateChangesFieldsAndBumpsUpdatedAtButNotCreatedAt(backend: String) throws {
     let project = try Self.seeded(backend)
     let before = try get(project, "seed1", backend)
@@ -53,7 +49,7 @@ import Testing
     #expect(try get(project, "seed2", backend)["updated_at"] == .string(Self.stamp))
   }
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func unsetRemovesAFieldButNotARequiredOne(backend: String) throws {
     let project = try Self.seeded(backend)
     try project.succeed(["svc", "example", "update", "seed1", "--unset", "meta", "--backend", backend])
@@ -67,7 +63,7 @@ import Testing
     #expect(project.snapshot() == snapshot)
   }
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func updateThatBreaksTheSchemaChangesNothing(backend: String) throws {
     let project = try Self.seeded(backend)
     let snapshot = project.snapshot()
@@ -78,38 +74,38 @@ import Testing
     #expect(try get(project, "seed1", backend)["count"] == .int(1))
   }
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func updateOfAMissingIdIsNotFoundAndWritesNothing(backend: String) throws {
     let project = try Self.seeded(backend)
     let snapshot = project.snapshot()
     expectFailure(
       try project.run(["svc", "example", "update", "nope", "--count", "1", "--backend", backend]), exitCode: 1,
-      stderr: "project: no record with id 'nope' in \(Self.location(backend))")
+      stderr: "project: no record with id 'nope' in \(project.location(backend))")
     #expect(project.snapshot() == snapshot)
   }
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func deleteRemovesTheRecord(backend: String) throws {
     let project = try Self.seeded(backend)
     #expect(try project.succeed(["svc", "example", "delete", "seed1", "--backend", backend]) == "deleted 1 record\n")
     #expect(try project.list(backend).map { $0["id"] } == [.string("seed2")])
     expectFailure(
       try project.run(["svc", "example", "get", "seed1", "--backend", backend]), exitCode: 1,
-      stderr: "project: no record with id 'seed1' in \(Self.location(backend))")
+      stderr: "project: no record with id 'seed1' in \(project.location(backend))")
   }
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func deleteWithAMissingIdDeletesNothing(backend: String) throws {
     let project = try Self.seeded(backend)
     let snapshot = project.snapshot()
     expectFailure(
       try project.run(["svc", "example", "delete", "seed1", "nope", "--backend", backend]), exitCode: 1,
-      stderr: "project: no record with id 'nope' in \(Self.location(backend))")
+      stderr: "project: no record with id 'nope' in \(project.location(backend))")
     #expect(try project.count(backend) == 2)
     #expect(project.snapshot() == snapshot)
   }
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func deleteByWhereNeedsYes(backend: String) throws {
     let project = try Self.seeded(backend)
     expectFailure(

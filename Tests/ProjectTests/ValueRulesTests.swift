@@ -24,10 +24,6 @@ import Testing
 
     """
 
-  static func location(_ backend: String) -> String {
-    backend == "json" ? "data/json/users_items.json" : "data/db/myapp.db (table users_items)"
-  }
-
   static func ndjson(_ records: [String]) -> String { records.joined(separator: "\n") + "\n" }
 
   func ids(_ project: ProjectRunner, _ backend: String, where filters: [String] = []) throws -> [String] {
@@ -38,9 +34,9 @@ import Testing
 
   // MARK: Ids, unique values and enum values compare by their bytes
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func deletingIdsThatDifferOnlyInNormalizationDeletesBoth(backend: String) throws {
-    let project = try ProjectRunner(manifest: Self.manifest)
+    let project = try ProjectRunner.on(backend, manifest: Self.manifest)
     try project.write(
       Self.ndjson([#"{"id": "\#(Self.precomposed)", "name": "nfc"}"#, #"{"id": "\#(Self.decomposed)", "name": "nfd"}"#]
       ), to: "two.ndjson")
@@ -52,9 +48,9 @@ import Testing
     #expect(try ids(project, backend).isEmpty)
   }
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func deletingOneSpellingKeepsTheOther(backend: String) throws {
-    let project = try ProjectRunner(manifest: Self.manifest)
+    let project = try ProjectRunner.on(backend, manifest: Self.manifest)
     try project.write(
       Self.ndjson([#"{"id": "\#(Self.precomposed)", "name": "nfc"}"#, #"{"id": "\#(Self.decomposed)", "name": "nfd"}"#]
       ), to: "two.ndjson")
@@ -66,9 +62,9 @@ import Testing
     #expect(try ids(project, backend).map { Array($0.utf8) } == [Array(Self.precomposed.utf8)])
   }
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func anEnumValueIsMatchedByItsBytes(backend: String) throws {
-    let project = try ProjectRunner(manifest: Self.manifest)
+    let project = try ProjectRunner.on(backend, manifest: Self.manifest)
     expectFailure(
       try project.run(["svc", "users", "add", "--name", "a", "--kind", Self.decomposed, "--backend", backend]),
       exitCode: 1,
@@ -94,9 +90,9 @@ import Testing
         == "1\n")
   }
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func uniqueValuesThatDifferOnlyInNormalizationDoNotClash(backend: String) throws {
-    let project = try ProjectRunner(manifest: Self.manifest)
+    let project = try ProjectRunner.on(backend, manifest: Self.manifest)
     _ = try project.add(["--name", "a", "--email", "\(Self.precomposed)@x"], backend: backend, service: "users")
     _ = try project.add(["--name", "b", "--email", "\(Self.decomposed)@x"], backend: backend, service: "users")
     #expect(try ids(project, backend).count == 2)
@@ -109,9 +105,9 @@ import Testing
     try project.tool("/bin/sh", ["-c", "exec \"$0\" " + script, ProjectRunner.binary])
   }
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func argumentsThatAreNotUTF8AreRefusedBeforeAnythingRuns(backend: String) throws {
-    let project = try ProjectRunner(manifest: Self.manifest)
+    let project = try ProjectRunner.on(backend, manifest: Self.manifest)
     let cases: [(String, String)] = [
       (
         #"svc users add --name "$(printf '\377\376')" --backend \#(backend)"#,
@@ -138,9 +134,9 @@ import Testing
 
   // MARK: Numbers are never rounded
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func numbersTooSmallForADoubleAreRefusedNotStoredAsZero(backend: String) throws {
-    let project = try ProjectRunner(manifest: Self.manifest)
+    let project = try ProjectRunner.on(backend, manifest: Self.manifest)
     expectFailure(
       try project.run([
         "svc", "users", "add", "--name", "a", "--json", #"{"meta": {"x": 1e-400}}"#, "--backend", backend,
@@ -178,9 +174,9 @@ import Testing
 
   // MARK: --where quoting and negation
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func quotedLiteralsAreTextOnUntypedPathsAndTypedOnFields(backend: String) throws {
-    let project = try ProjectRunner(manifest: Self.manifest)
+    let project = try ProjectRunner.on(backend, manifest: Self.manifest)
     let number = try project.add(
       ["--name", "number", "--count", "3", "--set", "meta.x=9007199254740993"], backend: backend, service: "users")
     let text = try project.add(
@@ -204,15 +200,16 @@ import Testing
 
   // MARK: Import and export
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func oneNDJSONRecordOnStandardInputIsOneRecord(backend: String) throws {
-    let project = try ProjectRunner(manifest: Self.manifest)
+    let project = try ProjectRunner.on(backend, manifest: Self.manifest)
     let result = try project.run(
       ["svc", "users", "import", "--from", "-", "--target", backend], stdin: #"{"name":"x","count":1}"# + "\n")
     #expect(result.status == 0, "\(result)")
     #expect(
       result.stderr.hasPrefix(
-        "imported 1 record from standard input into \(Self.location(backend)): 1 added, 0 updated, 0 skipped in "))
+        "imported 1 record from standard input into \(project.location(backend, service: "users")): 1 added, 0 updated, 0 skipped in "
+      ))
     let listed = try project.json(["svc", "users", "list", "-o", "json", "--backend", backend])
     #expect(listed[0]?["name"] == .string("x"))
     // An object of records keyed by id, on one line, is still a store file.
@@ -221,9 +218,9 @@ import Testing
     #expect(try ids(project, backend, where: ["name=y"]) == ["k1"])
   }
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func aDryRunFindsAUniqueClashInsideTheFileAsTheImportDoes(backend: String) throws {
-    let project = try ProjectRunner(manifest: Self.manifest)
+    let project = try ProjectRunner.on(backend, manifest: Self.manifest)
     try project.write(
       Self.ndjson([
         #"{"id": "a", "name": "A", "email": "x@y"}"#, #"{"id": "b", "name": "B", "email": "x@y"}"#,
@@ -244,7 +241,7 @@ import Testing
       stdin: #"{"id": "s", "name": "S", "email": "z@y"}"# + "\n")
     try project.write(Self.ndjson([#"{"id": "c", "name": "C", "email": "z@y"}"#]), to: "stored.ndjson")
     let stored =
-      #"email: the value "z@y" is already used by record 's' in \#(Self.location(backend)); 'email' must be unique"#
+      #"email: the value "z@y" is already used by record 's' in \#(project.location(backend, service: "users")); 'email' must be unique"#
     expectFailure(
       try project.run(["svc", "users", "import", "--from", "stored.ndjson", "--target", backend, "--dry-run"]),
       exitCode: 1, stderr: "project: " + stored)
@@ -253,23 +250,24 @@ import Testing
       stderr: "project: " + stored)
   }
 
-  @Test(arguments: ["json", "sqlite"])
+  @Test(arguments: allBackends)
   func reimportingAFileNamesTheIdThatExistsNotAUniqueField(backend: String) throws {
-    let project = try ProjectRunner(manifest: Self.manifest)
+    let project = try ProjectRunner.on(backend, manifest: Self.manifest)
     try project.write(
       Self.ndjson([#"{"id": "a", "name": "A", "email": "x@y"}"#, #"{"id": "c", "name": "C", "email": "z@y"}"#]),
       to: "two.ndjson")
     try project.succeed(["svc", "users", "import", "--from", "two.ndjson", "--target", backend])
     expectFailure(
       try project.run(["svc", "users", "import", "--from", "two.ndjson", "--target", backend]), exitCode: 1,
-      stderr: "project: a record with id 'a' already exists in \(Self.location(backend))")
+      stderr: "project: a record with id 'a' already exists in \(project.location(backend, service: "users"))")
     let skipped = try project.run([
       "svc", "users", "import", "--from", "two.ndjson", "--target", backend, "--on-conflict", "skip",
     ])
     #expect(
       skipped.status == 0
         && skipped.stderr.hasPrefix(
-          "imported 2 records from two.ndjson into \(Self.location(backend)): 0 added, 0 updated, 2 skipped")
+          "imported 2 records from two.ndjson into \(project.location(backend, service: "users")): 0 added, 0 updated, 2 skipped"
+        )
     )
   }
 

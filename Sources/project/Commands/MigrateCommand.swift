@@ -38,7 +38,7 @@ struct MigrateCommand: ParsableCommand {
     }
     if let backend, Backend(rawValue: backend) == nil {
       throw ValidationError(
-        "invalid value '\(backend)' for '--backend'; expected \(Backend.allCases.map(\.rawValue).joined(separator: " or "))"
+        "invalid value '\(backend)' for '--backend'; expected json, sqlite or postgres"
       )
     }
   }
@@ -68,13 +68,17 @@ struct MigrateCommand: ParsableCommand {
       throw CommandFailure.usage(message)
     }
     let chosen = services.isEmpty ? manifest.services : manifest.services.filter { services.contains($0.name) }
-    let backends = backend.flatMap(Backend.init(rawValue:)).map { [$0] } ?? Backend.allCases
+    let only = backend.flatMap(Backend.init(rawValue:))
+    if let only, chosen.contains(where: { !$0.backends.contains(only) }) {
+      throw CommandFailure.usage(CommandFailure.noStore(only))
+    }
     let now = Timestamp.now()
     var outcomes: [Outcome] = []
     for definition in chosen {
       let records = RecordService(definition: definition)
       let migration = RecordMigration(service: records, dropUnknown: dropUnknown, now: now)
-      for backend in backends where definition.backends.contains(backend) {
+      // Without --backend, every store the service has: PostgreSQL only where a server is named.
+      for backend in only.map({ [$0] }) ?? definition.backends {
         let store = records.store(backend)
         var outcome = Outcome(service: definition.name, backend: backend, location: store.location)
         do {

@@ -381,7 +381,7 @@ import Testing
       try transfer.exportJSON(from: sqlite, to: json.path, mode: .safe, dryRun: false)
     } throws: { error in
       "\(error)"
-        == "export refused: it would drop 1 record found only in the file ('only-json') and change 1 record ('b') in \(Path.display(json.path)); nothing written; use --merge to keep them (SQLite wins on the same id), --replace to overwrite (the old file is kept as .bak), or --dry-run to see the plan"
+        == "export refused: it would drop 1 record found only in the file ('only-json') and change 1 record ('b') in \(Path.display(json.path)); nothing written; use --merge to keep them (the database wins on the same id), --replace to overwrite (the old file is kept as .bak), or --dry-run to see the plan"
     }
     #expect(folder.read("data/json/example_items.json") == before)
     let dry = try transfer.exportJSON(from: sqlite, to: json.path, mode: .safe, dryRun: true)

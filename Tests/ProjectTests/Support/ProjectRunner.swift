@@ -47,6 +47,11 @@ final class ProjectRunner {
   private let io: URL
   private let home: URL
   private var runCount = 0
+  /// Variables every run gets on top of the controlled environment (the PG* variables of a
+  /// runner made by `on(_:)` for postgres).
+  var baseEnvironment: [String: String] = [:]
+  /// The PostgreSQL table of each service (service → table), for a runner made by `on(_:)`.
+  var postgresTables: [String: String] = [:]
 
   /// A fresh folder, with `manifest` written to `project.yaml` unless it is nil.
   init(manifest: String? = Manifests.example) throws {
@@ -151,6 +156,7 @@ final class ProjectRunner {
   /// terminal, and nothing else unless a test adds it.
   func environment(_ extra: [String: String] = [:]) -> [String: String] {
     var env = ["PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": home.path, "LANG": "C.UTF-8", "TERM": "dumb"]
+    for (key, value) in baseEnvironment { env[key] = value }
     for (key, value) in extra { env[key] = value }
     return env
   }

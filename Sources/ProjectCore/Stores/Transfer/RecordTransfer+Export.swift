@@ -121,7 +121,7 @@ extension RecordTransfer {
         parts.append("change \(Plural.records(plan.changed.count)) (\(Self.idList(plan.changed)))")
       }
       throw TransferError(
-        "export refused: it would \(parts.joined(separator: " and ")) in \(Path.display(path)); nothing written; use --merge to keep them (SQLite wins on the same id), --replace to overwrite (the old file is kept as .bak), or --dry-run to see the plan"
+        "export refused: it would \(parts.joined(separator: " and ")) in \(Path.display(path)); nothing written; use --merge to keep them (the database wins on the same id), --replace to overwrite (the old file is kept as .bak), or --dry-run to see the plan"
       )
     }
     if dryRun { return result }
