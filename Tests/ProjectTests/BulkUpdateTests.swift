@@ -3,7 +3,7 @@ import Testing
 
 /// `update --where`: every match checked first, then written in one transaction or one rewrite.
 @Suite struct BulkUpdateTests {
-  static let backends = ["json", "sqlite"]
+  static let backends = allBackends
   static let stamp = "2020-01-01T00:00:00.000Z"
 
   /// Three records from 2020, imported so that no test depends on the clock.
@@ -16,7 +16,7 @@ import Testing
     """
 
   static func seeded(_ backend: String) throws -> ProjectRunner {
-    let project = try ProjectRunner()
+    let project = try ProjectRunner.on(backend)
     try project.write(seed, to: "seed.json")
     try project.succeed(["svc", "example", "import", "--from", "seed.json", "--target", backend])
     return project
@@ -33,9 +33,8 @@ import Testing
     let project = try Self.seeded(backend)
     // The manifest now allows names of at most 3 characters: "Three" no longer fits, and an
     // update that touches it must not be written, for it or for any other match.
-    try project.write(
-      Manifests.example.replacingOccurrences(of: "min_length: 1 }", with: "min_length: 1, max_length: 3 }"),
-      to: "project.yaml")
+    try project.writeManifest(
+      Manifests.example.replacingOccurrences(of: "min_length: 1 }", with: "min_length: 1, max_length: 3 }"))
     let before = project.snapshot()
     let result = try project.run([
       "svc", "example", "update", "--where", "count>=1", "--count", "7", "--set", "meta.owner=ops", "--yes",
@@ -91,12 +90,12 @@ import Testing
 
   @Test(arguments: backends)
   func bulkUpdateThatWouldBreakAUniqueFieldWritesNothingAndSaysSoAlikeOnEveryBackend(backend: String) throws {
-    let project = try ProjectRunner(manifest: Manifests.withHosts)
+    let project = try ProjectRunner.on(backend, manifest: Manifests.withHosts)
     for (host, ip, cores) in [("a", "10.0.0.1", "1"), ("b", "10.0.0.2", "1"), ("c", "10.0.0.3", "2")] {
       _ = try project.add(["--hostname", host, "--ip", ip, "--cores", cores], backend: backend, service: "hosts")
     }
     let before = project.snapshot()
-    let location = backend == "json" ? "data/json/hosts_items.json" : "data/db/myapp.db (table hosts_items)"
+    let location = project.location(backend, service: "hosts")
     expectFailure(
       try project.run([
         "svc", "hosts", "update", "--where", "cores=1", "--ip", "10.0.0.9", "--yes", "--backend", backend,

@@ -3,24 +3,20 @@ import Testing
 
 /// `check --data` for cron jobs and scripts: exit 1 on any bad record, one JSON entry per problem.
 @Suite struct CheckDataTests {
-  static let backends = ["json", "sqlite"]
+  static let backends = allBackends
   static let stamp = "2020-01-01T00:00:00.000Z"
-
-  static func location(_ backend: String) -> String {
-    backend == "json" ? "data/json/example_items.json" : "data/db/myapp.db (table example_items)"
-  }
 
   /// One good record in every backend, and in `backend` one whose count is no longer valid
   /// once the manifest says `maximum: 5`.
   static func project(badIn backend: String) throws -> ProjectRunner {
-    let project = try ProjectRunner()
+    let project = try ProjectRunner.on("postgres")
     for each in backends { _ = try project.add(["--name", "fine"], backend: each) }
     try project.write(
       #"{"bad": {"id": "bad", "name": "x", "count": 9, "created_at": "\#(stamp)", "updated_at": "\#(stamp)"}}"#,
       to: "seed.json")
     try project.succeed(["svc", "example", "import", "--from", "seed.json", "--target", backend])
-    try project.write(
-      Manifests.example.replacingOccurrences(of: "minimum: 0 }", with: "minimum: 0, maximum: 5 }"), to: "project.yaml")
+    try project.writeManifest(
+      Manifests.example.replacingOccurrences(of: "minimum: 0 }", with: "minimum: 0, maximum: 5 }"))
     return project
   }
 
@@ -33,11 +29,11 @@ import Testing
     for each in Self.backends {
       if each == backend {
         lines += [
-          "example [\(each)] \(Self.location(each)): 2 records, 1 problem",
+          "example [\(each)] \(project.location(each)): 2 records, 1 problem",
           "  bad: count: 9 is greater than the maximum 5",
         ]
       } else {
-        lines.append("example [\(each)] \(Self.location(each)): 1 record, all valid")
+        lines.append("example [\(each)] \(project.location(each)): 1 record, all valid")
       }
     }
     #expect(result.stdoutLines == lines, "\(result)")
@@ -72,7 +68,7 @@ import Testing
     #expect(bad.status == 1, "\(bad)")
     #expect(
       bad.stdoutLines == [
-        "project.yaml: ok, 1 service", "example [\(backend)] \(Self.location(backend)): 2 records, 1 problem",
+        "project.yaml: ok, 1 service", "example [\(backend)] \(project.location(backend)): 2 records, 1 problem",
         "  bad: count: 9 is greater than the maximum 5",
       ], "\(bad)")
     expectFailure(

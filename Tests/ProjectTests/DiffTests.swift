@@ -5,7 +5,12 @@ import Testing
 /// `diff(1)`: 0 the same, 1 different, 2 any error.
 @Suite struct DiffTests {
   /// Every ordered pair of backends; `--backends A,B` names them in this order.
-  static let pairs = [("json", "sqlite"), ("sqlite", "json")]
+  static let pairs = allBackends.flatMap { left in allBackends.filter { $0 != left }.map { (left, $0) } }
+
+  /// A project whose manifest reaches both backends.
+  static func project(_ left: String, _ right: String) throws -> ProjectRunner {
+    try ProjectRunner.on([left, right].contains("postgres") ? "postgres" : left)
+  }
   static let stamp = "2020-01-01T00:00:00.000Z"
 
   static func line(_ id: String, count: Int, updatedAt: String = stamp, extra: String = "") -> String {
@@ -20,7 +25,7 @@ import Testing
 
   @Test(arguments: pairs)
   func oneFieldOfOneRecordOutOf10kIsTheOneDifference(left: String, right: String) throws {
-    let project = try ProjectRunner()
+    let project = try Self.project(left, right)
     let lines = (0..<10_000).map { Self.line(String(format: "r%05d", $0), count: $0) }
     try Self.load(project, lines, into: left)
     var changed = lines
@@ -41,7 +46,7 @@ import Testing
 
   @Test(arguments: pairs)
   func sameStoresExitZeroAndEveryKindOfDifferenceIsNamed(left: String, right: String) throws {
-    let project = try ProjectRunner()
+    let project = try Self.project(left, right)
     let common = [Self.line("a", count: 1), Self.line("b", count: 2, extra: #", "meta": {"k": {"x": 1}}"#)]
     try Self.load(project, common, into: left)
     try Self.load(project, common.reversed(), into: right)
@@ -87,7 +92,7 @@ import Testing
 
   @Test(arguments: pairs)
   func anErrorIsExitTwoAsDiffOneSays(left: String, right: String) throws {
-    let project = try ProjectRunner()
+    let project = try Self.project(left, right)
     try project.write("{\"a\": \n", to: "data/json/example_items.json")
     let result = try project.run(["svc", "example", "diff", "--backends", "\(left),\(right)"])
     expectFailure(

@@ -101,6 +101,13 @@ final class ProjectRunner {
         files[relative] = FileManager.default.contents(atPath: full) ?? Data()
       }
     }
+    // Each PostgreSQL table's rows, as the server holds them.
+    for (_, table) in postgresTables.sorted(by: { $0.key < $1.key }) {
+      let rows = try? psql(
+        "SELECT coalesce(string_agg(id || ' ' || data::text || ' ' || created_at || ' ' || updated_at, E'\\n' ORDER BY id COLLATE \"C\"), '') FROM public.\"\(table)\"",
+        sourceLocation: #_sourceLocation)
+      files["postgres:" + table] = Data((rows ?? "(no table)").utf8)
+    }
     return files
   }
 
