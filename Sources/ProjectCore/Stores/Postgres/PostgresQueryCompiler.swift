@@ -51,6 +51,9 @@ public enum PostgresQueryCompiler {
 
     var kind: String { "json_typeof(\(json))" }
     var text: String { "(\(rawText)) COLLATE \"C\"" }
+    /// Its text for strings, arrays and objects only: numbers and booleans that are equal by
+    /// value (`1`, `1.0`, `true`) tie in SQLite's order, whatever their text.
+    var sortText: String { "(CASE WHEN \(kind) IN \(PostgresQueryCompiler.textKinds) THEN \(rawText) END) COLLATE \"C\"" }
     var number: String {
       "(CASE \(kind) WHEN 'number' THEN (\(rawText))::numeric WHEN 'boolean' THEN CASE \(rawText) WHEN 'true' THEN 1 ELSE 0 END END)"
     }
@@ -75,7 +78,7 @@ public enum PostgresQueryCompiler {
   static func orderKeys(_ path: FieldPath) -> [String] {
     if path.components.count == 1, columns.contains(path.components[0]) { return ["\"\(path.components[0])\""] }
     let value = Value(path)
-    return [value.rank, value.number, value.text]
+    return [value.rank, value.number, value.sortText]
   }
 
   /// The expression an index on the field is built on: its number for numeric and boolean
@@ -115,11 +118,13 @@ public enum PostgresQueryCompiler {
       return filter.negated ? "NOT COALESCE(\(test), false)" : test
     }
     if filter.matchesElements && filter.op != .exists {
-      // Each element of an array, or the value itself when it is not one (as `json_each`).
+      // As SQLite's `json_each`: each element of an array, each value of an object, the value
+      // itself when it is neither (a JSON null included), nothing when it is missing.
       let value = Value(filter.path)
       let inner = predicate(filter, on: Value(element: "element"), &parameters)
-      let exists =
-        "EXISTS (SELECT 1 FROM json_array_elements(CASE WHEN \(value.kind) = 'array' THEN \(value.json) ELSE json_build_array(\(value.json)) END) AS elements(element) WHERE \(inner))"
+      let elements =
+        "SELECT json_array_elements(\(value.json)) WHERE \(value.kind) = 'array' UNION ALL SELECT value FROM json_each(CASE WHEN \(value.kind) = 'object' THEN \(value.json) END) UNION ALL SELECT \(value.json) WHERE \(value.kind) NOT IN ('array', 'object')"
+      let exists = "EXISTS (SELECT 1 FROM (\(elements)) AS elements(element) WHERE \(inner))"
       return filter.negated ? "NOT \(exists)" : exists
     }
     let test = predicate(filter, on: Value(filter.path), &parameters)
