@@ -70,7 +70,7 @@ struct SplitMix64: RandomNumberGenerator {
           JSONValue.integer(2), .double(2.0), .string("2"), .string("x"), .bool(true), .null, .array([.integer(1)]),
           .object(JSONObject([("k", .integer(1))])), .bool(false), .integer(-1), .double(-0.0), .double(0.1),
           .double(1e-7), .integer(9_007_199_254_740_993), .double(9_007_199_254_740_992), .integer(.max),
-          .integer(.min), .double(1e19), .double(-1e300), .string(""), .string("é"), .string("e\u{301}"),
+          .integer(.min), .double(1e19), .integer(1 << 60), .double(Double(1 << 60)), .double(-9_223_372_036_854_775_808.0), .double(-1e300), .string(""), .string("é"), .string("e\u{301}"),
           .string("\u{7f}"), .string("a\"b"), .string("\\"), .array([]), .array([.string("é"), .null]),
           .object(JSONObject()), .object(JSONObject([("b", .double(1.0)), ("a", .string("\u{2028}"))])),
         ].randomElement(using: &rng)!)
@@ -112,7 +112,7 @@ struct SplitMix64: RandomNumberGenerator {
     [
       "extra=2", "extra=x", "extra!=2", "extra>1", "extra~\"", "extra exists", "extra=true", "extra=null",
       "extra!=null", "extra in (null,2,x)", "extra not in (2,false)", "extra=0", "extra=-0", "extra<0.1",
-      "extra<=0.1", "extra>1e-8", "extra=9007199254740993", "extra>9007199254740992", "extra>=9223372036854775807",
+      "extra<=0.1", "extra>1e-8", "extra=9007199254740993", "extra>9007199254740992", "extra>=9223372036854775807", "extra=1152921504606846976", "extra<=1152921504606846975",
       "extra<-9223372036854775808", "extra>1e18", "extra<=-1e300", "extra=''", "extra>''", "extra<'e'", "extra~é",
       "extra~\\", #"extra=[]"#, #"extra={}"#, #"extra>["é"]"#, #"extra={"b":1.0,"a":"\u2028"}"#, "extra=false",
       "not extra=2", "extra<x", "extra>=é",
@@ -282,6 +282,46 @@ struct SplitMix64: RandomNumberGenerator {
       #expect(
         try store.list(RecordQuery(sort: [try parser.parseSort("score")], offset: 1)).map(\.id) == ["b", "c"],
         "\(backend)")
+    }
+  }
+
+  /// Past 2^53 a double is an integer that its shortest text does not always spell exactly
+  /// (2^60 is written `1.152921504606847e+18`). SQLite compares it with an integer by its exact
+  /// value, and so must every store: in filters, in `in`, in ties of the order, and in literals.
+  @Test func integersPast2To53CompareExactlyWithDoubles() throws {
+    let folder = TemporaryFolder()
+    let definition = try Fixtures.serviceOnEveryBackend(in: folder)
+    let parser = FilterParser(schema: definition.schema)
+    let twoTo60: Int64 = 1 << 60
+    func make(_ id: String, _ value: JSONValue, _ stamp: String) -> Record {
+      Record(id: id, fields: JSONObject([("name", .string(id)), ("legacy", value)]), createdAt: stamp, updatedAt: stamp)
+    }
+    let records = [
+      make("int", .integer(twoTo60), "2026-01-02T00:00:00.000Z"),
+      make("double", .double(Double(twoTo60)), "2026-01-01T00:00:00.000Z"),
+      make("next", .integer(twoTo60 + 1), "2026-01-03T00:00:00.000Z"),
+      make("below", .double(Double(twoTo60) - 256), "2026-01-04T00:00:00.000Z"),
+      make("min", .double(-9_223_372_036_854_775_808.0), "2026-01-05T00:00:00.000Z"),
+      make("intmin", .integer(.min), "2026-01-06T00:00:00.000Z"),
+    ]
+    #expect(JSONWriter.string(.double(Double(twoTo60))) == "1.152921504606847e+18")
+    for backend in Backend.allCases {
+      let store = StoreFactory.store(backend, for: definition)
+      _ = try store.insert(records, onConflict: .fail)
+      func ids(_ filter: String, sort: String? = nil) throws -> [String] {
+        try store.list(
+          RecordQuery(filters: [try parser.parseFilter(filter)], sort: try sort.map { [try parser.parseSort($0)] } ?? [])
+        ).map(\.id)
+      }
+      #expect(try ids("$.legacy=1152921504606846976") == ["double", "int"], "\(backend)")
+      #expect(try ids("$.legacy=1.152921504606847e18") == ["double", "int"], "\(backend)")
+      #expect(try ids("$.legacy>1152921504606846976") == ["next"], "\(backend)")
+      #expect(try ids("$.legacy<1152921504606846976") == ["below", "min", "intmin"], "\(backend)")
+      #expect(try ids("$.legacy in (1152921504606846977, -9223372036854775808)") == ["next", "min", "intmin"], "\(backend)")
+      #expect(
+        try ids("$.legacy exists", sort: "$.legacy:desc") == ["next", "double", "int", "below", "min", "intmin"],
+        "\(backend)")
+      #expect(try store.count(RecordQuery(filters: [try parser.parseFilter("$.legacy<=-9223372036854775808")])) == 2)
     }
   }
 

@@ -54,8 +54,14 @@ public enum PostgresQueryCompiler {
     /// Its text for strings, arrays and objects only: numbers and booleans that are equal by
     /// value (`1`, `1.0`, `true`) tie in SQLite's order, whatever their text.
     var sortText: String { "(CASE WHEN \(kind) IN \(PostgresQueryCompiler.textKinds) THEN \(rawText) END) COLLATE \"C\"" }
+    /// A JSON number's exact value. A double from 2^53 up to 2^63 in size is an integer that its
+    /// shortest text may not spell exactly (2^60 is written `1.152921504606847e+18`), so it is
+    /// read through `float8` and `int8`; SQLite compares it with an integer by its exact value.
+    var exactNumber: String {
+      "(CASE WHEN (\(rawText)) ~ '[.eE]' AND abs((\(rawText))::float8) >= 9007199254740992 AND (\(rawText))::float8 >= -9223372036854775808 AND (\(rawText))::float8 < 9223372036854775808 THEN (\(rawText))::float8::int8::numeric ELSE (\(rawText))::numeric END)"
+    }
     var number: String {
-      "(CASE \(kind) WHEN 'number' THEN (\(rawText))::numeric WHEN 'boolean' THEN CASE \(rawText) WHEN 'true' THEN 1 ELSE 0 END END)"
+      "(CASE \(kind) WHEN 'number' THEN \(exactNumber) WHEN 'boolean' THEN CASE \(rawText) WHEN 'true' THEN 1 ELSE 0 END END)"
     }
     /// SQLite's order of types: 0 for NULL, 1 for numbers, 2 for text.
     var rank: String {
@@ -64,7 +70,7 @@ public enum PostgresQueryCompiler {
     /// One text for the value as a unique index compares it (SQLite's `=`): `n` and the number
     /// without trailing zeros, or `s` and the text; NULL for a missing or null value.
     var uniqueKey: String {
-      "(CASE \(kind) WHEN 'number' THEN 'n' || trim_scale((\(rawText))::numeric)::text WHEN 'boolean' THEN CASE \(rawText) WHEN 'true' THEN 'n1' ELSE 'n0' END WHEN 'null' THEN NULL ELSE 's' || (\(rawText)) END)"
+      "(CASE \(kind) WHEN 'number' THEN 'n' || trim_scale(\(exactNumber))::text WHEN 'boolean' THEN CASE \(rawText) WHEN 'true' THEN 'n1' ELSE 'n0' END WHEN 'null' THEN NULL ELSE 's' || (\(rawText)) END)"
     }
   }
 
@@ -140,12 +146,21 @@ public enum PostgresQueryCompiler {
       parameters.append(.numeric(String(i)))
       return ("$\(parameters.count)", true)
     case .real(let d):
-      parameters.append(.numeric(JSONWriter.string(.double(d))))
+      parameters.append(.numeric(exactText(d)))
       return ("$\(parameters.count)", true)
     case .text(let s):
       parameters.append(.text(s))
       return ("$\(parameters.count)", false)
     }
+  }
+
+  /// A double's exact value as `numeric` reads it: its digits when it is an integer that fits
+  /// 64 bits (past 2^53 the shortest text may round it), else its shortest text.
+  static func exactText(_ d: Double) -> String {
+    if d.magnitude >= 9_007_199_254_740_992, d >= -9_223_372_036_854_775_808.0, d < 9_223_372_036_854_775_808.0 {
+      return String(Int64(d))
+    }
+    return JSONWriter.string(.double(d))
   }
 
   static func predicate(_ filter: Filter, on x: Value, _ parameters: inout [PostgresParameter]) -> String {
