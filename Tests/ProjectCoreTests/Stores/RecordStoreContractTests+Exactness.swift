@@ -1,4 +1,5 @@
 import Foundation
+import PostgresTestSupport
 import Testing
 
 @testable import ProjectCore
@@ -138,6 +139,48 @@ extension RecordStoreContractTests {
     }
     #expect(failures.all.isEmpty)
     #expect(try service.store(backend).get(ids: [id]).first?.fields["count"] == .integer(Int64(writers * rounds)))
+  }
+}
+
+extension RecordStoreContractTests {
+  /// A second update of a record waits for the first to commit before it reads the record, so
+  /// that it changes what the first wrote. The first holds its transaction open until the
+  /// server shows the second waiting for a lock on the table, or the second has read the record.
+  @Test func aSecondUpdateOfARecordReadsItOnlyAfterTheFirstCommitsOnPostgreSQL() throws {
+    let added = try record(#"{"name": "counter", "count": 0}"#)
+    let first = service.store(.postgres)
+    _ = try first.insert([added], onConflict: .fail)
+    let definition = service.definition
+    let table = try #require(definition.stores.postgres?.table)
+    let id = added.id
+    let observer = try PostgresConnection(try PostgresTestServer.shared().configuration())
+    let secondRead = Failures()
+    let failures = Failures()
+    let done = DispatchSemaphore(value: 0)
+    _ = try first.update(id: id) { record in
+      Thread.detachNewThread {
+        do {
+          _ = try StoreFactory.store(.postgres, for: definition).update(id: id) { record in
+            secondRead.add("read")
+            guard case .integer(let count)? = record.fields["count"] else { return }
+            record.fields["count"] = .integer(count + 1)
+          }
+        } catch {
+          failures.add("\(error)")
+        }
+        done.signal()
+      }
+      while secondRead.all.isEmpty {
+        let waiting = try observer.rows(
+          "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_locks l JOIN pg_catalog.pg_stat_activity a USING (pid) WHERE NOT l.granted AND a.query LIKE '%' || $1 || '%')",
+          [.text(table)])
+        if waiting == [["t"]] { break }
+      }
+      record.fields["count"] = .integer(1)
+    }
+    done.wait()
+    #expect(failures.all.isEmpty)
+    #expect(try first.get(ids: [id]).first?.fields["count"] == .integer(2))
   }
 }
 
