@@ -50,7 +50,9 @@ import Testing
       ["svc", "example", "add", "--name", "a", "--backend", "postgres"], environment: server.environment)
     #expect(try tableExists())
     let again = try explain(["status=active", "count>=3"])
-    #expect(again.first?.hasPrefix("SQL: SELECT id, data, created_at, updated_at FROM \"public\".\"\(table)\" WHERE ") == true)
+    #expect(
+      again.first?.hasPrefix("SQL: SELECT id, data, created_at, updated_at FROM \"public\".\"\(table)\" WHERE ") == true
+    )
     #expect(again.dropFirst().first == "PARAMETERS: \"active\", 3", "\(again)")
     #expect(again.contains("PLAN:") && again.last?.hasPrefix("  ") == true, "\(again)")
     let count = try project.succeed(

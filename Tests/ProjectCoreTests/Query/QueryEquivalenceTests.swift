@@ -70,7 +70,8 @@ struct SplitMix64: RandomNumberGenerator {
           JSONValue.integer(2), .double(2.0), .string("2"), .string("x"), .bool(true), .null, .array([.integer(1)]),
           .object(JSONObject([("k", .integer(1))])), .bool(false), .integer(-1), .double(-0.0), .double(0.1),
           .double(1e-7), .integer(9_007_199_254_740_993), .double(9_007_199_254_740_992), .integer(.max),
-          .integer(.min), .double(1e19), .integer(1 << 60), .double(Double(1 << 60)), .double(-9_223_372_036_854_775_808.0), .double(-1e300), .string(""), .string("é"), .string("e\u{301}"),
+          .integer(.min), .double(1e19), .integer(1 << 60), .double(Double(1 << 60)),
+          .double(-9_223_372_036_854_775_808.0), .double(-1e300), .string(""), .string("é"), .string("e\u{301}"),
           .string("\u{7f}"), .string("a\"b"), .string("\\"), .array([]), .array([.string("é"), .null]),
           .object(JSONObject()), .object(JSONObject([("b", .double(1.0)), ("a", .string("\u{2028}"))])),
         ].randomElement(using: &rng)!)
@@ -112,7 +113,8 @@ struct SplitMix64: RandomNumberGenerator {
     [
       "extra=2", "extra=x", "extra!=2", "extra>1", "extra~\"", "extra exists", "extra=true", "extra=null",
       "extra!=null", "extra in (null,2,x)", "extra not in (2,false)", "extra=0", "extra=-0", "extra<0.1",
-      "extra<=0.1", "extra>1e-8", "extra=9007199254740993", "extra>9007199254740992", "extra>=9223372036854775807", "extra=1152921504606846976", "extra<=1152921504606846975",
+      "extra<=0.1", "extra>1e-8", "extra=9007199254740993", "extra>9007199254740992", "extra>=9223372036854775807",
+      "extra=1152921504606846976", "extra<=1152921504606846975",
       "extra<-9223372036854775808", "extra>1e18", "extra<=-1e300", "extra=''", "extra>''", "extra<'e'", "extra~é",
       "extra~\\", #"extra=[]"#, #"extra={}"#, #"extra>["é"]"#, #"extra={"b":1.0,"a":"\u2028"}"#, "extra=false",
       "not extra=2", "extra<x", "extra>=é",
@@ -176,12 +178,16 @@ struct SplitMix64: RandomNumberGenerator {
   /// Where two answers part: the first position that differs, with the record found there on
   /// each side.
   static func difference(_ expected: [String], _ listed: [String], _ records: [Record]) -> String {
-    let position = (0..<min(expected.count, listed.count)).first { expected[$0] != listed[$0] } ?? min(expected.count, listed.count)
+    let position =
+      (0..<min(expected.count, listed.count)).first { expected[$0] != listed[$0] } ?? min(expected.count, listed.count)
     func show(_ ids: [String]) -> String {
-      guard position < ids.count, let record = records.first(where: { $0.id == ids[position] }) else { return "nothing" }
+      guard position < ids.count, let record = records.first(where: { $0.id == ids[position] }) else {
+        return "nothing"
+      }
       return "\(record.id) \(JSONWriter.string(.object(record.fields)))"
     }
-    return "\(expected.count) vs \(listed.count) records, first difference at \(position): \(show(expected)) vs \(show(listed))"
+    return
+      "\(expected.count) vs \(listed.count) records, first difference at \(position): \(show(expected)) vs \(show(listed))"
   }
 
   @Test func randomQueriesAgreeOnEveryBackend() throws {
@@ -210,7 +216,8 @@ struct SplitMix64: RandomNumberGenerator {
             "case \(caseNumber), \(backend): \(Self.difference(expected, listed, records)); \(Self.describe(query))")
         }
         if caseNumber % 4 == 0 {
-          #expect(try reference.count(query) == store.count(query), "case \(caseNumber), \(backend): \(Self.describe(query))")
+          #expect(
+            try reference.count(query) == store.count(query), "case \(caseNumber), \(backend): \(Self.describe(query))")
         }
       }
       if !expected.isEmpty && expected.count < records.count { nonEmpty += 1 }
@@ -294,7 +301,8 @@ struct SplitMix64: RandomNumberGenerator {
     let parser = FilterParser(schema: definition.schema)
     let twoTo60: Int64 = 1 << 60
     func make(_ id: String, _ value: JSONValue, _ stamp: String) -> Record {
-      Record(id: id, fields: JSONObject([("name", .string(id)), ("legacy", value)]), createdAt: stamp, updatedAt: stamp)
+      Record(
+        id: id, fields: JSONObject([("name", .string(id)), ("legacy", value)]), createdAt: stamp, updatedAt: stamp)
     }
     let records = [
       make("int", .integer(twoTo60), "2026-01-02T00:00:00.000Z"),
@@ -310,14 +318,16 @@ struct SplitMix64: RandomNumberGenerator {
       _ = try store.insert(records, onConflict: .fail)
       func ids(_ filter: String, sort: String? = nil) throws -> [String] {
         try store.list(
-          RecordQuery(filters: [try parser.parseFilter(filter)], sort: try sort.map { [try parser.parseSort($0)] } ?? [])
+          RecordQuery(
+            filters: [try parser.parseFilter(filter)], sort: try sort.map { [try parser.parseSort($0)] } ?? [])
         ).map(\.id)
       }
       #expect(try ids("$.legacy=1152921504606846976") == ["double", "int"], "\(backend)")
       #expect(try ids("$.legacy=1.152921504606847e18") == ["double", "int"], "\(backend)")
       #expect(try ids("$.legacy>1152921504606846976") == ["next"], "\(backend)")
       #expect(try ids("$.legacy<1152921504606846976") == ["below", "min", "intmin"], "\(backend)")
-      #expect(try ids("$.legacy in (1152921504606846977, -9223372036854775808)") == ["next", "min", "intmin"], "\(backend)")
+      #expect(
+        try ids("$.legacy in (1152921504606846977, -9223372036854775808)") == ["next", "min", "intmin"], "\(backend)")
       #expect(
         try ids("$.legacy exists", sort: "$.legacy:desc") == ["next", "double", "int", "below", "min", "intmin"],
         "\(backend)")

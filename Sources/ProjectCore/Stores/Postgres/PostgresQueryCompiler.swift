@@ -53,7 +53,9 @@ public enum PostgresQueryCompiler {
     var text: String { "(\(rawText)) COLLATE \"C\"" }
     /// Its text for strings, arrays and objects only: numbers and booleans that are equal by
     /// value (`1`, `1.0`, `true`) tie in SQLite's order, whatever their text.
-    var sortText: String { "(CASE WHEN \(kind) IN \(PostgresQueryCompiler.textKinds) THEN \(rawText) END) COLLATE \"C\"" }
+    var sortText: String {
+      "(CASE WHEN \(kind) IN \(PostgresQueryCompiler.textKinds) THEN \(rawText) END) COLLATE \"C\""
+    }
     /// A JSON number's exact value. A double from 2^53 up to 2^63 in size is an integer that its
     /// shortest text may not spell exactly (2^60 is written `1.152921504606847e+18`), so it is
     /// read through `float8` and `int8`; SQLite compares it with an integer by its exact value.
