@@ -15,6 +15,8 @@ public struct RecordMatcher {
       switch value {
       case nil: elements = []
       case .array(let items)?: elements = items
+      // As SQLite's `json_each`, an object's values.
+      case .object(let object)?: elements = object.pairs.map(\.value)
       case let scalar?: elements = [scalar]
       }
       let any = elements.contains { holds(filter, $0) }

@@ -1,3 +1,4 @@
+import PostgresTestSupport
 import Testing
 
 @testable import ProjectCore
@@ -14,7 +15,8 @@ struct SplitMix64: RandomNumberGenerator {
   }
 }
 
-/// The same query on the same records gives the same records in the same order on both stores.
+/// The same query on the same records gives the same records in the same order on every store;
+/// SQLite is the reference.
 @Suite struct QueryEquivalenceTests {
   static let names = [
     "alpha", "Alpha", "beta", "ünïcode", "é", "e\u{301}", "日本", "a b", "", "zeta", "a%b_c", "quo\"te", "O'Brien", "😀",
@@ -44,6 +46,13 @@ struct SplitMix64: RandomNumberGenerator {
         .array(
           (0..<Int.random(in: 0...3, using: &rng)).map { _ in .string(["x", "y", "z", "ü"].randomElement(using: &rng)!)
           }))
+      // Now and then what another tool stored: a bare value, a null, elements of other types.
+      if Int.random(in: 0..<8, using: &rng) == 0 {
+        fields["tags"] = [
+          JSONValue.null, .string("x"), .integer(1), .array([.null, .string("y")]), .array([.integer(1), .bool(true)]),
+          .array([.array([.string("x")])]), .object(JSONObject([("x", .integer(1))])),
+        ].randomElement(using: &rng)!
+      }
       if Bool.random(using: &rng) {
         fields["meta"] = .object(
           JSONObject([
@@ -59,7 +68,12 @@ struct SplitMix64: RandomNumberGenerator {
       fields["extra"] = maybe(
         [
           JSONValue.integer(2), .double(2.0), .string("2"), .string("x"), .bool(true), .null, .array([.integer(1)]),
-          .object(JSONObject([("k", .integer(1))])),
+          .object(JSONObject([("k", .integer(1))])), .bool(false), .integer(-1), .double(-0.0), .double(0.1),
+          .double(1e-7), .integer(9_007_199_254_740_993), .double(9_007_199_254_740_992), .integer(.max),
+          .integer(.min), .double(1e19), .integer(1 << 60), .double(Double(1 << 60)),
+          .double(-9_223_372_036_854_775_808.0), .double(-1e300), .string(""), .string("é"), .string("e\u{301}"),
+          .string("\u{7f}"), .string("a\"b"), .string("\\"), .array([]), .array([.string("é"), .null]),
+          .object(JSONObject()), .object(JSONObject([("b", .double(1.0)), ("a", .string("\u{2028}"))])),
         ].randomElement(using: &rng)!)
       // Keys the schema does not name, as a field removed from the manifest leaves them.
       fields["legacy"] = maybe(
@@ -90,10 +104,21 @@ struct SplitMix64: RandomNumberGenerator {
     ["when>%d", "when<=%d", "when=2026-01-01T00:00:00.000Z", "when exists"],
     ["day>=2026-01-01", "day=2025-12-31", "day<2026-02-28"],
     ["status=active", "status!=archived", "status in (active)", "status not exists"],
-    ["tags=x", "tags!=y", "tags in (z,ü)", "tags~ü", "tags exists", "tags not exists", "tags>x"],
+    [
+      "tags=x", "tags!=y", "tags in (z,ü)", "tags~ü", "tags exists", "tags not exists", "tags>x", "tags<y",
+      "not tags=x", "tags!~x", "tags not in (x,y)", "tags>=''",
+    ],
     ["meta.owner=ops", "meta.owner=1", "meta.owner exists", "meta.owner!=dev", "meta exists", "meta.owner>a"],
     ["owner.team=red", "owner.team~e", "owner.size>=2", "owner.size in (1,3)", "owner exists"],
-    ["extra=2", "extra=x", "extra!=2", "extra>1", "extra~\"", "extra exists", "extra=true"],
+    [
+      "extra=2", "extra=x", "extra!=2", "extra>1", "extra~\"", "extra exists", "extra=true", "extra=null",
+      "extra!=null", "extra in (null,2,x)", "extra not in (2,false)", "extra=0", "extra=-0", "extra<0.1",
+      "extra<=0.1", "extra>1e-8", "extra=9007199254740993", "extra>9007199254740992", "extra>=9223372036854775807",
+      "extra=1152921504606846976", "extra<=1152921504606846975",
+      "extra<-9223372036854775808", "extra>1e18", "extra<=-1e300", "extra=''", "extra>''", "extra<'e'", "extra~é",
+      "extra~\\", #"extra=[]"#, #"extra={}"#, #"extra>["é"]"#, #"extra={"b":1.0,"a":"\u2028"}"#, "extra=false",
+      "not extra=2", "extra<x", "extra>=é",
+    ],
     ["created_at>2026-01-01", "created_at<=2026-01-01T00:00:00.001Z", "id>r5", "id~-1", "updated_at exists"],
     [
       "$.legacy=42", "$.legacy='42'", "$.legacy=null", "$.legacy!=null", "$.legacy in (null,x)",
@@ -125,54 +150,100 @@ struct SplitMix64: RandomNumberGenerator {
     "created_at", "id", "updated_at", "$.legacy", #"$."it's"."a b""#, "$.tags", "$.meta",
   ]
 
+  /// A random query: up to three filters, up to two sort keys, sometimes a window.
+  static func randomQuery(_ rng: inout SplitMix64, _ parser: FilterParser) throws -> RecordQuery {
+    var query = RecordQuery()
+    for _ in 0..<Int.random(in: 0...3, using: &rng) {
+      query.filters.append(try parser.parseFilter(Self.randomFilter(&rng)))
+    }
+    for _ in 0..<Int.random(in: 0...2, using: &rng) {
+      let key = Self.sortable.randomElement(using: &rng)!
+      query.sort.append(try parser.parseSort(key + (Bool.random(using: &rng) ? ":desc" : "")))
+    }
+    if Int.random(in: 0..<3, using: &rng) == 0 {
+      query.limit = Bool.random(using: &rng) ? Int.random(in: 0...20, using: &rng) : nil
+      query.offset = Int.random(in: 0...10, using: &rng)
+    }
+    return query
+  }
+
+  /// How a failed case shows: the query as SQLite and PostgreSQL run it.
+  static func describe(_ query: RecordQuery) -> String {
+    let sqlite = SQLQueryCompiler.compile(query)
+    let postgres = PostgresQueryCompiler.compile(query)
+    return "\(sqlite.whereClause) \(sqlite.orderClause) \(sqlite.bindings); postgres: \(postgres.whereClause) "
+      + "\(postgres.orderClause) \(postgres.parameters.map { String(decoding: $0.value ?? [], as: UTF8.self) })"
+  }
+
+  /// Where two answers part: the first position that differs, with the record found there on
+  /// each side.
+  static func difference(_ expected: [String], _ listed: [String], _ records: [Record]) -> String {
+    let position =
+      (0..<min(expected.count, listed.count)).first { expected[$0] != listed[$0] } ?? min(expected.count, listed.count)
+    func show(_ ids: [String]) -> String {
+      guard position < ids.count, let record = records.first(where: { $0.id == ids[position] }) else {
+        return "nothing"
+      }
+      return "\(record.id) \(JSONWriter.string(.object(record.fields)))"
+    }
+    return
+      "\(expected.count) vs \(listed.count) records, first difference at \(position): \(show(expected)) vs \(show(listed))"
+  }
+
   @Test func randomQueriesAgreeOnEveryBackend() throws {
     let folder = TemporaryFolder()
-    let definition = try Fixtures.service(in: folder)
+    let definition = try Fixtures.serviceOnEveryBackend(in: folder)
     var rng = SplitMix64(state: 20_261_130)
     let records = Self.randomRecords(&rng, count: 300)
-    // The JSON store answers in memory (RecordMatcher); every other backend must agree with it.
-    let json = StoreFactory.store(.json, for: definition)
-    let others = try Backend.allCases.filter { $0 != .json }.map { backend in
+    // SQLite is the reference; the JSON store (in memory, RecordMatcher) and PostgreSQL must
+    // give its records in its order.
+    let stores = try Backend.allCases.map { backend in
       let store = StoreFactory.store(backend, for: definition)
       _ = try store.insert(records, onConflict: .fail)
       return (backend, store)
     }
-    _ = try json.insert(records, onConflict: .fail)
+    let reference = try #require(stores.first { $0.0 == .sqlite }?.1)
+    let others = stores.filter { $0.0 != .sqlite }
     let parser = FilterParser(schema: definition.schema)
     var nonEmpty = 0
-    for caseNumber in 0..<400 {
-      var query = RecordQuery()
-      for _ in 0..<Int.random(in: 0...2, using: &rng) {
-        query.filters.append(try parser.parseFilter(Self.randomFilter(&rng)))
-      }
-      for _ in 0..<Int.random(in: 0...2, using: &rng) {
-        let key = Self.sortable.randomElement(using: &rng)!
-        query.sort.append(try parser.parseSort(key + (Bool.random(using: &rng) ? ":desc" : "")))
-      }
-      if Int.random(in: 0..<3, using: &rng) == 0 {
-        query.limit = Int.random(in: 0...20, using: &rng)
-        query.offset = Int.random(in: 0...10, using: &rng)
-      }
-      let fromJSON = try json.list(query).map(\.id)
+    for caseNumber in 0..<600 {
+      let query = try Self.randomQuery(&rng, parser)
+      let expected = try reference.list(query).map(\.id)
       for (backend, store) in others {
         let listed = try store.list(query).map(\.id)
-        #expect(
-          fromJSON == listed,
-          "case \(caseNumber), \(backend): \(SQLQueryCompiler.compile(query).whereClause) \(SQLQueryCompiler.compile(query).orderClause)"
-        )
+        if expected != listed {
+          Issue.record(
+            "case \(caseNumber), \(backend): \(Self.difference(expected, listed, records)); \(Self.describe(query))")
+        }
         if caseNumber % 4 == 0 {
-          #expect(try json.count(query) == store.count(query), "case \(caseNumber), \(backend)")
+          #expect(
+            try reference.count(query) == store.count(query), "case \(caseNumber), \(backend): \(Self.describe(query))")
         }
       }
-      if !fromJSON.isEmpty && fromJSON.count < records.count { nonEmpty += 1 }
+      if !expected.isEmpty && expected.count < records.count { nonEmpty += 1 }
     }
     // The cases must discriminate: most select some records but not all.
-    #expect(nonEmpty > 200)
+    #expect(nonEmpty > 300)
+    // delete --where removes the same records everywhere: the counts agree, and so does what is left.
+    var partial = 0
+    var remaining = records.count
+    for caseNumber in 0..<20 {
+      let filters = try (0..<2).map { _ in try parser.parseFilter(Self.randomFilter(&rng)) }
+      let query = RecordQuery(filters: filters)
+      let count = try reference.delete(matching: query)
+      if count > 0 && count < remaining { partial += 1 }
+      remaining -= count
+      for (backend, store) in others {
+        #expect(try store.delete(matching: query) == count, "delete \(caseNumber), \(backend): \(Self.describe(query))")
+        #expect(try store.list(.all).map(\.id) == reference.list(.all).map(\.id), "delete \(caseNumber), \(backend)")
+      }
+    }
+    #expect(partial > 5 && remaining > 0)
   }
 
   @Test func everyOperatorSelectsTheExpectedRecords() throws {
     let folder = TemporaryFolder()
-    let definition = try Fixtures.service(in: folder)
+    let definition = try Fixtures.serviceOnEveryBackend(in: folder)
     let service = RecordService(definition: definition)
     let parser = FilterParser(schema: definition.schema)
     func make(_ id: String, _ json: String) throws -> Record {
@@ -218,6 +289,49 @@ struct SplitMix64: RandomNumberGenerator {
       #expect(
         try store.list(RecordQuery(sort: [try parser.parseSort("score")], offset: 1)).map(\.id) == ["b", "c"],
         "\(backend)")
+    }
+  }
+
+  /// Past 2^53 a double is an integer that its shortest text does not always spell exactly
+  /// (2^60 is written `1.152921504606847e+18`). SQLite compares it with an integer by its exact
+  /// value, and so must every store: in filters, in `in`, in ties of the order, and in literals.
+  @Test func integersPast2To53CompareExactlyWithDoubles() throws {
+    let folder = TemporaryFolder()
+    let definition = try Fixtures.serviceOnEveryBackend(in: folder)
+    let parser = FilterParser(schema: definition.schema)
+    let twoTo60: Int64 = 1 << 60
+    func make(_ id: String, _ value: JSONValue, _ stamp: String) -> Record {
+      Record(
+        id: id, fields: JSONObject([("name", .string(id)), ("legacy", value)]), createdAt: stamp, updatedAt: stamp)
+    }
+    let records = [
+      make("int", .integer(twoTo60), "2026-01-02T00:00:00.000Z"),
+      make("double", .double(Double(twoTo60)), "2026-01-01T00:00:00.000Z"),
+      make("next", .integer(twoTo60 + 1), "2026-01-03T00:00:00.000Z"),
+      make("below", .double(Double(twoTo60) - 256), "2026-01-04T00:00:00.000Z"),
+      make("min", .double(-9_223_372_036_854_775_808.0), "2026-01-05T00:00:00.000Z"),
+      make("intmin", .integer(.min), "2026-01-06T00:00:00.000Z"),
+    ]
+    #expect(JSONWriter.string(.double(Double(twoTo60))) == "1.152921504606847e+18")
+    for backend in Backend.allCases {
+      let store = StoreFactory.store(backend, for: definition)
+      _ = try store.insert(records, onConflict: .fail)
+      func ids(_ filter: String, sort: String? = nil) throws -> [String] {
+        try store.list(
+          RecordQuery(
+            filters: [try parser.parseFilter(filter)], sort: try sort.map { [try parser.parseSort($0)] } ?? [])
+        ).map(\.id)
+      }
+      #expect(try ids("$.legacy=1152921504606846976") == ["double", "int"], "\(backend)")
+      #expect(try ids("$.legacy=1.152921504606847e18") == ["double", "int"], "\(backend)")
+      #expect(try ids("$.legacy>1152921504606846976") == ["next"], "\(backend)")
+      #expect(try ids("$.legacy<1152921504606846976") == ["below", "min", "intmin"], "\(backend)")
+      #expect(
+        try ids("$.legacy in (1152921504606846977, -9223372036854775808)") == ["next", "min", "intmin"], "\(backend)")
+      #expect(
+        try ids("$.legacy exists", sort: "$.legacy:desc") == ["next", "double", "int", "below", "min", "intmin"],
+        "\(backend)")
+      #expect(try store.count(RecordQuery(filters: [try parser.parseFilter("$.legacy<=-9223372036854775808")])) == 2)
     }
   }
 

@@ -61,5 +61,6 @@ extension RecordStoreContractTests {
     #expect(seen == 0)
     #expect(try store.staleIndexes() == [])
     #expect(!FileManager.default.fileExists(atPath: folder.file("data")))
+    #expect(try !storeExists(backend))
   }
 }

@@ -1,15 +1,29 @@
 import Foundation
+import PostgresTestSupport
 import Testing
 
 @testable import ProjectCore
 
-/// One contract, run against every store.
+/// One contract, run against every store: the files in a temporary folder, the PostgreSQL
+/// table one that no other test uses on the test server.
 @Suite struct RecordStoreContractTests {
   let folder = TemporaryFolder()
   let service: RecordService
 
   init() throws {
-    service = RecordService(definition: try Fixtures.service(in: folder))
+    service = RecordService(definition: try Fixtures.serviceOnEveryBackend(in: folder))
+  }
+
+  /// Whether the backend's store exists: its file, or its table on the server.
+  func storeExists(_ backend: Backend) throws -> Bool {
+    let stores = service.definition.stores
+    switch backend {
+    case .json: return FileManager.default.fileExists(atPath: stores.json.path)
+    case .sqlite: return FileManager.default.fileExists(atPath: stores.sqlite.path)
+    case .postgres:
+      let table = try #require(stores.postgres)
+      return try PostgresTestServer.shared().tableExists(table.table, schema: table.schema)
+    }
   }
 
   func record(_ json: String, at stamp: String = Timestamp.now()) throws -> Record {
@@ -34,21 +48,19 @@ import Testing
     let store = service.store(backend)
     #expect(try store.list(.all).isEmpty)
     #expect(try store.count(.all) == 0)
+    #expect(try store.get(ids: ["a"]).isEmpty)
+    #expect(try store.lastModified() == nil)
     #expect(!FileManager.default.fileExists(atPath: folder.file("data")))
+    #expect(try !storeExists(backend))
   }
 
   @Test(arguments: Backend.allCases)
   func writingOneBackendNeverTouchesTheOther(backend: Backend) throws {
     _ = try service.store(backend).insert([try record(#"{"name": "a"}"#)], onConflict: .fail)
+    #expect(try storeExists(backend))
     for other in Backend.allCases where other != backend {
       #expect(try service.store(other).count(.all) == 0)
-      let otherFile: String? =
-        switch other {
-        case .json: service.definition.stores.json.path
-        case .sqlite: service.definition.stores.sqlite.path
-        case .postgres: nil
-        }
-      if let otherFile { #expect(!FileManager.default.fileExists(atPath: otherFile)) }
+      #expect(try !storeExists(other), "\(other)")
     }
   }
 

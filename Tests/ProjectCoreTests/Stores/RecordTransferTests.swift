@@ -9,7 +9,7 @@ import Testing
   let transfer: RecordTransfer
 
   init() throws {
-    service = RecordService(definition: try Fixtures.service(in: folder))
+    service = RecordService(definition: try Fixtures.serviceOnEveryBackend(in: folder))
     transfer = RecordTransfer(service: service)
   }
 

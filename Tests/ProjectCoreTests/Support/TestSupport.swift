@@ -1,4 +1,5 @@
 import Foundation
+import PostgresTestSupport
 import Testing
 
 @testable import ProjectCore
@@ -58,6 +59,31 @@ enum Fixtures {
   static func service(in folder: TemporaryFolder) throws -> ServiceDefinition {
     let manifest = try ManifestLoader.parse(Array(manifestText.utf8), path: folder.file("project.yaml"))
     return try #require(manifest.service(named: "example"))
+  }
+
+  /// The example service with a store on every backend: its files in a temporary folder, and a
+  /// table no other test uses on the test PostgreSQL server (not created until a write).
+  static func serviceOnEveryBackend(in folder: TemporaryFolder) throws -> ServiceDefinition {
+    var definition = try service(in: folder)
+    definition.stores.postgres = StoreSettings.Server(
+      url: try PostgresTestServer.shared().connectionString, table: PostgresTestServer.uniqueTable("example"))
+    return definition
+  }
+}
+
+extension PostgresTestServer {
+  /// The test role over TCP, TLS verified with the cluster's CA, as a libpq connection string.
+  var connectionString: String {
+    [
+      "host=\(host)", "port=\(port)", "user=\(base.user)", "password=\(base.password ?? "")", "dbname=\(base.database)",
+      "sslmode=verify-full", "sslrootcert=\(base.sslRootCertificate ?? "")",
+    ].joined(separator: " ")
+  }
+
+  /// Whether the table exists on the server, asked on a connection of its own.
+  func tableExists(_ table: String, schema: String = "public") throws -> Bool {
+    let connection = try PostgresConnection(configuration())
+    return try connection.rows("SELECT to_regclass($1) IS NOT NULL", [.text("\"\(schema)\".\"\(table)\"")]) == [["t"]]
   }
 }
 

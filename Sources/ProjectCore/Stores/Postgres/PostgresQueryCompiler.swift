@@ -51,8 +51,19 @@ public enum PostgresQueryCompiler {
 
     var kind: String { "json_typeof(\(json))" }
     var text: String { "(\(rawText)) COLLATE \"C\"" }
+    /// Its text for strings, arrays and objects only: numbers and booleans that are equal by
+    /// value (`1`, `1.0`, `true`) tie in SQLite's order, whatever their text.
+    var sortText: String {
+      "(CASE WHEN \(kind) IN \(PostgresQueryCompiler.textKinds) THEN \(rawText) END) COLLATE \"C\""
+    }
+    /// A JSON number's exact value. A double from 2^53 up to 2^63 in size is an integer that its
+    /// shortest text may not spell exactly (2^60 is written `1.152921504606847e+18`), so it is
+    /// read through `float8` and `int8`; SQLite compares it with an integer by its exact value.
+    var exactNumber: String {
+      "(CASE WHEN (\(rawText)) ~ '[.eE]' AND abs((\(rawText))::float8) >= 9007199254740992 AND (\(rawText))::float8 >= -9223372036854775808 AND (\(rawText))::float8 < 9223372036854775808 THEN (\(rawText))::float8::int8::numeric ELSE (\(rawText))::numeric END)"
+    }
     var number: String {
-      "(CASE \(kind) WHEN 'number' THEN (\(rawText))::numeric WHEN 'boolean' THEN CASE \(rawText) WHEN 'true' THEN 1 ELSE 0 END END)"
+      "(CASE \(kind) WHEN 'number' THEN \(exactNumber) WHEN 'boolean' THEN CASE \(rawText) WHEN 'true' THEN 1 ELSE 0 END END)"
     }
     /// SQLite's order of types: 0 for NULL, 1 for numbers, 2 for text.
     var rank: String {
@@ -61,7 +72,7 @@ public enum PostgresQueryCompiler {
     /// One text for the value as a unique index compares it (SQLite's `=`): `n` and the number
     /// without trailing zeros, or `s` and the text; NULL for a missing or null value.
     var uniqueKey: String {
-      "(CASE \(kind) WHEN 'number' THEN 'n' || trim_scale((\(rawText))::numeric)::text WHEN 'boolean' THEN CASE \(rawText) WHEN 'true' THEN 'n1' ELSE 'n0' END WHEN 'null' THEN NULL ELSE 's' || (\(rawText)) END)"
+      "(CASE \(kind) WHEN 'number' THEN 'n' || trim_scale(\(exactNumber))::text WHEN 'boolean' THEN CASE \(rawText) WHEN 'true' THEN 'n1' ELSE 'n0' END WHEN 'null' THEN NULL ELSE 's' || (\(rawText)) END)"
     }
   }
 
@@ -75,7 +86,7 @@ public enum PostgresQueryCompiler {
   static func orderKeys(_ path: FieldPath) -> [String] {
     if path.components.count == 1, columns.contains(path.components[0]) { return ["\"\(path.components[0])\""] }
     let value = Value(path)
-    return [value.rank, value.number, value.text]
+    return [value.rank, value.number, value.sortText]
   }
 
   /// The expression an index on the field is built on: its number for numeric and boolean
@@ -115,11 +126,13 @@ public enum PostgresQueryCompiler {
       return filter.negated ? "NOT COALESCE(\(test), false)" : test
     }
     if filter.matchesElements && filter.op != .exists {
-      // Each element of an array, or the value itself when it is not one (as `json_each`).
+      // As SQLite's `json_each`: each element of an array, each value of an object, the value
+      // itself when it is neither (a JSON null included), nothing when it is missing.
       let value = Value(filter.path)
       let inner = predicate(filter, on: Value(element: "element"), &parameters)
-      let exists =
-        "EXISTS (SELECT 1 FROM json_array_elements(CASE WHEN \(value.kind) = 'array' THEN \(value.json) ELSE json_build_array(\(value.json)) END) AS elements(element) WHERE \(inner))"
+      let elements =
+        "SELECT json_array_elements(\(value.json)) WHERE \(value.kind) = 'array' UNION ALL SELECT value FROM json_each(CASE WHEN \(value.kind) = 'object' THEN \(value.json) END) UNION ALL SELECT \(value.json) WHERE \(value.kind) NOT IN ('array', 'object')"
+      let exists = "EXISTS (SELECT 1 FROM (\(elements)) AS elements(element) WHERE \(inner))"
       return filter.negated ? "NOT \(exists)" : exists
     }
     let test = predicate(filter, on: Value(filter.path), &parameters)
@@ -135,12 +148,21 @@ public enum PostgresQueryCompiler {
       parameters.append(.numeric(String(i)))
       return ("$\(parameters.count)", true)
     case .real(let d):
-      parameters.append(.numeric(JSONWriter.string(.double(d))))
+      parameters.append(.numeric(exactText(d)))
       return ("$\(parameters.count)", true)
     case .text(let s):
       parameters.append(.text(s))
       return ("$\(parameters.count)", false)
     }
+  }
+
+  /// A double's exact value as `numeric` reads it: its digits when it is an integer that fits
+  /// 64 bits (past 2^53 the shortest text may round it), else its shortest text.
+  static func exactText(_ d: Double) -> String {
+    if d.magnitude >= 9_007_199_254_740_992, d >= -9_223_372_036_854_775_808.0, d < 9_223_372_036_854_775_808.0 {
+      return String(Int64(d))
+    }
+    return JSONWriter.string(.double(d))
   }
 
   static func predicate(_ filter: Filter, on x: Value, _ parameters: inout [PostgresParameter]) -> String {
