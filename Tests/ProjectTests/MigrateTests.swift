@@ -358,7 +358,8 @@ import Testing
       try project.succeed(["__complete"] + words).split(separator: "\n").map(String.init)
     }
     #expect(try complete("mig") == ["migrate"])
-    #expect(try complete("migrate", "--backend", "") == Self.backends)
+    // This manifest names no PostgreSQL server.
+    #expect(try complete("migrate", "--backend", "") == ["json", "sqlite"])
     #expect(try complete("migrate", "--d") == ["--dry-run", "--drop-unknown"])
     #expect(try complete("migrate", "p") == ["people"])
   }

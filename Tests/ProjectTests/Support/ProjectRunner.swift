@@ -101,12 +101,15 @@ final class ProjectRunner {
         files[relative] = FileManager.default.contents(atPath: full) ?? Data()
       }
     }
-    // Each PostgreSQL table's rows, as the server holds them.
+    // Each PostgreSQL table's rows, as the server holds them ("(no table)" before the first write).
     for (_, table) in postgresTables.sorted(by: { $0.key < $1.key }) {
-      let rows = try? psql(
-        "SELECT coalesce(string_agg(id || ' ' || data::text || ' ' || created_at || ' ' || updated_at, E'\\n' ORDER BY id COLLATE \"C\"), '') FROM public.\"\(table)\"",
-        sourceLocation: #_sourceLocation)
-      files["postgres:" + table] = Data((rows ?? "(no table)").utf8)
+      let rows = try? tool(
+        "/usr/bin/psql",
+        [
+          "-X", "-A", "-t", "-c",
+          "SELECT coalesce(string_agg(id || ' ' || data::text || ' ' || created_at || ' ' || updated_at, E'\\n' ORDER BY id COLLATE \"C\"), '') FROM public.\"\(table)\"",
+        ])
+      files["postgres:" + table] = Data((rows?.status == 0 ? rows?.stdout ?? "" : "(no table)").utf8)
     }
     return files
   }
