@@ -67,6 +67,26 @@ import Testing
     for backend in Self.backends { #expect(try project.count(backend) == 3) }
   }
 
+  @Test func aPostgresStoreIsListedAsNotIncludedWithThePgDumpCommandThatBacksItUp() throws {
+    let project = try ProjectRunner.on("postgres")
+    _ = try project.add(["--name", "a"], backend: "postgres")
+    let table = try #require(project.postgresTables["example"])
+    let out = try project.succeed(["backup", "--to", "bk"])
+    let command = "pg_dump -d 'postgresql:///project_test' -t '\"public\".\"\(table)\"' -Fc -f \(table).dump"
+    #expect(
+      out == """
+        nothing to copy: data/json/example_items.json has not been written yet
+        nothing to copy: data/db/myapp.db has not been written yet
+        not included: example [postgres] PostgreSQL table public.\(table); back it up with: \(command)
+        backup in bk: 0 store files, project.yaml, SHA256SUMS
+
+        """, "\(out)")
+    // The command works as given, with the same PG* variables the binary used.
+    let dump = try project.tool("/usr/bin/env", ["sh", "-c", "cd '\(project.path("."))' && \(command)"])
+    #expect(dump.status == 0, "\(dump)")
+    #expect(FileManager.default.fileExists(atPath: project.path("\(table).dump")))
+  }
+
   @Test func backupRefusesAFolderThatIsNotEmptyAndWritesNothing() throws {
     let project = try Self.seeded(1)
     try project.write("mine\n", to: "bk/notes.txt")

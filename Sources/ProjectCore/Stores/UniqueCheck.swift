@@ -36,4 +36,11 @@ enum UniqueCheck {
     }
     return nil
   }
+
+  /// Throws the first clash among `records` themselves on a unique field.
+  static func requireDistinct(_ records: [Record], fields: [String], location: String) throws(StoreError) {
+    if let clash = firstViolation(fields: fields, incoming: records, existing: [], replacing: [], location: location) {
+      throw clash
+    }
+  }
 }

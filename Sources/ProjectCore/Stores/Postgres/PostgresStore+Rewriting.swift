@@ -62,11 +62,7 @@ extension PostgresStore {
         var matched: [Record] = []
         try db.query(sql + " FOR UPDATE", parameters) { row in matched.append(try record(from: row)) }
         let changed = try change(matched)
-        if let violation = UniqueCheck.firstViolation(
-          fields: service.uniqueFields, incoming: changed, existing: [], replacing: [], location: location)
-        {
-          throw violation
-        }
+        try UniqueCheck.requireDistinct(changed, fields: service.uniqueFields, location: location)
         var written = 0
         for record in changed {
           state.current = PreparedRows([record])

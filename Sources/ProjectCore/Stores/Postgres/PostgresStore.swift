@@ -203,17 +203,11 @@ public final class PostgresStore: RecordStore, BulkLoading, RawRowStreaming, Que
   // MARK: Reading
 
   func record(from row: PostgresRow) throws -> Record {
-    let id = row.text(0) ?? ""
-    let value: JSONValue
-    do {
-      value = try row.withBytes(1) { buffer in try JSONReader.parse(buffer: buffer) }
-    } catch let error as JSONSyntaxError {
-      throw StoreError.invalidStoredRecord(location: location, id: id, message: "data is not valid JSON (\(error))")
+    try row.withBytes(1) { data in
+      try Record.stored(
+        id: row.text(0) ?? "", data: data, createdAt: row.text(2) ?? "", updatedAt: row.text(3) ?? "",
+        location: location)
     }
-    guard case .object(let fields) = value else {
-      throw StoreError.invalidStoredRecord(location: location, id: id, message: "data is not a JSON object")
-    }
-    return Record(id: id, fields: fields, createdAt: row.text(2) ?? "", updatedAt: row.text(3) ?? "")
   }
 
   func select(_ query: RecordQuery) -> (sql: String, parameters: [PostgresParameter]) {
@@ -309,11 +303,7 @@ public final class PostgresStore: RecordStore, BulkLoading, RawRowStreaming, Que
   // MARK: Writing
 
   public func insert(_ records: [Record], onConflict: ConflictPolicy) throws -> WriteSummary {
-    if let clash = UniqueCheck.firstViolation(
-      fields: service.uniqueFields, incoming: records, existing: [], replacing: [], location: location)
-    {
-      throw clash
-    }
+    try UniqueCheck.requireDistinct(records, fields: service.uniqueFields, location: location)
     let db = try session()
     try prepareSchema(db)
     let state = LoadState()

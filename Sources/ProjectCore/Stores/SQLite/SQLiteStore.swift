@@ -177,17 +177,11 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
   static let columns = "id, data, created_at, updated_at"
 
   func record(from statement: SQLiteStatement) throws -> Record {
-    let id = statement.text(0) ?? ""
-    let value: JSONValue
-    do {
-      value = try statement.withBytes(1) { buffer in try JSONReader.parse(buffer: buffer) }
-    } catch let error as JSONSyntaxError {
-      throw StoreError.invalidStoredRecord(location: location, id: id, message: "data is not valid JSON (\(error))")
+    try statement.withBytes(1) { data in
+      try Record.stored(
+        id: statement.text(0) ?? "", data: data, createdAt: statement.text(2) ?? "",
+        updatedAt: statement.text(3) ?? "", location: location)
     }
-    guard case .object(let fields) = value else {
-      throw StoreError.invalidStoredRecord(location: location, id: id, message: "data is not a JSON object")
-    }
-    return Record(id: id, fields: fields, createdAt: statement.text(2) ?? "", updatedAt: statement.text(3) ?? "")
   }
 
   /// The SQL `list` runs, with its bound values, for `--explain`.
@@ -563,11 +557,7 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
         let changed = try change(matched)
         // Two of the changed records holding one unique value are named as the JSON store
         // names them, before a unique index meets the second one.
-        if let violation = UniqueCheck.firstViolation(
-          fields: service.uniqueFields, incoming: changed, existing: [], replacing: [], location: location)
-        {
-          throw violation
-        }
+        try UniqueCheck.requireDistinct(changed, fields: service.uniqueFields, location: location)
         var written = 0
         for record in changed {
           update.reset()
