@@ -22,7 +22,8 @@ public struct RecordText {
     style: JSONWriter.Style, indent: Int, to out: inout [UInt8]
   ) {
     if isCanonical(data) {
-      Self.splice(id: id, data: data, createdAt: createdAt, updatedAt: updatedAt, style: style, indent: indent, to: &out)
+      Self.splice(
+        id: id, data: data, createdAt: createdAt, updatedAt: updatedAt, style: style, indent: indent, to: &out)
       return
     }
     let fields = (try? JSONReader.parse(buffer: data))?.objectValue ?? JSONObject()
@@ -120,51 +121,39 @@ struct CanonicalScanner {
 
   mutating func object(_ acceptKey: (Range<Int>) -> Bool = { _ in true }) -> Bool {
     guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return false }
-    depth += 1
-    guard depth <= JSONReader.maximumDepth else { return false }
-    index += 1
-    if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
-      index += 1
-      depth -= 1
-      return true
-    }
     var keys: [Range<Int>] = []
-    while true {
-      guard let key = string(key: true), acceptKey(key), keys.count < Self.keyLimit,
-        !keys.contains(where: { equal($0, key) })
+    return container(closing: UInt8(ascii: "}")) { scanner in
+      guard let key = scanner.string(key: true), acceptKey(key), keys.count < Self.keyLimit,
+        !keys.contains(where: { scanner.equal($0, key) })
       else { return false }
       keys.append(key)
-      guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
-      index += 1
-      guard value() else { return false }
-      guard index < bytes.count else { return false }
-      if bytes[index] == UInt8(ascii: ",") {
-        index += 1
-        continue
-      }
-      guard bytes[index] == UInt8(ascii: "}") else { return false }
-      index += 1
-      depth -= 1
-      return true
+      guard scanner.index < scanner.bytes.count, scanner.bytes[scanner.index] == UInt8(ascii: ":") else { return false }
+      scanner.index += 1
+      return scanner.value()
     }
   }
 
   mutating func array() -> Bool {
+    container(closing: UInt8(ascii: "]")) { $0.value() }
+  }
+
+  /// An object or an array from its opening byte: `member` read between commas up to `closing`.
+  mutating func container(closing: UInt8, _ member: (inout CanonicalScanner) -> Bool) -> Bool {
     depth += 1
     guard depth <= JSONReader.maximumDepth else { return false }
     index += 1
-    if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
+    if index < bytes.count && bytes[index] == closing {
       index += 1
       depth -= 1
       return true
     }
     while true {
-      guard value(), index < bytes.count else { return false }
+      guard member(&self), index < bytes.count else { return false }
       if bytes[index] == UInt8(ascii: ",") {
         index += 1
         continue
       }
-      guard bytes[index] == UInt8(ascii: "]") else { return false }
+      guard bytes[index] == closing else { return false }
       index += 1
       depth -= 1
       return true
