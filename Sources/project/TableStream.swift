@@ -15,6 +15,7 @@ struct TableStream {
 
   let printer: RecordPrinter
   let columns: [FieldPath]
+  let isID: [Bool]
   /// Rows held until the widths are known.
   var pending: [[String]] = []
   /// The columns shown (indices into `columns`) and their widths, once laid out.
@@ -27,6 +28,7 @@ struct TableStream {
     var columns = printer.columns
     if printer.fields == nil { columns.removeAll { $0.description == "updated_at" } }
     self.columns = columns
+    isID = columns.map { $0.description == "id" }
   }
 
   mutating func add(_ record: Record, to out: inout [UInt8]) {
@@ -52,7 +54,7 @@ struct TableStream {
       for (i, cell) in row.enumerated() { widths[i] = max(widths[i], TerminalText.width(cell)) }
     }
     shown = Array(columns.indices)
-    var keep = columns.map { $0.description == "id" }
+    var keep = isID
     if let terminalWidth = printer.terminalWidth {
       func total() -> Int { widths.reduce(0, +) + 2 * (widths.count - 1) }
       while total() > terminalWidth,
@@ -79,13 +81,14 @@ struct TableStream {
     for (i, column) in shown.enumerated() {
       var text = cells[column]
       if i > 0 { out.append(contentsOf: "  ".utf8) }
-      let width = TerminalText.width(text)
-      if width > widths[i] && fitted && columns[column].description != "id" {
+      var width = TerminalText.width(text)
+      if width > widths[i] && fitted && !isID[column] {
         text = TerminalText.truncate(text, to: widths[i] - 1) + "…"
+        width = TerminalText.width(text)
       }
       out.append(contentsOf: text.utf8)
       if i < shown.count - 1 {
-        let padding = max(0, widths[i] - TerminalText.width(text))
+        let padding = max(0, widths[i] - width)
         out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: padding))
       }
     }
