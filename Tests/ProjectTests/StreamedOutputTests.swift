@@ -83,3 +83,43 @@ import Testing
     }
   }
 }
+
+extension StreamedOutputTests {
+  /// A row with whitespace before its object is listed as the record path lists it; a row that
+  /// `JSONReader` refuses, or that is not an object, stops `-o ndjson` and `-o json` with the
+  /// sentence the record path (`-o yaml`) gives.
+  @Test func storedTextIsCheckedAsTheRecordPathChecksIt() throws {
+    let project = try ProjectRunner()
+    _ = try project.add(["--name", "first"], backend: "sqlite")
+    func insert(_ id: String, _ data: String) throws {
+      let result = try project.tool(
+        "/usr/bin/sqlite3",
+        [
+          project.path("data/db/myapp.db"),
+          "INSERT INTO example_items VALUES ('\(id)', '\(data)', '2027-01-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z')",
+        ])
+      #expect(result.status == 0, "\(result)")
+    }
+    try insert("spaced", #" {"name":"s"}"#)
+    let all = "id,name,count,status,tags,meta,created_at,updated_at"
+    let stored = try project.run(["svc", "example", "list", "-o", "ndjson"])
+    let tree = try project.run(["svc", "example", "list", "-o", "ndjson", "--fields", all])
+    #expect(stored.status == 0 && stored.stderr == "" && stored.stdout == tree.stdout, "\(stored)\n\(tree)")
+    #expect(stored.stdoutLines.last?.hasPrefix(#"{"id":"spaced","name":"s","#) == true, "\(stored)")
+    try insert("broken", #"{"name":"b","count":1e999}"#)
+    let location = "project: data/db/myapp.db (table example_items): record 'broken': "
+    for (data, message) in [
+      (#"{"name":"b","count":1e999}"#, "data is not valid JSON (1:21: number out of range)"),
+      ("[1]", "data is not a JSON object"),
+    ] {
+      let update = try project.tool(
+        "/usr/bin/sqlite3",
+        [project.path("data/db/myapp.db"), "UPDATE example_items SET data = '\(data)' WHERE id = 'broken'"])
+      #expect(update.status == 0, "\(update)")
+      for format in ["ndjson", "json", "yaml"] {
+        let result = try project.run(["svc", "example", "list", "-o", format])
+        #expect(result.status == 1 && result.stderr == location + message + "\n", "\(result)")
+      }
+    }
+  }
+}
