@@ -205,7 +205,12 @@ struct ServiceRunner {
       return
     }
     let store = records.store(backend)
-    try printer(fields: fields).write(
+    let printer = printer(fields: fields)
+    if let raw = store as? RawRowStreaming, printer.writesStoredText(format) {
+      return try printer.writeStored(
+        as: format, rows: { each in try raw.forEachRow(query, each) }, output: { FileSystem.writeStandard($0) })
+    }
+    try printer.write(
       as: format, records: { each in try store.forEach(query, each) }, output: { FileSystem.writeStandard($0) })
   }
 

@@ -21,6 +21,8 @@ enum TerminalText {
   }
 
   static func width(_ text: String) -> Int {
+    // Every ASCII character takes one cell.
+    if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.utf8.count }
     var total = 0
     for scalar in text.unicodeScalars { total += width(scalar) }
     return total
@@ -31,6 +33,7 @@ enum TerminalText {
   /// C0 control, DEL and every C1 control (U+0080–U+009F) as `\u00XX` — the escapes JSON and
   /// YAML output use. Everything else, backslashes included, is shown as it is.
   static func escapingControls(_ text: String) -> String {
+    if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
     guard text.unicodeScalars.contains(where: isControl) else { return text }
     var out = String.UnicodeScalarView()
     for scalar in text.unicodeScalars {

@@ -257,17 +257,13 @@ public final class PostgresStore: RecordStore, BulkLoading, RawRowStreaming, Que
     _ = try read { db in try db.query(sql, parameters) { row in try body(try record(from: row)) } }
   }
 
-  public func forEachRow(
-    _ body: (_ id: String, _ data: UnsafeBufferPointer<UInt8>, _ createdAt: String, _ updatedAt: String) throws -> Void
-  ) throws {
-    let (sql, parameters) = select(.all)
+  public func forEachRow(_ query: RecordQuery, _ body: RawRowBody) throws {
+    let (sql, parameters) = select(query)
     _ = try read { db in
       try db.query(sql, parameters) { row in
         let id = row.text(0) ?? ""
         try row.withBytes(1) { data in
-          guard data.first == UInt8(ascii: "{") else {
-            throw StoreError.invalidStoredRecord(location: location, id: id, message: "data is not a JSON object")
-          }
+          try checkObject(data, id: id)
           try body(id, data, row.text(2) ?? "", row.text(3) ?? "")
         }
       }

@@ -230,27 +230,17 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
     while try wrap({ try statement.step() }) { try body(try record(from: statement)) }
   }
 
-  /// Calls `body` with each row in the default order, the `data` column as SQLite holds it
+  /// Calls `body` with each row the query matches, the `data` column as SQLite holds it
   /// (checked to be a JSON object), without building records.
-  public func forEachRow(
-    _ body: (_ id: String, _ data: UnsafeBufferPointer<UInt8>, _ createdAt: String, _ updatedAt: String) throws -> Void
-  ) throws {
+  public func forEachRow(_ query: RecordQuery, _ body: RawRowBody) throws {
     guard let db = try reader() else { return }
-    let (sql, bindings) = selectSQL(.all)
+    let (sql, bindings) = selectSQL(query)
     let statement = try wrap { try db.prepare(sql) }
     try wrap { try statement.bind(bindings) }
     while try wrap({ try statement.step() }) {
       let id = statement.text(0) ?? ""
       try statement.withBytes(1) { data in
-        guard data.first == UInt8(ascii: "{") else {
-          throw StoreError.invalidStoredRecord(location: location, id: id, message: "data is not a JSON object")
-        }
-        var parser = JSONParser(data)
-        do throws(JSONSyntaxError) {
-          try parser.parseDocumentSkipping()
-        } catch {
-          throw StoreError.invalidStoredRecord(location: location, id: id, message: "data is not valid JSON (\(error))")
-        }
+        try checkObject(data, id: id)
         try body(id, data, statement.text(2) ?? "", statement.text(3) ?? "")
       }
     }

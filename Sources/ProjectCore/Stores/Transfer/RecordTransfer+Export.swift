@@ -162,10 +162,7 @@ extension RecordTransfer {
 
   /// Each record of `source` as `RawRowStreaming.forEachRow` gives it, by that ability when the
   /// store has it.
-  static func forEachRow(
-    of source: RecordStore,
-    _ body: (_ id: String, _ data: UnsafeBufferPointer<UInt8>, _ createdAt: String, _ updatedAt: String) throws -> Void
-  ) throws {
+  static func forEachRow(of source: RecordStore, _ body: RawRowBody) throws {
     if let raw = source as? RawRowStreaming { return try raw.forEachRow(body) }
     var data: [UInt8] = []
     try source.forEach(.all) { record in
@@ -179,14 +176,8 @@ extension RecordTransfer {
   static func encodeValue(
     id: String, data: UnsafeBufferPointer<UInt8>, createdAt: String, updatedAt: String, to out: inout [UInt8]
   ) {
-    out.append(contentsOf: "{\n    \"id\": ".utf8)
-    JSONWriter.writeString(id, to: &out)
-    JSONWriter.reindentMembers(of: data, indent: 2, to: &out)
-    out.append(contentsOf: ",\n    \"created_at\": ".utf8)
-    JSONWriter.writeString(createdAt, to: &out)
-    out.append(contentsOf: ",\n    \"updated_at\": ".utf8)
-    JSONWriter.writeString(updatedAt, to: &out)
-    out.append(contentsOf: "\n  }".utf8)
+    RecordText.splice(
+      id: id, data: data, createdAt: createdAt, updatedAt: updatedAt, style: .pretty, indent: 1, to: &out)
   }
 
   static func sameRecord(_ stored: Record, _ text: [UInt8], id: String) throws -> Bool {
@@ -232,17 +223,31 @@ extension RecordTransfer {
     if format == .csv {
       chunk.append(contentsOf: CSVCodec.row(columns.map(\.description)).utf8)
     }
-    try source.forEach(.all) { record in
-      switch format {
-      case .csv: chunk.append(contentsOf: CSVCodec.row(record, columns: columns, schema: schema).utf8)
-      default:
-        JSONWriter.writeObject(
-          record.orderedJSON(fieldOrder: schema.fieldNames), to: &chunk, style: .compact, indent: 0)
-        chunk.append(0x0A)
-      }
+    func written() throws {
       result.exported += 1
       if result.exported % 1000 == 0 { progress?(result.exported) }
       try emit(force: false)
+    }
+    if format != .csv, let raw = source as? RawRowStreaming {
+      // NDJSON from the stored text, as `list -o ndjson` writes it.
+      let text = RecordText(fieldOrder: schema.fieldNames)
+      try raw.forEachRow { id, data, createdAt, updatedAt in
+        text.write(
+          id: id, data: data, createdAt: createdAt, updatedAt: updatedAt, style: .compact, indent: 0, to: &chunk)
+        chunk.append(0x0A)
+        try written()
+      }
+    } else {
+      try source.forEach(.all) { record in
+        switch format {
+        case .csv: chunk.append(contentsOf: CSVCodec.row(record, columns: columns, schema: schema).utf8)
+        default:
+          JSONWriter.writeObject(
+            record.orderedJSON(fieldOrder: schema.fieldNames), to: &chunk, style: .compact, indent: 0)
+          chunk.append(0x0A)
+        }
+        try written()
+      }
     }
     try emit(force: true)
     if let writer, let path {
