@@ -113,6 +113,18 @@ import Testing
     #expect(out.split(separator: "\n").map(String.init) == expected)
     let stores = try Self.backends.map { try list(project, $0) }
     for records in stores.dropFirst() { #expect(records.description == stores[0].description) }
+    // diff agrees, field by field; the stores differ only in when each record was migrated.
+    for other in Self.backends.dropFirst() {
+      let diff = try project.run(["svc", "people", "diff", "--backends", "\(Self.backends[0]),\(other)", "-o", "json"])
+      let report = try JSON.parse(diff.stdout)
+      #expect(
+        report["only_in"]
+          == .object([
+            .init(key: Self.backends[0], value: .array([])), .init(key: other, value: .array([])),
+          ]), "\(diff)")
+      let differing = report["different"]?.array ?? []
+      #expect(differing.allSatisfy { $0["fields"] == .array([]) }, "\(diff)")
+    }
     let records = stores[0]
     try #require(records.count == 4)
     let migrated = try #require(records[0]["updated_at"]?.string)

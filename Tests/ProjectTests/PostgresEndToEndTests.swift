@@ -117,6 +117,31 @@ import Testing
     #expect(!project.exists("failed"), "\(project.read("failed") ?? "")")
   }
 
+  /// As libpq: without PGPASSWORD the password comes from ~/.pgpass, which is ignored, with
+  /// libpq's warning, while its group or others may read it.
+  @Test func aPasswordFileOthersMayReadIsIgnoredWithAWarningAndAPrivateOneIsUsed() throws {
+    let project = try ProjectRunner.on("postgres")
+    let server = try PostgresTestServer.shared()
+    let password = try #require(project.baseEnvironment["PGPASSWORD"])
+    project.baseEnvironment["PGPASSWORD"] = nil
+    let file = try #require(project.environment()["HOME"]) + "/.pgpass"
+    try "127.0.0.1:\(server.port):project_test:project_test:\(password)\n".write(
+      toFile: file, atomically: false, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file)
+    let before = project.snapshot()
+    expectFailure(
+      try project.run(["svc", "example", "add", "--name", "a", "--backend", "postgres"]), exitCode: 1,
+      stderr: [
+        "project: WARNING: password file \"\(file)\" has group or world access; permissions should be u=rw (0600) or less",
+        "project: postgres://127.0.0.1:\(server.port): the server asks for a password for user \"project_test\" and none was given (PGPASSWORD)",
+      ])
+    #expect(project.snapshot() == before)
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+    let added = try project.run(["svc", "example", "add", "--name", "a", "--backend", "postgres"])
+    #expect(added.status == 0 && added.stderr == "", "\(added)")
+    #expect(try project.count("postgres") == 1)
+  }
+
   @Test func eightProcessesAddingFiftyRecordsEachLoseNone() throws {
     let project = try ProjectRunner.on("postgres")
     try runWorkers(
