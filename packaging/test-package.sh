@@ -181,10 +181,10 @@ fi
 check "binary is stripped" bash -c 'file -b "$1" | grep -q ", stripped"' _ "$bin"
 
 version_out="$(env -i "$bin" --version 2>&1)" && rc=0 || rc=$?
-if [ "$rc" -eq 0 ] && [[ "$version_out" =~ ^project\ $version\ \(SQLite\ [0-9.]+,\ libyaml\ [0-9.]+\)$ ]]; then
+if [ "$rc" -eq 0 ] && [[ "$version_out" =~ ^project\ $version\ \(SQLite\ [0-9.]+,\ OpenSSL\ [0-9.]+,\ libyaml\ [0-9.]+\)$ ]]; then
   pass "env -i project --version prints '$version_out'"
 else
-  fail "env -i project --version prints 'project $version (SQLite x, libyaml y)'" "exit $rc: $version_out"
+  fail "env -i project --version prints 'project $version (SQLite x, OpenSSL y, libyaml z)'" "exit $rc: $version_out"
 fi
 
 work="$scratch/work"
