@@ -9,7 +9,8 @@
 #           table with the same indexes (made by `project`, emptied before each run); both over
 #           the Unix socket. Goal: within 2x of the floor.
 #   list    `svc items list --where status=pending --limit 10 -o json` over the Unix socket
-#           (PGHOST=<socket folder>), the same over TCP with TLS (sslmode=verify-full, for
+#           (PGHOST=<socket folder>) with the role's password (SCRAM), then without one (as peer
+#           authentication gives it), the same over TCP with TLS (sslmode=verify-full, for
 #           information), and psql running the same SQL over the socket. Goal: under 10 ms.
 #
 # Defaults: 100000 records, 5 import runs (list: 10x as many), the release binary of
@@ -144,6 +145,12 @@ timed list-socket "$LRUNS" : "${SOCKET[*]} $P list --where status=pending --limi
 timed list-tls "$LRUNS" : "$P list --where status=pending --limit 10 -o json"
 timed list-psql "$LRUNS" : "${SOCKET[*]} ${PSQL[*]} -f $WORK/list.sql"
 timed connect-psql "$LRUNS" : "${SOCKET[*]} ${PSQL[*]} -c 'SELECT 1'"
+# The Unix socket without a password, as `peer` authentication gives it in production (here
+# `trust`: the bench runs as root, and the role is not an OS user): no SCRAM exchange.
+sed -i 's/^local all all scram-sha-256$/local all all trust/' "$SERVER/data/pg_hba.conf"
+"${SOCKET[@]}" psql -X -q -U postgres -d postgres -c 'SELECT pg_reload_conf()' >/dev/null
+timed list-peer "$LRUNS" : "env -u PGPASSWORD ${SOCKET[*]} $P list --where status=pending --limit 10 -o json"
+check "list without a password rows" 10 "$(env -u PGPASSWORD "${SOCKET[@]}" $P list --where status=pending --limit 10 -o ndjson | wc -l)"
 check "list --limit 10 rows" 10 "$("${SOCKET[@]}" $P list --where status=pending --limit 10 -o ndjson | wc -l)"
 check "list over TLS rows" 10 "$($P list --where status=pending --limit 10 -o ndjson | wc -l)"
 check "list without limit = pending rows" "$PENDING" "$("${SOCKET[@]}" $P list --where status=pending -o ndjson | wc -l)"
@@ -155,6 +162,7 @@ read -r IF IFMIN < <(stats import-psql)
 read -r IB IBMIN < <(stats import-psql-binary)
 read -r LS LSMIN < <(stats list-socket)
 read -r LT LTMIN < <(stats list-tls)
+read -r LN LNMIN < <(stats list-peer)
 read -r LP LPMIN < <(stats list-psql)
 read -r CP CPMIN < <(stats connect-psql)
 ratio=$(awk -v a="$IP" -v b="$IF" 'BEGIN { printf "%.2f", a / b }')
@@ -174,6 +182,7 @@ sec() { awk -v s="$1" 'BEGIN { printf "%.2f s", s }'; }
   echo "| floor: \`psql -c \"\\copy items ... (FORMAT csv)\"\`, same table and indexes, Unix socket | $(sec "$IF") ($(sec "$IFMIN")) | | |"
   echo "| \`psql -c \"\\copy items ... (FORMAT binary)\"\` of the rows \`project\` sends, from a file (the server's side alone) | $(sec "$IB") ($(sec "$IBMIN")) | | |"
   echo "| \`list --where status=pending --limit 10 -o json\`, Unix socket | $(ms "$LS") ($(ms "$LSMIN")) | under 10 ms | $(verdict "$LS" 0.010) |"
+  echo "| the same over the Unix socket without a password (peer authentication; no SCRAM) | $(ms "$LN") ($(ms "$LNMIN")) | under 10 ms | $(verdict "$LN" 0.010) |"
   echo "| the same over TCP with TLS (verify-full) | $(ms "$LT") ($(ms "$LTMIN")) | | |"
   echo "| \`psql -f\` with the same SQL, Unix socket | $(ms "$LP") ($(ms "$LPMIN")) | | |"
   echo "| \`psql -c 'SELECT 1'\`, Unix socket (a connection's cost) | $(ms "$CP") ($(ms "$CPMIN")) | | |"
