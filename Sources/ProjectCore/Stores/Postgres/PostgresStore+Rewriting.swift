@@ -12,13 +12,7 @@ extension PostgresStore: RecordRewriting {
         let (sql, parameters) = select(.all)
         try db.query(sql, parameters) { row in records.append(try record(from: row)) }
         let (changed, result) = try change(records)
-        for record in changed {
-          rewritten.current = PreparedRows([record])
-          let tag = try db.query(
-            "UPDATE \(table) SET data = $1, updated_at = $2 WHERE id = $3",
-            [.json(JSONWriter.bytes(.object(record.fields))), .text(record.updatedAt), .text(record.id)])
-          if tag == "UPDATE 0" { throw StoreError.notFound(ids: [record.id], location: location) }
-        }
+        _ = try writeBack(changed, rewritten, db, requireStored: true)
         for statement in schemaStatements() { _ = try db.simpleQuery(statement) }
         for name in stale { _ = try db.simpleQuery("DROP INDEX \"\(schemaName)\".\"\(name)\"") }
         return result
@@ -63,15 +57,7 @@ extension PostgresStore {
         try db.query(sql + " FOR UPDATE", parameters) { row in matched.append(try record(from: row)) }
         let changed = try change(matched)
         try UniqueCheck.requireDistinct(changed, fields: service.uniqueFields, location: location)
-        var written = 0
-        for record in changed {
-          state.current = PreparedRows([record])
-          let tag = try db.query(
-            "UPDATE \(table) SET data = $1, updated_at = $2 WHERE id = $3",
-            [.json(JSONWriter.bytes(.object(record.fields))), .text(record.updatedAt), .text(record.id)])
-          written += Int(tag.split(separator: " ").last ?? "") ?? 0
-        }
-        return written
+        return try writeBack(changed, state, db, requireStored: false)
       }
     }
   }
@@ -83,5 +69,26 @@ extension PostgresStore: ExternallyBackedUp {
     let url = FileSystem.environment("PROJECT_POSTGRES_URL").flatMap { $0.isEmpty ? nil : $0 } ?? server?.url
     let database = url.map { " -d '\($0.replacing("'", with: "'\\''"))'" } ?? ""
     return "pg_dump\(database) -t '\"\(schemaName)\".\"\(tableName)\"' -Fc -f \(tableName).dump"
+  }
+}
+
+extension PostgresStore {
+  /// Writes each record's fields and `updated_at` over its stored row, each in `state.current`
+  /// while it is written (so that a unique violation names it); returns how many rows changed.
+  /// With `requireStored`, an id not stored is `StoreError.notFound`.
+  func writeBack(_ records: [Record], _ state: LoadState, _ db: PostgresConnection, requireStored: Bool) throws
+    -> Int
+  {
+    var written = 0
+    for record in records {
+      state.current = PreparedRows([record])
+      let tag = try db.query(
+        "UPDATE \(table) SET data = $1, updated_at = $2 WHERE id = $3",
+        [.json(JSONWriter.bytes(.object(record.fields))), .text(record.updatedAt), .text(record.id)])
+      let changed = Int(tag.split(separator: " ").last ?? "") ?? 0
+      if requireStored && changed == 0 { throw StoreError.notFound(ids: [record.id], location: location) }
+      written += changed
+    }
+    return written
   }
 }

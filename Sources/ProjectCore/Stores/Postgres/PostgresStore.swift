@@ -385,10 +385,8 @@ public final class PostgresStore: RecordStore, BulkLoading, RawRowStreaming, Que
         }
         guard var record = found else { throw StoreError.notFound(ids: [id], location: location) }
         try change(&record)
-        state.current = PreparedRows([record])
-        try db.query(
-          "UPDATE \(table) SET data = $1, updated_at = $2 WHERE id = $3",
-          [.json(JSONWriter.bytes(.object(record.fields))), .text(record.updatedAt), .text(id)])
+        record.id = id
+        _ = try writeBack([record], state, db, requireStored: false)
         return record
       }
     }

@@ -14,20 +14,7 @@ extension SQLiteStore: RecordRewriting {
         while try select.step() { records.append(try record(from: select)) }
         select.reset()
         let (changed, result) = try change(records)
-        let update = try db.prepare("UPDATE \(table) SET data = ?, updated_at = ? WHERE id = ?")
-        for record in changed {
-          update.reset()
-          try update.bind(bytes: JSONWriter.bytes(.object(record.fields)), at: 1)
-          try update.bind(.text(record.updatedAt), at: 2)
-          try update.bind(.text(record.id), at: 3)
-          do {
-            try update.step()
-          } catch let error as SQLiteError where error.isUniqueViolation {
-            throw try uniqueError(record, db: db)
-          }
-          if db.changes == 0 { throw StoreError.notFound(ids: [record.id], location: location) }
-        }
-        update.reset()
+        _ = try writeBack(changed, in: db, requireStored: true)
         try createSchema(in: db)
         for name in stale { try db.execute("DROP INDEX \"\(name)\"") }
         return result
@@ -57,5 +44,27 @@ extension SQLiteStore: RecordRewriting {
       if ours { stale.append(name) }
     }
     return stale
+  }
+
+  /// Writes each record's fields and `updated_at` over its stored row; returns how many rows
+  /// changed. With `requireStored`, an id not stored is `StoreError.notFound`.
+  func writeBack(_ records: [Record], in db: SQLiteDatabase, requireStored: Bool) throws -> Int {
+    let update = try db.prepare("UPDATE \(table) SET data = ?, updated_at = ? WHERE id = ?")
+    defer { update.reset() }
+    var written = 0
+    for record in records {
+      update.reset()
+      try update.bind(bytes: JSONWriter.bytes(.object(record.fields)), at: 1)
+      try update.bind(.text(record.updatedAt), at: 2)
+      try update.bind(.text(record.id), at: 3)
+      do {
+        try update.step()
+      } catch let error as SQLiteError where error.isUniqueViolation {
+        throw try uniqueError(record, db: db)
+      }
+      if requireStored && db.changes == 0 { throw StoreError.notFound(ids: [record.id], location: location) }
+      written += db.changes
+    }
+    return written
   }
 }

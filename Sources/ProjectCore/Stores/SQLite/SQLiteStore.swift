@@ -518,15 +518,8 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
         guard try select.step() else { throw StoreError.notFound(ids: [id], location: location) }
         var record = try self.record(from: select)
         try change(&record)
-        let update = try db.prepare("UPDATE \(table) SET data = ?, updated_at = ? WHERE id = ?")
-        try update.bind(bytes: JSONWriter.bytes(.object(record.fields)), at: 1)
-        try update.bind(.text(record.updatedAt), at: 2)
-        try update.bind(.text(id), at: 3)
-        do {
-          try update.step()
-        } catch let error as SQLiteError where error.isUniqueViolation {
-          throw try uniqueError(record, db: db)
-        }
+        record.id = id
+        _ = try writeBack([record], in: db, requireStored: false)
         return record
       }
     }
@@ -543,25 +536,11 @@ public final class SQLiteStore: RecordStore, BulkLoading, RawRowStreaming, Query
         var matched: [Record] = []
         while try select.step() { matched.append(try record(from: select)) }
         select.reset()
-        let update = try db.prepare("UPDATE \(table) SET data = ?, updated_at = ? WHERE id = ?")
         let changed = try change(matched)
         // Two of the changed records holding one unique value are named as the JSON store
         // names them, before a unique index meets the second one.
         try UniqueCheck.requireDistinct(changed, fields: service.uniqueFields, location: location)
-        var written = 0
-        for record in changed {
-          update.reset()
-          try update.bind(bytes: JSONWriter.bytes(.object(record.fields)), at: 1)
-          try update.bind(.text(record.updatedAt), at: 2)
-          try update.bind(.text(record.id), at: 3)
-          do {
-            try update.step()
-          } catch let error as SQLiteError where error.isUniqueViolation {
-            throw try uniqueError(record, db: db)
-          }
-          written += db.changes
-        }
-        return written
+        return try writeBack(changed, in: db, requireStored: false)
       }
     }
   }
