@@ -11,33 +11,13 @@
 # (bash's EPOCHREALTIME); the report gives the median and the fastest run. Data: bench/gen.py.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$ROOT"
-
 N=100000
 RUNS=5
-BIN=$ROOT/.build-bench/release/project
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --size) N=${2:?--size needs a number}; shift 2 ;;
-    --runs) RUNS=${2:?--runs needs a number}; shift 2 ;;
-    --binary) BIN=$(realpath "${2:?--binary needs a path}"); shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "diff.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
-  esac
-done
-[[ $N =~ ^[0-9]+$ && $RUNS =~ ^[0-9]+$ ]] || { echo "diff.sh: --size and --runs take numbers" >&2; exit 2; }
-[ -x "$BIN" ] || { echo "diff.sh: no binary at $BIN (build it: swift build -c release --scratch-path .build-bench --product project)" >&2; exit 1; }
-
-SCRATCH=$ROOT/.build-bench
-DS=$SCRATCH/datasets/$N
+NAME=diff.sh
+HELP_LINES=11
+# shellcheck source=standalone.sh
+. "$(dirname "${BASH_SOURCE[0]}")/standalone.sh" "$@"
 WORK=$SCRATCH/diff-work
-mkdir -p bench/results
-GEN_STAMP=$(md5sum bench/gen.py | cut -c1-12)
-if [ "$(cat "$DS/items.stamp" 2>/dev/null)" != "$GEN_STAMP" ]; then
-  python3 bench/gen.py --schema items --size "$N" --out "$DS"
-  echo "$GEN_STAMP" >"$DS/items.stamp"
-fi
 
 # The bench manifest with its stores in a folder of this script's own.
 rm -rf "$WORK" && mkdir -p "$WORK"

@@ -21,39 +21,18 @@
 # The test cluster runs with fsync=off: the commit's flush is not in any figure.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$ROOT"
-
 N=100000
 RUNS=5
-BIN=$ROOT/.build-bench/release/project
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --size) N=${2:?--size needs a number}; shift 2 ;;
-    --runs) RUNS=${2:?--runs needs a number}; shift 2 ;;
-    --binary) BIN=$(realpath "${2:?--binary needs a path}"); shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "postgres.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
-  esac
-done
-[[ $N =~ ^[0-9]+$ && $RUNS =~ ^[0-9]+$ ]] || { echo "postgres.sh: --size and --runs take numbers" >&2; exit 2; }
-[ -x "$BIN" ] || { echo "postgres.sh: no binary at $BIN (build it: swift build -c release --scratch-path .build-bench --product project)" >&2; exit 1; }
+NAME=postgres.sh
+HELP_LINES=20
+# shellcheck source=standalone.sh
+. "$(dirname "${BASH_SOURCE[0]}")/standalone.sh" "$@"
 command -v psql >/dev/null || { echo "postgres.sh: psql is not installed (Debian: postgresql)" >&2; exit 1; }
 
-SCRATCH=$ROOT/.build-bench
-DS=$SCRATCH/datasets/$N
 RAW=$SCRATCH/results-postgres
-mkdir -p "$RAW" bench/results
+mkdir -p "$RAW"
 rm -f "$RAW"/*
 log() { printf '\n== %s\n' "$*" >&2; }
-
-# The data set, as bench/run.sh makes it (same stamp, so the two share it).
-GEN_STAMP=$(md5sum bench/gen.py | cut -c1-12)
-if [ "$(cat "$DS/items.stamp" 2>/dev/null)" != "$GEN_STAMP" ]; then
-  log "data set: bench/gen.py --size $N"
-  python3 bench/gen.py --schema items --size "$N" --out "$DS"
-  echo "$GEN_STAMP" >"$DS/items.stamp"
-fi
 
 # The cluster, in a folder the postgres user can enter when run as root.
 SERVER=$(mktemp -d /tmp/project-bench-pg.XXXXXX)
