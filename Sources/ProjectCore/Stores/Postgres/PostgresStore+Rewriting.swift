@@ -1,28 +1,31 @@
 extension PostgresStore: RecordRewriting {
   /// One transaction that first locks the table against other writers (readers go on), so
-  /// that no write lands between the read and the rewrite.
+  /// that no write lands between the read and the rewrite. Without the table yet, `change([])`.
   public func rewrite<T>(_ change: (_ records: [Record]) throws -> (changed: [Record], result: T)) throws -> T {
-    guard try tableExists() else { return try change([]).result }
     let rewritten = LoadState()
-    return try writing(rewritten) {
-      try transaction { db in
-        _ = try db.simpleQuery("LOCK TABLE \(table) IN SHARE ROW EXCLUSIVE MODE")
-        let stale = try staleIndexes(db)
-        var records: [Record] = []
-        let (sql, parameters) = select(.all)
-        try db.query(sql, parameters) { row in records.append(try record(from: row)) }
-        let (changed, result) = try change(records)
-        _ = try writeBack(changed, rewritten, db, requireStored: true)
-        for statement in schemaStatements() { _ = try db.simpleQuery(statement) }
-        for name in stale { _ = try db.simpleQuery("DROP INDEX \"\(schemaName)\".\"\(name)\"") }
-        return result
+    let done = try read { _ in
+      try writing(rewritten) {
+        try transaction { db in
+          _ = try db.simpleQuery("LOCK TABLE \(table) IN SHARE ROW EXCLUSIVE MODE")
+          let stale = try staleIndexes(db)
+          var records: [Record] = []
+          let (sql, parameters) = select(.all)
+          try db.query(sql, parameters) { row in records.append(try record(from: row)) }
+          let (changed, result) = try change(records)
+          _ = try writeBack(changed, rewritten, db, requireStored: true)
+          for statement in schemaStatements() { _ = try db.simpleQuery(statement) }
+          for name in stale { _ = try db.simpleQuery("DROP INDEX \"\(schemaName)\".\"\(name)\"") }
+          return result
+        }
       }
     }
+    if let done { return done }
+    return try change([]).result
   }
 
+  /// None without the table: the catalog then lists no index on it.
   public func staleIndexes() throws -> [String] {
-    guard try tableExists() else { return [] }
-    return try staleIndexes(try session())
+    try staleIndexes(try session())
   }
 
   /// The table's indexes, named as this store names them (`<table>$...`), that `indexes` no
@@ -37,29 +40,26 @@ extension PostgresStore: RecordRewriting {
     .filter { $0.hasPrefix(tableName + "$") && !current.contains($0) }
   }
 
-  func tableExists() throws -> Bool {
-    let found = try session().rows(
-      "SELECT to_regclass($1) IS NOT NULL", [.text("\"\(schemaName)\".\"\(tableName)\"")])
-    return found.first?.first == "t"
-  }
 }
 
 extension PostgresStore {
   /// `update --where`: the matches are locked (`FOR UPDATE`) as they are read, so writers on
   /// other machines wait until this transaction ends.
   public func update(matching query: RecordQuery, _ change: ([Record]) throws -> [Record]) throws -> Int {
-    guard try tableExists() else { return 0 }
     let (sql, parameters) = select(RecordQuery(filters: query.filters))
     let state = LoadState()
-    return try writing(state) {
-      try transaction { db in
-        var matched: [Record] = []
-        try db.query(sql + " FOR UPDATE", parameters) { row in matched.append(try record(from: row)) }
-        let changed = try change(matched)
-        try UniqueCheck.requireDistinct(changed, fields: service.uniqueFields, location: location)
-        return try writeBack(changed, state, db, requireStored: false)
+    let written = try read { _ in
+      try writing(state) {
+        try transaction { db in
+          var matched: [Record] = []
+          try db.query(sql + " FOR UPDATE", parameters) { row in matched.append(try record(from: row)) }
+          let changed = try change(matched)
+          try UniqueCheck.requireDistinct(changed, fields: service.uniqueFields, location: location)
+          return try writeBack(changed, state, db, requireStored: false)
+        }
       }
     }
+    return written ?? 0
   }
 }
 

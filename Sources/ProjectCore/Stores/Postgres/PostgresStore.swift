@@ -305,7 +305,7 @@ public final class PostgresStore: RecordStore, BulkLoading, RawRowStreaming, Que
     let state = LoadState()
     state.current = PreparedRows(records)
     return try writing(state) {
-      try transaction { db in try insertRows(PreparedRows(records), onConflict: onConflict, db) }
+      try transaction { db in try insertRows(state.current, onConflict: onConflict, db) }
     }
   }
 
@@ -363,7 +363,7 @@ public final class PostgresStore: RecordStore, BulkLoading, RawRowStreaming, Que
       // The inner `data` is the given record's: the innermost query's columns come first.
       let found = try db.rows(
         "SELECT id FROM \(table) WHERE \(key) = (SELECT \(key) FROM (SELECT $1::json AS data) AS given) AND id <> $2 LIMIT 1",
-        [.json(JSONWriter.bytes(.object(record.fields))), .text(record.id)])
+        [.json(Array(rows.text[rows.range(row, 1)])), .text(record.id)])
       if let existing = found.first?.first ?? nil {
         return StoreError.uniqueViolation(
           field: field, value: ValueText.preview(value), existingID: existing, location: location)
