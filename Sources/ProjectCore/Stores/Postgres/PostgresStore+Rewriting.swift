@@ -66,7 +66,6 @@ extension PostgresStore {
 extension PostgresStore: ExternallyBackedUp {
   /// `pg_dump` of this table, in its custom format, to a file named after it.
   public var backupCommand: String {
-    let url = FileSystem.environment("PROJECT_POSTGRES_URL").flatMap { $0.isEmpty ? nil : $0 } ?? server?.url
     let database = url.map { " -d '\($0.replacing("'", with: "'\\''"))'" } ?? ""
     return "pg_dump\(database) -t '\"\(schemaName)\".\"\(tableName)\"' -Fc -f \(tableName).dump"
   }

@@ -25,16 +25,20 @@ public final class PostgresStore: RecordStore, BulkLoading, RawRowStreaming, Que
 
   // MARK: Connection
 
+  /// The connection string: `$PROJECT_POSTGRES_URL` when set, else the manifest's url.
+  var url: String? {
+    FileSystem.environment("PROJECT_POSTGRES_URL").flatMap { $0.isEmpty ? nil : $0 } ?? server?.url
+  }
+
   /// The connection, made on first use from the manifest's url (or `$PROJECT_POSTGRES_URL`)
   /// and libpq's environment variables.
   func session() throws -> PostgresConnection {
     if let connection { return connection }
-    guard let server else {
+    guard server != nil else {
       throw StoreError.database(
         message: "the manifest names no PostgreSQL server; add a 'postgres:' section with its url", sql: nil,
         location: location)
     }
-    let url = FileSystem.environment("PROJECT_POSTGRES_URL").flatMap { $0.isEmpty ? nil : $0 } ?? server.url
     let settings = try PostgresConnectionSettings(url: url, environment: FileSystem.environment())
     let made = try PostgresConnector.connect(settings)
     // Records are UTF-8 text; a database in another encoding would change or refuse them.
