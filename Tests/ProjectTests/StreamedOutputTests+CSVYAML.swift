@@ -1,18 +1,12 @@
 import Foundation
+import PostgresTestSupport
 import Testing
 
 /// `list -o csv` writes each row from the stored text on a database store, and `-o yaml` one
 /// record at a time: the bytes of the field-by-field path (`--fields`, every column), for random
 /// records and for rows another program wrote.
 extension StreamedOutputTests {
-  /// A small deterministic generator, so a failure can be replayed.
-  struct Seeded: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-      return state ^ (state >> 29)
-    }
-  }
+  typealias Seeded = SeededRandom
 
   static func text(_ random: inout Seeded) -> String {
     let pieces = ["a", ",", "\"", "\n", "\r", " ", "null", "é", "😀", "\t", "\u{7F}", "\u{01}", "yes", "-", "1", "'"]

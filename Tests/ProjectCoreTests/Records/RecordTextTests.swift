@@ -9,14 +9,7 @@ import Testing
 @Suite struct RecordTextTests {
   static let fieldOrder = ["name", "count", "score", "ok", "tags", "meta", "extra"]
 
-  /// A small deterministic generator, so a failure can be replayed.
-  struct Seeded: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-      return state ^ (state >> 29)
-    }
-  }
+  typealias Seeded = SeededRandom
 
   static func string(_ random: inout Seeded) -> String {
     let pieces = ["a", "Z", " ", "\"", "\\", "\n", "\t", "\u{01}", "\u{1F}", "\u{7F}", "é", "日本", "😀", "/", "\u{2028}"]
