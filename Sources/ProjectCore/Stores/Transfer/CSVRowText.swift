@@ -44,7 +44,7 @@ public struct CSVRowText {
     Self.appendText(createdAt, to: &out)
     out.append(UInt8(ascii: ","))
     Self.appendText(updatedAt, to: &out)
-    out.append(contentsOf: [0x0D, 0x0A])
+    out.append(contentsOf: CSVCodec.lineEnd.utf8)
   }
 
   static func appendText(_ text: String, to out: inout [UInt8]) {
