@@ -2,6 +2,7 @@
 """Deterministic benchmark data sets.
 
     python3 bench/gen.py --size N --out DIR [--schema items|example] [--seed S]
+    python3 bench/gen.py --services K --manifest PATH --data-dir DIR
 
 Writes, for N records of the chosen schema:
   DIR/<schema>.ndjson  one record a line: id, the fields, created_at, updated_at
@@ -11,6 +12,10 @@ Writes, for N records of the chosen schema:
 
 Schemas: `items` is the service of bench/bench.yaml; `example` is the shipped
 service of project.yaml. The same seed and size always give the same bytes.
+
+With --services K, writes instead a manifest of K services svc0 … svc<K-1>, each
+shaped like `items` and with store paths of its own (json/svc<i>_items.json,
+db/svc<i>.db), its data under DIR: the manifest of the cold-start cases.
 """
 
 import argparse
@@ -98,14 +103,53 @@ def example_fields(i, rng):
 
 SCHEMAS = {"items": items_fields, "example": example_fields}
 
+SERVICE = """  svc{i}:
+    description: Benchmark items {i}
+    fields:
+      name:   {{ type: string, required: true, min_length: 1 }}
+      count:  {{ type: integer, default: 0, minimum: 0 }}
+      price:  {{ type: number, minimum: 0 }}
+      status: {{ type: enum, values: [active, archived, pending], default: active }}
+      tags:   {{ type: array, items: string, default: [] }}
+      owner:
+        type: object
+        fields:
+          team:   {{ type: string }}
+          region: {{ type: string }}
+    indexes: [status]
+    stores:
+      json:   {{ path: json/svc{i}_items.json }}
+      sqlite: {{ path: db/svc{i}.db, table: items }}
+"""
+
+
+def write_manifest(services, path, data_dir):
+    """A manifest of `services` services shaped like bench.yaml's `items`."""
+    text = f"version: 1\napp: bench\ndata_dir: {data_dir}\ndefaults:\n  backend: sqlite\nservices:\n"
+    text += "".join(SERVICE.format(i=i) for i in range(services))
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(path + ".tmp", path)
+    print(f"gen: manifest of {services} services -> {path}", file=sys.stderr)
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--size", type=int, required=True)
-    ap.add_argument("--out", required=True)
+    ap.add_argument("--size", type=int)
+    ap.add_argument("--out")
     ap.add_argument("--schema", choices=sorted(SCHEMAS), default="items")
     ap.add_argument("--seed", type=int, default=20261130)
+    ap.add_argument("--services", type=int, help="write a manifest of this many services instead")
+    ap.add_argument("--manifest", help="with --services: where the manifest goes")
+    ap.add_argument("--data-dir", help="with --services: the manifest's data_dir")
     args = ap.parse_args()
+    if args.services is not None:
+        if not args.manifest or not args.data_dir:
+            ap.error("--services needs --manifest and --data-dir")
+        write_manifest(args.services, args.manifest, args.data_dir)
+        return
+    if args.size is None or not args.out:
+        ap.error("--size and --out are required")
 
     rng = random.Random(args.seed)
     make = SCHEMAS[args.schema]

@@ -95,8 +95,18 @@ CASES = [
          lambda ratio, med: med < 0.010, always),
         ("project no limit", "sqlite3 no limit", "— (info)", None, always),
     ]),
-    ("list-json", "list --where status=pending, JSON store", [
-        ("project", "jq", "≥3x faster", ratio_at_least(3), always),
+    ("cold-services", "cold start, 300-service manifest (`svc svc5 list`, empty store)", [
+        ("project, 300 services", "project, 2 services", "≤ 3x the 2-service manifest",
+         ratio_at_least(1 / 3), always),
+    ]),
+    ("list-all", "list every record, SQLite", [
+        ("project -o ndjson", "sqlite3 -json", "within 2x of `sqlite3 -json`", ratio_at_least(1 / 2), from_100k),
+        ("project -o ndjson", "sqlite3 select data", "— (info: the floor)", None, always),
+        ("project table", "project -o ndjson", "within 3x of ndjson", ratio_at_least(1 / 3), from_100k),
+        ("project -o csv", "project -o ndjson", "within 1.5x of ndjson", ratio_at_least(1 / 1.5), from_100k),
+    ]),
+    ("list-json", "list --where status=active -o ndjson, JSON store", [
+        ("project", "jq", "≥3x faster than `jq -c`", ratio_at_least(3), always),
     ]),
     ("add-json", "add one record into a JSON store of N", [
         ("project", "python template", "≥5x faster", ratio_at_least(5), at_100k),
@@ -105,6 +115,67 @@ CASES = [
         ("project", "python template", "≥5x faster", ratio_at_least(5), from_100k),
     ]),
 ]
+
+
+def wall_seconds(text):
+    """Seconds from GNU time's elapsed wall clock, `m:ss.cc` or `h:mm:ss`."""
+    seconds = 0.0
+    for part in text.split(":"):
+        seconds = seconds * 60 + float(part)
+    return seconds
+
+
+MEMORY_GOAL_MB = 64
+# (rss case, label): every JSON-store command, and the table over every SQLite record.
+MEMORY_GOAL_CASES = [
+    ("json-get", "`get ID`"),
+    ("list-json", "`list --where status=active -o ndjson`"),
+    ("json-count", "`count --where status=active`"),
+    ("add-json", "`add --name x`"),
+    ("json-update", "`update ID --count 7`"),
+    ("json-delete", "`delete ID`"),
+    ("json-import", "`import --target json`, 1000 records into the store"),
+    ("export", "`export --replace` (SQLite → the JSON store file)"),
+    ("list-all-table", "`list` (table), SQLite, every record"),
+]
+
+
+def memory_goals(w, rows, walls, sizes):
+    """The table of peak memory against the goal: ≤ 64 MB at 1M records, for each command."""
+    present = [case for case, _ in MEMORY_GOAL_CASES if case in rows]
+    if not present:
+        return
+    w("")
+    w(f"## Peak memory against the goal: ≤ {MEMORY_GOAL_MB} MB at 1M records")
+    w("")
+    w("JSON store of N records (a pristine copy before each command), and the table over every "
+      "SQLite record. One run each; the wall time of that run in brackets.")
+    w("")
+    w("| command | " + " | ".join(fmt_size(n) for n in sizes) + " | goal | result |")
+    w("|---|" + "---|" * (len(sizes) + 2))
+    met = total = 0
+    for case, label in MEMORY_GOAL_CASES:
+        if case not in rows:
+            continue
+        vals = rows[case]
+        cells = []
+        for n in sizes:
+            if n not in vals:
+                cells.append("—")
+                continue
+            wall = walls.get(case, {}).get(n)
+            cells.append(f"{vals[n] / 1024:.1f} MB" + (f" ({fmt_time(wall)})" if wall is not None else ""))
+        if 1_000_000 in vals:
+            ok = vals[1_000_000] / 1024 <= MEMORY_GOAL_MB
+            total += 1
+            met += ok
+            verdict = "**met**" if ok else "**not met**"
+        else:
+            verdict = "— (goal is for 1M)"
+        w(f"| {label} | " + " | ".join(cells) + f" | ≤ {MEMORY_GOAL_MB} MB at 1M | {verdict} |")
+    if total:
+        w("")
+        w(f"**Memory goals met: {met} of {total}.**")
 
 
 def main():
@@ -120,7 +191,7 @@ def main():
     w = out.append
     w(f"# `project` benchmark ({args.mode})")
     w("")
-    w("Produced by `bench/run.sh" + (" --quick" if args.mode == "quick" else "") +
+    w("Produced by `bench/run.sh" + {"quick": " --quick", "tiny": " --tiny"}.get(args.mode, "") +
       f" --sizes {args.sizes}`. Medians of hyperfine runs after 2 warm-up runs; "
       "ratio = peer median / project median (above 1: project is faster). "
       "\"project CPU\" is hyperfine's mean user+system time of the project command, and "
@@ -133,8 +204,8 @@ def main():
     met = total = 0
     failures = []
     for prefix, label, comparisons in CASES:
-        for n in ([0] if prefix == "cold" else sizes):
-            name = prefix if prefix == "cold" else f"{prefix}-{n}"
+        for n in ([0] if prefix.startswith("cold") else sizes):
+            name = prefix if prefix.startswith("cold") else f"{prefix}-{n}"
             res = load_results(raw, name)
             if res is None:
                 continue
@@ -177,10 +248,13 @@ def main():
     rss_path = os.path.join(raw, "rss.tsv")
     if os.path.exists(rss_path):
         rows = {}
+        walls = {}
         for line in open(rss_path):
             parts = line.rstrip("\n").split("\t")
-            if len(parts) == 3 and parts[2]:
+            if len(parts) >= 3 and parts[2]:
                 rows.setdefault(parts[0], {})[int(parts[1])] = int(parts[2])
+                if len(parts) >= 4 and parts[3]:
+                    walls.setdefault(parts[0], {})[int(parts[1])] = wall_seconds(parts[3])
         w("")
         w("## Peak memory of `project` (maximum resident set size, one run, `/usr/bin/time -v`)")
         w("")
@@ -188,18 +262,28 @@ def main():
         w("| command | " + " | ".join(fmt_size(n) if n else "—" for n in cols) + " |")
         w("|---|" + "---|" * len(cols))
         for case, label in [("cold", "cold start `list` (empty store)"),
+                            ("cold-services", "cold start `list`, 300-service manifest"),
                             ("import", "`import --target sqlite`"),
                             ("list-sqlite", "`list --where` SQLite, no limit, -o json"),
+                            ("list-all-ndjson", "`list -o ndjson` SQLite, every record"),
+                            ("list-all-table", "`list` (table) SQLite, every record"),
+                            ("list-all-csv", "`list -o csv` SQLite, every record"),
                             ("list-json", "`list --backend json --where`"),
+                            ("json-get", "`get --backend json`"),
+                            ("json-count", "`count --backend json --where`"),
                             ("add-json", "`add --backend json`"),
+                            ("json-update", "`update --backend json`"),
+                            ("json-delete", "`delete --backend json`"),
+                            ("json-import", "`import --target json` (1000 records)"),
                             ("export", "`export --replace`")]:
             if case not in rows:
                 continue
             vals = rows[case]
-            if case == "cold":
+            if case.startswith("cold"):
                 w(f"| {label} | " + " | ".join(f"{vals.get(0, 0) / 1024:.1f} MB" if i == 0 else "" for i, _ in enumerate(cols)) + " |")
             else:
                 w(f"| {label} | " + " | ".join(f"{vals[n] / 1024:.1f} MB" if n in vals else "—" for n in cols) + " |")
+        memory_goals(w, rows, walls, sizes)
         imp = rows.get("import", {})
         if len(imp) >= 2:
             ns = sorted(imp)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark `project` against its peers on the same data, in one run.
 #
-#   bench/run.sh [--sizes 10000,100000,1000000] [--quick] [--no-static] [--rev REV] [--no-build]
+#   bench/run.sh [--sizes 10000,100000,1000000] [--quick] [--tiny] [--no-static] [--rev REV] [--no-build]
 #
 # Builds the release binary, installs what it needs (hyperfine, jq, sqlite3,
 # GNU time from Debian; sqlite-utils from PyPI into .build-bench/venv),
@@ -11,6 +11,8 @@
 # Raw hyperfine JSON, peak RSS and load averages go to .build-bench/results/.
 #
 #   --quick     10k and 100k only, fewer runs (a few minutes)
+#   --tiny      2000 records, few runs: checks that every case works; the report
+#               goes to .build-bench/results/tiny.md, not bench/results/
 #   --no-static skip the fully static binary (the shipped link mode); without
 #               it, cold start is judged on the dynamically linked build
 #   --rev REV   build a clean copy of commit REV (git archive), not the work tree
@@ -22,6 +24,7 @@ cd "$ROOT"
 
 SIZES=""
 QUICK=0
+TINY=0
 BUILD=1
 STATIC=1
 REV=""
@@ -30,14 +33,16 @@ while [ $# -gt 0 ]; do
     --sizes) SIZES=${2:?--sizes needs a value, e.g. 10000,100000}; shift 2 ;;
     --sizes=*) SIZES=${1#--sizes=}; shift ;;
     --quick) QUICK=1; shift ;;
+    --tiny) TINY=1; shift ;;
     --no-build) BUILD=0; shift ;;
     --static) STATIC=1; shift ;;
     --no-static) STATIC=0; shift ;;
     --rev) REV=${2:?--rev needs a commit}; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
+if [ $TINY = 1 ]; then QUICK=1; SIZES=${SIZES:-2000}; fi
 if [ -z "$SIZES" ]; then
   if [ $QUICK = 1 ]; then SIZES=10000,100000; else SIZES=10000,100000,1000000; fi
 fi
@@ -45,7 +50,7 @@ IFS=, read -r -a SIZE_LIST <<<"$SIZES"
 for n in "${SIZE_LIST[@]}"; do
   [[ $n =~ ^[0-9]+$ && $n -gt 0 ]] || { echo "run.sh: bad size '$n'" >&2; exit 2; }
 done
-MODE=$([ $QUICK = 1 ] && echo quick || echo full)
+MODE=$([ $TINY = 1 ] && echo tiny || { [ $QUICK = 1 ] && echo quick || echo full; })
 
 SCRATCH=.build-bench
 DATASETS=$SCRATCH/datasets
@@ -171,7 +176,9 @@ cat "$RAW/machine.txt" >&2
 WARMUP=2
 runs_for() {   # runs for a size
   local n=$1
-  if [ $QUICK = 1 ]; then
+  if [ $TINY = 1 ]; then
+    echo 3
+  elif [ $QUICK = 1 ]; then
     if [ "$n" -le 10000 ]; then echo 5; else echo 3; fi
   else
     if [ "$n" -le 10000 ]; then echo 10; elif [ "$n" -le 100000 ]; then echo 5; else echo 3; fi
@@ -189,7 +196,8 @@ rss() {         # rss CASE N command... : peak RSS (KB) of one run
     echo "run.sh: FAILED during RSS run: $*" >&2; cat "$WORK/rss-stderr.txt" >&2
     echo "FAIL rss $case $n: $* -> $(tail -3 "$WORK/rss-stderr.txt" | tr '\n' ' ')" >>"$RAW/checks.txt"
   fi
-  printf '%s\t%s\t%s\n' "$case" "$n" "$(awk -F': ' '/Maximum resident set size/ {print $2}' "$out")" >>"$RAW/rss.tsv"
+  printf '%s\t%s\t%s\t%s\n' "$case" "$n" "$(awk -F': ' '/Maximum resident set size/ {print $2}' "$out")" \
+    "$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$out")" >>"$RAW/rss.tsv"
 }
 check() {       # check DESCRIPTION EXPECTED ACTUAL
   if [ "$2" = "$3" ]; then echo "ok   $1: $3" >>"$RAW/checks.txt"
@@ -218,6 +226,12 @@ gen() {         # gen SCHEMA N
 }
 for n in "${SIZE_LIST[@]}"; do gen items "$n"; done
 gen example 10000
+# 1000 records with ids of their own (another seed): imported into a JSON store of N.
+BATCH=1000
+if [ "$(cat "$DATASETS/batch/items.stamp" 2>/dev/null)" != "$GEN_STAMP" ]; then
+  "$PY" bench/gen.py --size $BATCH --seed 7 --out "$DATASETS/batch"
+  echo "$GEN_STAMP" >"$DATASETS/batch/items.stamp"
+fi
 
 # The shipped schema: the `example` data set must import into the shipped
 # service of project.yaml (a copy, so the repo's data/ is not touched).
@@ -233,7 +247,7 @@ fi
 # ---------------------------------------------------------------- cold start
 log "cold start (empty store)"
 reset_stores
-COLD_RUNS=$([ $QUICK = 1 ] && echo 30 || echo 100)
+COLD_RUNS=$([ $TINY = 1 ] && echo 10 || { [ $QUICK = 1 ] && echo 30 || echo 100; })
 rm -f "$WORK/empty-template.db"
 printf '%s\t%s\n' cold "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RAW/load.tsv"
 hyperfine --style basic -N --warmup 5 --runs "$COLD_RUNS" --export-json "$RAW/cold.json" \
@@ -242,6 +256,21 @@ hyperfine --style basic -N --warmup 5 --runs "$COLD_RUNS" --export-json "$RAW/co
   -n /bin/true "/bin/true" "${STATIC_ARGS[@]}" >&2
 check "cold: empty store lists nothing" "" "$($P svc items list -o ndjson)"
 rss cold 0 $P svc items list
+
+# A manifest of 300 services shaped like `items` against one of 2, each with store paths of
+# its own (bench/gen.py), on the binary cold start is judged on: the static one when built.
+log "cold start, 300-service manifest"
+COLD_BIN=$BIN
+[ $STATIC = 1 ] && COLD_BIN=$SBIN
+for k in 2 300; do
+  "$PY" bench/gen.py --services $k --manifest "$WORK/services-$k.yaml" --data-dir "$ROOT/$STORE_DATA/services"
+done
+printf '%s\t%s\n' cold-services "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RAW/load.tsv"
+hyperfine --style basic -N --warmup 5 --runs "$COLD_RUNS" --export-json "$RAW/cold-services.json" \
+  -n "project, 300 services" "$COLD_BIN --manifest $WORK/services-300.yaml svc svc5 list" \
+  -n "project, 2 services" "$COLD_BIN --manifest $WORK/services-2.yaml svc svc1 list" >&2
+check "cold: 300 services, empty store lists nothing" "" "$("$COLD_BIN" --manifest "$WORK/services-300.yaml" svc svc5 list -o ndjson)"
+rss cold-services 0 "$COLD_BIN" --manifest "$WORK/services-300.yaml" svc svc5 list
 
 # ---------------------------------------------------------------- per size
 for n in "${SIZE_LIST[@]}"; do
@@ -279,13 +308,45 @@ for n in "${SIZE_LIST[@]}"; do
   check "list sqlite $n: rows = pending count" "$PENDING" "$($P svc items list --where status=pending -o ndjson | wc -l)"
   rss list-sqlite "$n" $P svc items list --where status=pending -o json
 
-  # -- list --where on the JSON store
+  # -- every record on SQLite: the output path (ndjson against sqlite3's JSON, the table and
+  # CSV against ndjson); sqlite3 printing the data column alone is the floor
+  hf "list-all-$n" "$R" \
+    -n "project -o ndjson" "$P svc items list -o ndjson > /dev/null" \
+    -n "project table" "$P svc items list > /dev/null" \
+    -n "project -o csv" "$P svc items list -o csv > /dev/null" \
+    -n "sqlite3 -json" "sqlite3 -json $STORE_DB 'select * from items' > /dev/null" \
+    -n "sqlite3 select data" "sqlite3 $STORE_DB 'select data from items' > /dev/null"
+  check "list all $n: ndjson lines" "$n" "$($P svc items list -o ndjson | wc -l)"
+  check "list all $n: table lines (header and rows)" "$((n + 1))" "$($P svc items list | wc -l)"
+  check "list all $n: csv lines (header and rows)" "$((n + 1))" "$($P svc items list -o csv | wc -l)"
+  rss list-all-ndjson "$n" $P svc items list -o ndjson
+  rss list-all-table "$n" $P svc items list
+  rss list-all-csv "$n" $P svc items list -o csv
+
+  # -- list --where on the JSON store: status=active (six records in ten), against jq's
+  # NDJSON of the same records
+  ACTIVE=$(sqlite3 "$WORK/floor.db" "select count(*) from items where json_extract(data,'\$.status')='active'")
   cp "$DS/items.json" "$STORE_JSON"
   hf "list-json-$n" "$R" \
-    -n project "$P svc items list --backend json --where status=pending -o ndjson > /dev/null" \
-    -n jq "jq '[.[] | select(.status==\"pending\")]' $STORE_JSON > /dev/null"
-  check "list json $n: rows = pending count" "$PENDING" "$($P svc items list --backend json --where status=pending -o ndjson | wc -l)"
-  rss list-json "$n" $P svc items list --backend json --where status=pending -o ndjson
+    -n project "$P svc items list --backend json --where status=active -o ndjson > /dev/null" \
+    -n jq "jq -c '.[] | select(.status==\"active\")' $STORE_JSON > /dev/null"
+  check "list json $n: rows = active count" "$ACTIVE" "$($P svc items list --backend json --where status=active -o ndjson | wc -l)"
+  check "list json $n: jq rows = active count" "$ACTIVE" "$(jq -c '.[] | select(.status=="active")' "$STORE_JSON" | wc -l)"
+  rss list-json "$n" $P svc items list --backend json --where status=active -o ndjson
+
+  # -- peak memory of every JSON-store command on a store of N (one run each, pristine store)
+  ID=$(head -1 "$DS/items.ndjson" | jq -r .id)
+  rss json-get "$n" $P svc items get "$ID" --backend json -o json
+  rss json-count "$n" $P svc items count --backend json --where status=active
+  rss json-update "$n" $P svc items update "$ID" --count 7 --backend json
+  check "json $n: update wrote the record" 7 "$($P svc items get "$ID" --backend json -o ndjson | jq .count)"
+  cp "$DS/items.json" "$STORE_JSON"
+  rss json-delete "$n" $P svc items delete "$ID" --backend json
+  check "json $n: records after delete" "$((n - 1))" "$($P svc items count --backend json)"
+  cp "$DS/items.json" "$STORE_JSON"
+  rss json-import "$n" $P svc items import --from "$DATASETS/batch/items.ndjson" --format ndjson --target json
+  check "json $n: records after importing the batch" "$((n + BATCH))" "$($P svc items count --backend json)"
+  cp "$DS/items.json" "$STORE_JSON"
 
   # -- add one record into a JSON store of N records (pristine copy each run)
   hf "add-json-$n" "$R" \
@@ -314,6 +375,11 @@ echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$RAW/machine.txt
 
 # ---------------------------------------------------------------- report
 log "report"
-"$PY" bench/report.py "$RAW" --sizes "$SIZES" --mode "$MODE" >"bench/results/$MODE.md"
-cp "bench/results/$MODE.md" bench/results/latest.md
-cat bench/results/latest.md
+if [ $TINY = 1 ]; then
+  "$PY" bench/report.py "$RAW" --sizes "$SIZES" --mode "$MODE" >"$RAW/tiny.md"
+  cat "$RAW/tiny.md"
+else
+  "$PY" bench/report.py "$RAW" --sizes "$SIZES" --mode "$MODE" >"bench/results/$MODE.md"
+  cp "bench/results/$MODE.md" bench/results/latest.md
+  cat bench/results/latest.md
+fi

@@ -65,18 +65,26 @@ struct RecordPrinter {
     sink.finish()
   }
 
-  /// Whether `writeStored` can write this output: whole records as JSON or NDJSON.
+  /// Whether `writeStored` can write this output: whole records as JSON, NDJSON or CSV.
   func writesStoredText(_ format: OutputFormat) -> Bool {
-    fields == nil && (format == .json || format == .ndjson)
+    fields == nil && (format == .json || format == .ndjson || format == .csv)
   }
 
-  /// Writes `-o json` or `-o ndjson` from rows as a `RawRowStreaming` store hands them out,
-  /// spliced from the stored text (`RecordText`): the same bytes `write` makes from records.
+  /// Writes `-o json`, `-o ndjson` or `-o csv` from rows as a `RawRowStreaming` store hands them
+  /// out, from the stored text (`RecordText`, `CSVRowText`): the same bytes `write` makes from
+  /// records.
   func writeStored(
     as format: OutputFormat, rows: (RawRowBody) throws -> Void, output: @escaping ([UInt8]) -> Void
   ) throws {
     precondition(writesStoredText(format))
     var sink = Sink(printer: self, format: format, output: output)
+    if format == .csv {
+      let csv = CSVRowText(schema: schema)
+      try rows { id, data, createdAt, updatedAt in
+        sink.item { out in csv.write(id: id, data: data, createdAt: createdAt, updatedAt: updatedAt, to: &out) }
+      }
+      return sink.finish()
+    }
     let text = RecordText(fieldOrder: fieldOrder)
     let pretty = format == .json
     try rows { id, data, createdAt, updatedAt in

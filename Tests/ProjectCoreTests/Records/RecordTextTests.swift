@@ -9,14 +9,7 @@ import Testing
 @Suite struct RecordTextTests {
   static let fieldOrder = ["name", "count", "score", "ok", "tags", "meta", "extra"]
 
-  /// A small deterministic generator, so a failure can be replayed.
-  struct Seeded: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-      return state ^ (state >> 29)
-    }
-  }
+  typealias Seeded = SeededRandom
 
   static func string(_ random: inout Seeded) -> String {
     let pieces = ["a", "Z", " ", "\"", "\\", "\n", "\t", "\u{01}", "\u{1F}", "\u{7F}", "é", "日本", "😀", "/", "\u{2028}"]
@@ -153,10 +146,8 @@ import Testing
     return store
   }
 
-  @Test(arguments: [Backend.sqlite, .postgres])
-  func storedTextGivesTheSameBytesAsRecordsForRandomRecords(backend: Backend) throws {
-    let store = try store(backend)
-    let raw = try #require(store as? RawRowStreaming)
+  /// 400 random records (`RecordTextTests.fields`), with names and statuses to sort and filter by.
+  static func insertRandomRecords(into store: RecordStore) throws {
     var random = RecordTextTests.Seeded(state: 2026)
     var records: [Record] = []
     for n in 0..<400 {
@@ -169,15 +160,25 @@ import Testing
           updatedAt: "2026-01-02T00:00:00.000Z"))
     }
     _ = try store.insert(records, onConflict: .fail)
+  }
+
+  /// All records; those of one status; a page of a sort.
+  func queries() throws -> [RecordQuery] {
+    let parser = FilterParser(schema: service.definition.schema)
+    return [
+      RecordQuery.all, RecordQuery(filters: [try parser.parseFilter("status=active")]),
+      RecordQuery(sort: [try parser.parseSort("name:desc")], limit: 50, offset: 7),
+    ]
+  }
+
+  @Test(arguments: [Backend.sqlite, .postgres])
+  func storedTextGivesTheSameBytesAsRecordsForRandomRecords(backend: Backend) throws {
+    let store = try store(backend)
+    let raw = try #require(store as? RawRowStreaming)
+    try Self.insertRandomRecords(into: store)
     let order = service.definition.schema.fieldNames
     let text = RecordText(fieldOrder: order)
-    let queries = [
-      RecordQuery.all,
-      RecordQuery(filters: [try FilterParser(schema: service.definition.schema).parseFilter("status=active")]),
-      RecordQuery(
-        sort: [try FilterParser(schema: service.definition.schema).parseSort("name:desc")], limit: 50, offset: 7),
-    ]
-    for query in queries {
+    for query in try queries() {
       for (style, indent) in [(JSONWriter.Style.compact, 0), (.pretty, 1)] {
         var tree: [UInt8] = []
         var treeCount = 0

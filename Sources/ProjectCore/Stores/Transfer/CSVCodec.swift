@@ -25,15 +25,32 @@ public enum CSVCodec {
   public static let lineEnd = "\r\n"
 
   public static func encode(_ text: String?, alwaysQuote: Bool = false) -> String {
-    guard let text else { return "" }
-    if text.isEmpty { return "\"\"" }
-    let needsQuotes = alwaysQuote || text.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-    guard needsQuotes else { return text }
-    var out = "\""
-    for character in text.unicodeScalars {
-      if character == "\"" { out += "\"\"" } else { out.unicodeScalars.append(character) }
+    guard var text else { return "" }
+    var out: [UInt8] = []
+    text.withUTF8 { append($0, alwaysQuote: alwaysQuote, to: &out) }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Appends the UTF-8 text of one cell as `encode` writes it.
+  public static func append(_ text: UnsafeBufferPointer<UInt8>, alwaysQuote: Bool = false, to out: inout [UInt8]) {
+    if text.isEmpty { return out.append(contentsOf: [0x22, 0x22]) }
+    let needsQuotes = alwaysQuote || text.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+    guard needsQuotes else { return out.append(contentsOf: text) }
+    out.append(0x22)
+    for byte in text {
+      out.append(byte)
+      if byte == 0x22 { out.append(0x22) }
     }
-    return out + "\""
+    out.append(0x22)
+  }
+
+  /// Whether a string value of a field of `type` is written as its text (nil: a path the schema
+  /// does not type); otherwise, as every other value, as compact JSON text.
+  public static func writesText(_ type: FieldType?) -> Bool {
+    switch type {
+    case nil, .string?, .enumeration?, .date?, .datetime?: true
+    default: false
+    }
   }
 
   /// A row of text cells (a header), with its line end.
@@ -43,13 +60,11 @@ public enum CSVCodec {
 
   /// One value as a cell, typed by its field's type (nil: not typed by the schema).
   public static func cell(_ value: JSONValue?, type: FieldType?) -> String {
-    switch (value, type) {
-    case (nil, _): return ""
-    case (.null?, _): return "null"
-    case (.string(let s)?, nil), (.string(let s)?, .string?), (.string(let s)?, .enumeration?),
-      (.string(let s)?, .date?), (.string(let s)?, .datetime?):
-      return encode(s, alwaysQuote: s == "null")
-    case (let value?, _): return encode(JSONWriter.string(value))
+    switch value {
+    case nil: return ""
+    case .null?: return "null"
+    case .string(let s)? where writesText(type): return encode(s, alwaysQuote: s == "null")
+    case let value?: return encode(JSONWriter.string(value))
     }
   }
 
