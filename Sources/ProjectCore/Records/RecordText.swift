@@ -69,18 +69,23 @@ public struct RecordText {
   }
 }
 
-/// Walks compact JSON text, accepting only what `JSONWriter.write(_:style: .compact)` writes.
+/// Walks compact JSON text, accepting only what `JSONWriter.write(_:style: .compact)` writes:
+/// strings, numbers and literals read (and checked) by a `JSONCursor`, then held to the
+/// writer's spelling; no white space anywhere.
 struct CanonicalScanner {
-  let bytes: UnsafeBufferPointer<UInt8>
   let fieldKeys: [[UInt8]]
-  var index = 0
-  var depth = 0
+  var cursor: JSONCursor
+  var bytes: UnsafeBufferPointer<UInt8> { cursor.bytes }
+  var index: Int {
+    @inline(__always) get { cursor.index }
+    @inline(__always) set { cursor.index = newValue }
+  }
   static let reservedKeys: [[UInt8]] = ["id", "created_at", "updated_at"].map { Array($0.utf8) }
   /// More keys than this in one object are left to the tree path (duplicates are searched by hand).
   static let keyLimit = 64
 
   init(bytes: UnsafeBufferPointer<UInt8>, fieldKeys: [[UInt8]]) {
-    self.bytes = bytes
+    cursor = JSONCursor(bytes)
     self.fieldKeys = fieldKeys
   }
 
@@ -139,12 +144,11 @@ struct CanonicalScanner {
 
   /// An object or an array from its opening byte: `member` read between commas up to `closing`.
   mutating func container(closing: UInt8, _ member: (inout CanonicalScanner) -> Bool) -> Bool {
-    depth += 1
-    guard depth <= JSONReader.maximumDepth else { return false }
+    guard (try? cursor.enter()) != nil else { return false }
     index += 1
     if index < bytes.count && bytes[index] == closing {
       index += 1
-      depth -= 1
+      cursor.depth -= 1
       return true
     }
     while true {
@@ -155,7 +159,7 @@ struct CanonicalScanner {
       }
       guard bytes[index] == closing else { return false }
       index += 1
-      depth -= 1
+      cursor.depth -= 1
       return true
     }
   }
@@ -174,52 +178,39 @@ struct CanonicalScanner {
   }
 
   mutating func literal(_ word: StaticString) -> Bool {
-    let count = word.utf8CodeUnitCount
-    guard index + count <= bytes.count else { return false }
-    for k in 0..<count where bytes[index + k] != word.utf8Start[k] { return false }
-    index += count
-    return true
+    (try? cursor.literal(word)) != nil
   }
 
   /// A string with only the escapes the writer makes; a key must have none. Returns the range
   /// of its content.
   mutating func string(key: Bool) -> Range<Int>? {
-    guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
-    index += 1
-    let start = index
-    var wide = false
-    while index < bytes.count {
-      let byte = bytes[index]
-      if byte == UInt8(ascii: "\"") {
-        let content = start..<index
-        index += 1
-        if wide && !UTF8Text.isValid(UnsafeBufferPointer(rebasing: bytes[content])) { return nil }
-        return content
-      }
-      if byte < 0x20 { return nil }
-      if byte >= 0x80 { wide = true }
-      if byte == UInt8(ascii: "\\") {
-        guard !key, index + 1 < bytes.count else { return nil }
-        switch bytes[index + 1] {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"),
-          UInt8(ascii: "b"), UInt8(ascii: "f"):
-          index += 2
-          continue
-        case UInt8(ascii: "u"):
-          // Only \u00XX, lower-case hex, for a control without a short escape.
-          guard index + 5 < bytes.count, bytes[index + 2] == UInt8(ascii: "0"), bytes[index + 3] == UInt8(ascii: "0"),
-            let high = Self.hex(bytes[index + 4]), let low = Self.hex(bytes[index + 5]), high < 2
-          else { return nil }
-          let code = high * 16 + low
-          if code == 0x08 || code == 0x09 || code == 0x0A || code == 0x0C || code == 0x0D { return nil }
-          index += 6
-          continue
-        default: return nil
-        }
-      }
-      index += 1
+    guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let scanned = try? cursor.scanString() else {
+      return nil
     }
-    return nil
+    guard scanned.escaped else { return scanned.content }
+    guard !key else { return nil }
+    var i = scanned.content.lowerBound
+    while i < scanned.content.upperBound {
+      guard bytes[i] == UInt8(ascii: "\\") else {
+        i += 1
+        continue
+      }
+      switch bytes[i + 1] {
+      case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"),
+        UInt8(ascii: "b"), UInt8(ascii: "f"):
+        i += 2
+      case UInt8(ascii: "u"):
+        // Only \u00XX, lower-case hex, for a control without a short escape.
+        guard bytes[i + 2] == UInt8(ascii: "0"), bytes[i + 3] == UInt8(ascii: "0"),
+          let high = Self.hex(bytes[i + 4]), let low = Self.hex(bytes[i + 5]), high < 2
+        else { return nil }
+        let code = high * 16 + low
+        if code == 0x08 || code == 0x09 || code == 0x0A || code == 0x0C || code == 0x0D { return nil }
+        i += 6
+      default: return nil
+      }
+    }
+    return scanned.content
   }
 
   static func hex(_ byte: UInt8) -> UInt8? {
@@ -233,31 +224,11 @@ struct CanonicalScanner {
   /// An integer as the writer writes an Int64 (no `-0`, no leading zero, at most 18 digits so
   /// it cannot be out of range), or a double whose text is the writer's for its value.
   mutating func number() -> Bool {
-    let start = index
-    if bytes[index] == UInt8(ascii: "-") { index += 1 }
-    let digitsStart = index
-    var isInteger = true
-    while index < bytes.count {
-      let byte = bytes[index]
-      if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
-        index += 1
-      } else if byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
-        || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-")
-      {
-        isInteger = false
-        index += 1
-      } else {
-        break
-      }
+    guard let scanned = try? cursor.scanNumber() else { return false }
+    if scanned.kind == .integer {
+      return scanned.integerDigits <= 18 && !(scanned.negative && scanned.value == 0)
     }
-    let digits = index - digitsStart
-    guard digits > 0 else { return false }
-    if isInteger {
-      guard digits <= 18 else { return false }
-      if bytes[digitsStart] == UInt8(ascii: "0") { return digits == 1 && digitsStart == start }
-      return true
-    }
-    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[scanned.range]), as: UTF8.self)
     guard let double = Double(text), double.isFinite, double != 0 else { return false }
     return JSONWriter.formatDouble(double) == text
   }

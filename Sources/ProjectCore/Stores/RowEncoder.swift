@@ -12,7 +12,8 @@
 /// show are already in their shortest form, unknown or repeated keys, a missing id, a
 /// timestamp that is not plain RFC 3339, anything invalid. A value it has no short way for
 /// (a date, a pattern, a free-form value) is parsed, checked and written by the general code,
-/// for that value alone. Tests and the JSON fuzzer hold both ways to the same bytes.
+/// for that value alone. Tests and the JSON fuzzer hold both ways to the same bytes. It reads
+/// with the steps of a `JSONCursor`; a step that fails is an answer of false.
 public struct RowEncoder: BulkRowEncoder {
   /// A field spec, with what the encoder needs to check values of it quickly.
   final class Spec {
@@ -70,7 +71,7 @@ public struct RowEncoder: BulkRowEncoder {
 
     @inline(__always)
     func field(named key: UnsafeBufferPointer<UInt8>) -> Int? {
-      for i in names.indices where JSONParser.equal(names[i], key) { return i }
+      for i in names.indices where JSONCursor.equal(names[i], key) { return i }
       return nil
     }
   }
@@ -78,8 +79,12 @@ public struct RowEncoder: BulkRowEncoder {
   let shape: Shape
   let validator: SchemaValidator
   let now: [UInt8]
-  var bytes = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
-  var i = 0
+  var cursor = JSONCursor(UnsafeBufferPointer(start: nil, count: 0))
+  var bytes: UnsafeBufferPointer<UInt8> { cursor.bytes }
+  var i: Int {
+    @inline(__always) get { cursor.index }
+    @inline(__always) set { cursor.index = newValue }
+  }
   /// The `data` text being written.
   var out: [UInt8] = []
   /// (field, start, end) of each member written, for the objects being read.
@@ -108,8 +113,7 @@ public struct RowEncoder: BulkRowEncoder {
   public mutating func append(
     _ record: UnsafeBufferPointer<UInt8>, key: String?, to rows: inout PreparedRows
   ) -> Bool {
-    bytes = record
-    i = 0
+    cursor = JSONCursor(record)
     out.removeAll(keepingCapacity: true)
     members.removeAll(keepingCapacity: true)
     id = nil
@@ -152,51 +156,22 @@ public struct RowEncoder: BulkRowEncoder {
   }
 
   @inline(__always)
-  mutating func skipWhitespace() { i = JSONParser.whitespaceEnd(bytes, from: i) }
-
-  /// After a member or an element: true past a ',', false past the closing byte, nil for
-  /// anything else.
-  @inline(__always)
-  mutating func next(closing close: UInt8) -> Bool? {
-    skipWhitespace()
-    guard i < bytes.count else { return nil }
-    if bytes[i] == UInt8(ascii: ",") {
-      i += 1
-      return true
-    }
-    if bytes[i] == close {
-      i += 1
-      return false
-    }
-    return nil
-  }
-
-  /// Past `byte` after white space, or false.
-  @inline(__always)
-  mutating func expect(_ byte: UInt8) -> Bool {
-    skipWhitespace()
-    guard i < bytes.count, bytes[i] == byte else { return false }
-    i += 1
-    return true
-  }
+  mutating func skipWhitespace() { cursor.skipWhitespace() }
 
   /// An object at `{`, written with its members in schema order. At the top, `id`,
   /// `created_at` and `updated_at` are the record's own and are kept apart.
   mutating func object(_ shape: Shape, depth: Int, top: Bool) -> Bool {
-    guard depth <= 64 else { return false }
-    i += 1
+    guard depth <= 64, let hasMembers = try? cursor.openObject() else { return false }
     let start = out.count
     out.append(UInt8(ascii: "{"))
     let firstMember = members.count
     var seen: UInt64 = 0
     var last = -1
     var inOrder = true
-    if !expect(UInt8(ascii: "}")) {
+    if hasMembers {
       while true {
-        skipWhitespace()
-        guard let key = string(), expect(UInt8(ascii: ":")) else { return false }
-        skipWhitespace()
-        let keyBytes = UnsafeBufferPointer(rebasing: bytes[key])
+        guard let key = try? cursor.key(), !key.escaped else { return false }
+        let keyBytes = UnsafeBufferPointer(rebasing: bytes[key.content])
         if top, let own = ownKey(keyBytes) {
           guard timestampOrID(own) else { return false }
         } else {
@@ -212,7 +187,7 @@ public struct RowEncoder: BulkRowEncoder {
           if field < last { inOrder = false }
           last = field
         }
-        guard let more = next(closing: UInt8(ascii: "}")) else { return false }
+        guard let more = try? cursor.nextMember() else { return false }
         if !more { break }
       }
     }
@@ -226,9 +201,9 @@ public struct RowEncoder: BulkRowEncoder {
   /// Which of the record's own keys this is: 0 id, 1 created_at, 2 updated_at.
   @inline(__always)
   func ownKey(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
-    if JSONParser.equal(Self.idKey, key) { return 0 }
-    if JSONParser.equal(Self.createdKey, key) { return 1 }
-    if JSONParser.equal(Self.updatedKey, key) { return 2 }
+    if JSONCursor.equal(Self.idKey, key) { return 0 }
+    if JSONCursor.equal(Self.createdKey, key) { return 1 }
+    if JSONCursor.equal(Self.updatedKey, key) { return 2 }
     return nil
   }
 
@@ -281,11 +256,11 @@ public struct RowEncoder: BulkRowEncoder {
 
   /// A value of the spec: the short way, else the general code for this value alone.
   mutating func value(_ spec: Spec, depth: Int) -> Bool {
-    let start = i
+    let start = cursor
     let outStart = out.count
     let membersStart = members.count
     if quick(spec, depth: depth) { return true }
-    i = start
+    cursor = start
     out.removeSubrange(outStart...)
     members.removeSubrange(membersStart...)
     return general(spec, depth: depth)
@@ -302,7 +277,7 @@ public struct RowEncoder: BulkRowEncoder {
       let start = i
       guard bytes[i] == UInt8(ascii: "\""), let text = string() else { return false }
       let given = UnsafeBufferPointer(rebasing: bytes[text])
-      guard values.contains(where: { JSONParser.equal($0, given) }) else { return false }
+      guard values.contains(where: { JSONCursor.equal($0, given) }) else { return false }
       out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
     case .integer:
       return number(spec.spec, integerOnly: true)
@@ -311,17 +286,16 @@ public struct RowEncoder: BulkRowEncoder {
     case .boolean:
       return bytes[i] == UInt8(ascii: "t") ? literal("true") : literal("false")
     case .array(let items):
-      guard bytes[i] == UInt8(ascii: "[") else { return false }
-      i += 1
+      guard bytes[i] == UInt8(ascii: "["), let elements = try? cursor.openArray() else { return false }
       out.append(UInt8(ascii: "["))
       var count = 0
-      if !expect(UInt8(ascii: "]")) {
+      if elements {
         while true {
           skipWhitespace()
           if count > 0 { out.append(UInt8(ascii: ",")) }
           guard depth < 64, value(items, depth: depth + 1) else { return false }
           count += 1
-          guard let more = next(closing: UInt8(ascii: "]")) else { return false }
+          guard let more = try? cursor.nextElement() else { return false }
           if !more { break }
         }
       }
@@ -355,37 +329,24 @@ public struct RowEncoder: BulkRowEncoder {
 
   @inline(__always)
   mutating func literal(_ word: StaticString) -> Bool {
-    guard JSONParser.literal(word, in: bytes, at: i) else { return false }
+    guard JSONCursor.literal(word, in: bytes, at: i) else { return false }
     let count = word.utf8CodeUnitCount
     out.append(contentsOf: UnsafeBufferPointer(start: word.utf8Start, count: count))
     i += count
     return true
   }
 
-  /// A string at `"` without escapes: the range of its content, checked to be UTF-8. Nil for
-  /// anything else (escapes go the general way, which decodes them).
+  /// A string at `"` without escapes: the range of its content, checked. Nil for anything
+  /// else (escapes go the general way, which decodes them), with the position unmoved.
   @inline(__always)
   mutating func string() -> Range<Int>? {
-    guard i < bytes.count, bytes[i] == UInt8(ascii: "\""), let base = bytes.baseAddress else { return nil }
-    let start = i + 1
-    var k = start
-    while k + 8 <= bytes.count && !JSONParser.special(UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)) {
-      k += 8
+    let start = i
+    guard i < bytes.count, bytes[i] == UInt8(ascii: "\""), let scanned = try? cursor.scanString(), !scanned.escaped
+    else {
+      i = start
+      return nil
     }
-    var seen: UInt8 = 0
-    while k < bytes.count {
-      let byte = bytes[k]
-      if byte == UInt8(ascii: "\"") {
-        let text = start..<k
-        guard seen < 0x80 || UTF8Text.isValid(UnsafeBufferPointer(rebasing: bytes[text])) else { return nil }
-        i = k + 1
-        return text
-      }
-      if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
-      seen |= byte
-      k += 1
-    }
-    return nil
+    return scanned.content
   }
 
   static let powersOfTen: [Double] = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6]
@@ -395,31 +356,21 @@ public struct RowEncoder: BulkRowEncoder {
   /// not ending in 0, at least 0.001 in size (Swift writes smaller ones with an exponent).
   /// Its value is checked against the spec's range exactly as the general code checks it.
   mutating func number(_ spec: FieldSpec, integerOnly: Bool) -> Bool {
-    let start = i
-    let negative = bytes[i] == UInt8(ascii: "-")
-    if negative { i += 1 }
-    var mantissa: Int64 = 0
-    var integerDigits = 0
-    while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") {
-      mantissa = mantissa &* 10 &+ Int64(bytes[i] - UInt8(ascii: "0"))
-      integerDigits += 1
-      i += 1
-    }
-    // No leading zeros, no "-0", at most 18 digits: then the integer fits and reads back the same.
-    guard integerDigits > 0, integerDigits <= 18, bytes[i - integerDigits] != UInt8(ascii: "0") || integerDigits == 1
-    else { return false }
-    var fractionDigits = 0
-    if i < bytes.count && bytes[i] == UInt8(ascii: ".") {
-      guard !integerOnly, integerDigits <= 9 else { return false }
-      i += 1
-      while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") {
-        mantissa = mantissa &* 10 &+ Int64(bytes[i] - UInt8(ascii: "0"))
-        fractionDigits += 1
-        i += 1
+    guard let scanned = try? cursor.scanNumber() else { return false }
+    let integerDigits = scanned.integerDigits
+    let fractionDigits = scanned.fractionDigits
+    let negative = scanned.negative
+    // No "-0", at most 18 digits: then the integer fits and reads back the same.
+    guard integerDigits <= 18, scanned.kind != .exponent else { return false }
+    if scanned.kind == .fraction {
+      guard !integerOnly, integerDigits <= 9, fractionDigits <= 6, bytes[i - 1] != UInt8(ascii: "0") else {
+        return false
       }
-      guard fractionDigits > 0, fractionDigits <= 6, bytes[i - 1] != UInt8(ascii: "0") else { return false }
     }
-    if i < bytes.count && (bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E")) { return false }
+    var mantissa: Int64 = 0
+    for k in scanned.range where JSONCursor.isDigit(bytes[k]) {
+      mantissa = mantissa &* 10 &+ Int64(bytes[k] - UInt8(ascii: "0"))
+    }
     let number: Double
     if fractionDigits == 0 {
       guard mantissa != 0 || !negative else { return false }
@@ -432,7 +383,7 @@ public struct RowEncoder: BulkRowEncoder {
     }
     if let minimum = spec.minimum, number < minimum { return false }
     if let maximum = spec.maximum, number > maximum { return false }
-    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
+    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[scanned.range]))
     return true
   }
 }

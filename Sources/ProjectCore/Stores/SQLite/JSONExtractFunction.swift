@@ -19,7 +19,10 @@ import CSQLite
 /// string with no escapes (its text), `true`/`false` (1/0), `null` or missing (NULL), or an
 /// integer of at most 18 digits. Anything else (numbers with a fraction or exponent, arrays,
 /// objects, escapes, text that is not valid JSON as far as it reads) goes to SQLite's function
-/// on a private in-memory connection, errors included.
+/// on a private in-memory connection, errors included. It reads with the steps of a
+/// `JSONCursor`, as strictly as `JSONReader`: what it accepts SQLite's parser accepts too, and
+/// whatever a step refuses (SQLite may be laxer: lone surrogates, invalid UTF-8, numbers out of
+/// range) is left to SQLite.
 public final class JSONExtractFunction {
   /// `SELECT json_extract(?1, ?2)` on a connection where the name still means SQLite's own.
   let builtIn: SQLiteStatement
@@ -94,7 +97,7 @@ public final class JSONExtractFunction {
   /// The keys of `$.a.b` when every one is a plain identifier (as `SQLQueryCompiler` writes
   /// them unquoted), else nil.
   func keys(of path: UnsafeBufferPointer<UInt8>) -> [[UInt8]]? {
-    if JSONParser.equal(pathText, path) { return keys }
+    if JSONCursor.equal(pathText, path) { return keys }
     pathText = Array(path)
     keys = Self.plainKeys(path)
     return keys
@@ -123,14 +126,14 @@ public final class JSONExtractFunction {
 
   /// What `json_extract` gives for the value at `keys` in `document`, or `.unsure`.
   static func extract(_ document: UnsafeBufferPointer<UInt8>, keys: [[UInt8]]) -> Answer {
-    var scanner = Scanner(bytes: document)
+    var cursor = JSONCursor(document)
     var found: Range<Int>?
-    scanner.space()
-    guard scanner.walk(keys[...], found: &found) else { return .unsure }
+    cursor.skipWhitespace()
+    guard (try? walk(&cursor, keys[...], found: &found)) == true else { return .unsure }
     guard let found else {
       // The whole document was read: it must end there.
-      scanner.space()
-      return scanner.i == document.count ? .null : .unsure
+      cursor.skipWhitespace()
+      return cursor.index == document.count ? .null : .unsure
     }
     let value = UnsafeBufferPointer(rebasing: document[found])
     switch value[0] {
@@ -150,185 +153,31 @@ public final class JSONExtractFunction {
     }
   }
 
-  /// A strict JSON scanner that builds nothing. What it reads it accepts only as RFC 8259
-  /// allows, all of which SQLite's parser accepts too; like SQLite's, it checks no UTF-8.
-  /// Where it says false, SQLite's function is asked.
-  struct Scanner {
-    let bytes: UnsafeBufferPointer<UInt8>
-    var i = 0
-    var depth = 0
-
-    static func isHex(_ byte: UInt8) -> Bool {
-      Identifier.isDigit(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte | 0x20)
-    }
-
-    @inline(__always)
-    func at(_ byte: UInt8) -> Bool { i < bytes.count && bytes[i] == byte }
-
-    @inline(__always)
-    mutating func space() { i = JSONParser.whitespaceEnd(bytes, from: i) }
-
-    /// Finds the value at `keys` from the value here: while keys are left, it must be an
-    /// object, and the first member named by the first key is walked with the rest (as SQLite
-    /// takes the first of two members of one name). With no keys left, the value's range is
-    /// `found`, and reading stops. Nil `found` is a missing key. False when unsure.
-    mutating func walk(_ keys: ArraySlice<[UInt8]>, found: inout Range<Int>?) -> Bool {
-      guard let wanted = keys.first else {
-        let start = i
-        guard value() else { return false }
-        found = start..<i
-        return true
-      }
-      guard enter(UInt8(ascii: "{")) else { return false }
-      if leave(UInt8(ascii: "}")) { return true }
-      repeat {
-        guard let raw = key() else { return false }
-        // SQLite compares a key as written, escapes and all; such keys are left to it.
-        if raw.contains(UInt8(ascii: "\\")) { return false }
-        if JSONParser.equal(wanted, raw) { return walk(keys.dropFirst(), found: &found) }
-        guard value() else { return false }
-      } while next()
-      return leave(UInt8(ascii: "}"))
-    }
-
-    /// Moves past the value here, checking it.
-    mutating func value() -> Bool {
-      guard i < bytes.count else { return false }
-      switch bytes[i] {
-      case UInt8(ascii: "\""): return string()
-      case UInt8(ascii: "{"):
-        guard enter(UInt8(ascii: "{")) else { return false }
-        if leave(UInt8(ascii: "}")) { return true }
-        repeat {
-          guard key() != nil, value() else { return false }
-        } while next()
-        return leave(UInt8(ascii: "}"))
-      case UInt8(ascii: "["):
-        guard enter(UInt8(ascii: "[")) else { return false }
-        if leave(UInt8(ascii: "]")) { return true }
-        repeat {
-          space()
-          guard value() else { return false }
-        } while next()
-        return leave(UInt8(ascii: "]"))
-      case UInt8(ascii: "t"): return literal("true")
-      case UInt8(ascii: "f"): return literal("false")
-      case UInt8(ascii: "n"): return literal("null")
-      case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return number()
-      default: return false
-      }
-    }
-
-    /// Past `open`, one level deeper, and any white space after it.
-    mutating func enter(_ open: UInt8) -> Bool {
-      guard at(open), depth < JSONLimits.readerDepth else { return false }
-      depth += 1
-      i += 1
-      space()
+  /// Finds the value at `keys` from the value here: while keys are left, it must be an object,
+  /// and the first member named by the first key is walked with the rest (as SQLite takes the
+  /// first of two members of one name). With no keys left, the value's range is `found`, and
+  /// reading stops. Nil `found` is a missing key. False (or a throw) when unsure.
+  static func walk(
+    _ cursor: inout JSONCursor, _ keys: ArraySlice<[UInt8]>, found: inout Range<Int>?
+  ) throws(JSONSyntaxError) -> Bool {
+    guard let wanted = keys.first else {
+      let start = cursor.index
+      try cursor.skipValue()
+      found = start..<cursor.index
       return true
     }
-
-    /// Past `close` and one level up, when it is here.
-    mutating func leave(_ close: UInt8) -> Bool {
-      guard at(close) else { return false }
-      i += 1
-      depth -= 1
-      return true
-    }
-
-    /// After a member or an element: past a ',' (true), or not (false; the caller's `leave`
-    /// then checks that the closing byte is there).
-    mutating func next() -> Bool {
-      space()
-      guard at(UInt8(ascii: ",")) else { return false }
-      i += 1
-      return true
-    }
-
-    /// A member's key as written (between its quotes), with the ':' and white space after it.
-    mutating func key() -> UnsafeBufferPointer<UInt8>? {
-      space()
-      guard at(UInt8(ascii: "\"")) else { return nil }
-      let start = i + 1
-      guard string() else { return nil }
-      let raw = UnsafeBufferPointer(rebasing: bytes[start..<(i - 1)])
-      space()
-      guard at(UInt8(ascii: ":")) else { return nil }
-      i += 1
-      space()
-      return raw
-    }
-
-    /// A string at `"`: no control characters, valid escapes. Eight bytes at a time: the lowest
-    /// special byte of a word is where to look next.
-    mutating func string() -> Bool {
-      i += 1
-      guard let base = bytes.baseAddress else { return false }
-      while true {
-        if i + 8 <= bytes.count {
-          let special = JSONParser.specialBytes(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self).littleEndian)
-          if special == 0 {
-            i += 8
-            continue
-          }
-          i += special.trailingZeroBitCount >> 3
-        }
-        guard i < bytes.count else { return false }
-        let byte = bytes[i]
-        i += 1
-        switch byte {
-        case UInt8(ascii: "\""): return true
-        case UInt8(ascii: "\\"):
-          guard i < bytes.count else { return false }
-          let escaped = bytes[i]
-          i += 1
-          switch escaped {
-          case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-            break
-          case UInt8(ascii: "u"):
-            guard bytes.count - i >= 4, bytes[i..<(i + 4)].allSatisfy(Self.isHex) else { return false }
-            i += 4
-          default: return false
-          }
-        case 0..<0x20: return false
-        default: break
-        }
+    guard cursor.at(UInt8(ascii: "{")) else { return false }
+    // An empty object: the key is missing.
+    guard try cursor.openObject() else { return true }
+    repeat {
+      let key = try cursor.key()
+      // SQLite compares a key as written, escapes and all; such keys are left to it.
+      if key.escaped { return false }
+      if JSONCursor.equal(wanted, UnsafeBufferPointer(rebasing: cursor.bytes[key.content])) {
+        return try walk(&cursor, keys.dropFirst(), found: &found)
       }
-    }
-
-    /// A number as RFC 8259 writes it.
-    mutating func number() -> Bool {
-      if at(UInt8(ascii: "-")) { i += 1 }
-      guard i < bytes.count, Identifier.isDigit(bytes[i]) else { return false }
-      if bytes[i] == UInt8(ascii: "0") {
-        i += 1
-      } else {
-        while i < bytes.count && Identifier.isDigit(bytes[i]) { i += 1 }
-      }
-      if at(UInt8(ascii: ".")) {
-        i += 1
-        guard digits() else { return false }
-      }
-      if at(UInt8(ascii: "e")) || at(UInt8(ascii: "E")) {
-        i += 1
-        if at(UInt8(ascii: "+")) || at(UInt8(ascii: "-")) { i += 1 }
-        guard digits() else { return false }
-      }
-      return true
-    }
-
-    /// One digit or more.
-    mutating func digits() -> Bool {
-      let start = i
-      while i < bytes.count && Identifier.isDigit(bytes[i]) { i += 1 }
-      return i > start
-    }
-
-    mutating func literal(_ word: StaticString) -> Bool {
-      guard JSONParser.literal(word, in: bytes, at: i) else { return false }
-      i += word.utf8CodeUnitCount
-      return true
-    }
+      try cursor.skipValue()
+    } while try cursor.nextMember()
+    return true
   }
 }
