@@ -8,7 +8,9 @@ struct ManifestOptions: ParsableArguments {
 
   func load() throws -> Manifest { try Self.load(explicit: manifest) }
 
-  static func load(explicit: String?) throws -> Manifest {
-    try ManifestLoader.load(path: ManifestLoader.locate(explicit: explicit ?? GlobalArguments.manifest))
+  /// The manifest, checked whole; `only` names the one service to build, when the command needs
+  /// no other (`ManifestLoader.load(path:only:)`).
+  static func load(explicit: String?, only service: String? = nil) throws -> Manifest {
+    try ManifestLoader.load(path: ManifestLoader.locate(explicit: explicit ?? GlobalArguments.manifest), only: service)
   }
 }

@@ -13,7 +13,7 @@ enum ServiceSelection {
   static func unknownService(_ name: String, in manifest: Manifest) -> CommandFailure {
     .usage(
       "unknown service '\(name)' in \(Path.display(manifest.path))"
-        + nearMiss(name, in: manifest.services.map(\.name), listing: "services:"))
+        + nearMiss(name, in: manifest.serviceNames, listing: "services:"))
   }
 
   /// The named services in the order given (every service when none is named).

@@ -32,7 +32,10 @@ public struct ManifestLoader {
     )
   }
 
-  public static func load(path: String) throws(ManifestError) -> Manifest {
+  /// Reads and checks the whole manifest. `only` names the one service the command needs: every
+  /// service is still checked, and any error anywhere is thrown as it would be otherwise, but
+  /// only that one is built into a `ServiceDefinition`.
+  public static func load(path: String, only service: String? = nil) throws(ManifestError) -> Manifest {
     let display = Path.display(path)
     let bytes: [UInt8]
     do {
@@ -45,11 +48,14 @@ public struct ManifestLoader {
     } catch {
       throw ManifestError(file: display, mark: nil, path: "", message: "\(error)")
     }
-    return try parse(bytes, path: path)
+    return try parse(bytes, path: path, only: service)
   }
 
   /// Parses manifest text; `path` is the file's absolute path, against which `data_dir` resolves.
-  public static func parse(_ bytes: [UInt8], path: String) throws(ManifestError) -> Manifest {
+  /// `only` as for `load(path:only:)`.
+  public static func parse(_ bytes: [UInt8], path: String, only service: String? = nil) throws(ManifestError)
+    -> Manifest
+  {
     let display = Path.display(path)
     let root: YAMLNode?
     do {
@@ -63,7 +69,7 @@ public struct ManifestLoader {
         message: "the manifest is empty; it needs at least 'version: 1' and 'services:'")
     }
     var loader = ManifestLoader(file: display, manifestPath: path)
-    return try loader.manifest(root)
+    return try loader.manifest(root, only: service)
   }
 
   let file: String
@@ -84,21 +90,29 @@ public struct ManifestLoader {
   }
 
   /// The pairs of a mapping node, after checking its keys against the allowed ones.
-  func mapping(_ node: YAMLNode, _ path: String, allowed: [String]?) throws(ManifestError) -> [(
+  func mapping(_ node: YAMLNode, _ path: @autoclosure () -> String, allowed: [String]?) throws(ManifestError) -> [(
     key: String, keyNode: YAMLNode, value: YAMLNode
   )] {
     guard case .mapping(let pairs, _) = node else {
-      throw error(node, path, "expected a mapping, found \(node.kindName)")
+      throw error(node, path(), "expected a mapping, found \(node.kindName)")
     }
-    var seen: Set<String> = []
+    // A few keys are told apart faster by looking back than by hashing; a long mapping (the
+    // services) gets a set.
+    var seen: Set<String>?
     var result: [(key: String, keyNode: YAMLNode, value: YAMLNode)] = []
+    result.reserveCapacity(pairs.count)
     for pair in pairs {
       guard let key = pair.key.scalarText else {
-        throw error(pair.key, path, "keys must be plain names, found \(pair.key.kindName)")
+        throw error(pair.key, path(), "keys must be plain names, found \(pair.key.kindName)")
       }
-      let keyPath = path.isEmpty ? key : "\(path).\(key)"
-      if !seen.insert(key).inserted {
-        throw error(pair.key, keyPath, "duplicate key '\(key)'")
+      func keyPath() -> String {
+        let parent = path()
+        return parent.isEmpty ? key : "\(parent).\(key)"
+      }
+      if result.count == 16 { seen = Set(result.map(\.key)) }
+      let duplicate = seen == nil ? result.contains { $0.key == key } : seen?.insert(key).inserted == false
+      if duplicate {
+        throw error(pair.key, keyPath(), "duplicate key '\(key)'")
       }
       if let allowed, !allowed.contains(key) {
         var message = "unknown key '\(key)'"
@@ -107,38 +121,38 @@ public struct ManifestLoader {
         } else {
           message += "; expected one of \(allowed.joined(separator: ", "))"
         }
-        throw error(pair.key, keyPath, message)
+        throw error(pair.key, keyPath(), message)
       }
       result.append((key, pair.key, pair.value))
     }
     return result
   }
 
-  func string(_ node: YAMLNode, _ path: String) throws(ManifestError) -> String {
+  func string(_ node: YAMLNode, _ path: @autoclosure () -> String) throws(ManifestError) -> String {
     guard case .scalar(let text, _, _) = node else {
-      throw error(node, path, "expected a string, found \(node.kindName)")
+      throw error(node, path(), "expected a string, found \(node.kindName)")
     }
     return text
   }
 
-  func bool(_ node: YAMLNode, _ path: String) throws(ManifestError) -> Bool {
+  func bool(_ node: YAMLNode, _ path: @autoclosure () -> String) throws(ManifestError) -> Bool {
     guard case .bool(let b) = node.jsonValue, case .scalar = node else {
-      throw error(node, path, "expected true or false, found \(describe(node))")
+      throw error(node, path(), "expected true or false, found \(describe(node))")
     }
     return b
   }
 
-  func number(_ node: YAMLNode, _ path: String) throws(ManifestError) -> Double {
+  func number(_ node: YAMLNode, _ path: @autoclosure () -> String) throws(ManifestError) -> Double {
     switch node.jsonValue {
     case .integer(let i) where node.isPlainScalar: return Double(i)
     case .double(let d) where node.isPlainScalar: return d
-    default: throw error(node, path, "expected a number, found \(describe(node))")
+    default: throw error(node, path(), "expected a number, found \(describe(node))")
     }
   }
 
-  func count(_ node: YAMLNode, _ path: String) throws(ManifestError) -> Int {
+  func count(_ node: YAMLNode, _ path: @autoclosure () -> String) throws(ManifestError) -> Int {
     guard case .integer(let i) = node.jsonValue, node.isPlainScalar, i >= 0, i <= Int64(Int32.max) else {
-      throw error(node, path, "expected a whole number of at least 0, found \(describe(node))")
+      throw error(node, path(), "expected a whole number of at least 0, found \(describe(node))")
     }
     return Int(i)
   }
@@ -148,22 +162,24 @@ public struct ManifestLoader {
     return node.kindName
   }
 
-  func identifier(_ name: String, _ node: YAMLNode, _ path: String, what: String) throws(ManifestError) -> String {
+  func identifier(_ name: String, _ node: YAMLNode, _ path: @autoclosure () -> String, what: String)
+    throws(ManifestError) -> String
+  {
     if name.utf8.count > Identifier.maximumLength, Identifier.isSafeText(name) {
       throw error(
-        node, path,
+        node, path(),
         "\(what) is too long: \(name.utf8.count) characters, and at most \(Identifier.maximumLength) are allowed")
     }
     guard Identifier.isSafe(name) else {
       throw error(
-        node, path,
+        node, path(),
         "\(what) '\(name)' is not a safe name; use letters, digits and '_', starting with a letter or '_' (at most \(Identifier.maximumLength) characters)"
       )
     }
     return name
   }
 
-  mutating func manifest(_ root: YAMLNode) throws(ManifestError) -> Manifest {
+  mutating func manifest(_ root: YAMLNode, only: String?) throws(ManifestError) -> Manifest {
     let pairs = try mapping(root, "", allowed: ["version", "app", "data_dir", "defaults", "postgres", "services"])
     var app = "project"
     var dataDir = "data"
@@ -216,23 +232,29 @@ public struct ManifestLoader {
     }
     let manifestFolder = Path.directory(of: manifestPath)
     let dataDirectory = Path.normalize(Path.join(manifestFolder, dataDir))
+    // Every service is checked, which builds it; only the services the command needs are kept,
+    // and of the others their names and store settings (to find two that share a store).
+    var checked: [(name: String, stores: StoreSettings)] = []
     var services: [ServiceDefinition] = []
     if let servicesNode, !(servicesNode.isPlainScalar && servicesNode.jsonValue.isNull) {
       for (name, nameNode, value) in try mapping(servicesNode, "services", allowed: nil) {
         let path = "services.\(name)"
         _ = try identifier(name, nameNode, path, what: "service name")
-        services.append(try service(name, value, path, app: app, dataDirectory: dataDirectory))
+        let service = try service(name, value, path, app: app, dataDirectory: dataDirectory)
+        checked.append((name, service.stores))
+        if only == nil || only == name { services.append(service) }
       }
     } else {
       throw error(root, "services", "missing 'services:'; declare at least one service")
     }
-    try checkSharedStores(services)
+    try checkSharedStores(checked)
     return Manifest(
-      path: manifestPath, app: app, dataDirectory: dataDirectory, defaultBackend: backend, services: services)
+      path: manifestPath, app: app, dataDirectory: dataDirectory, defaultBackend: backend,
+      serviceNames: checked.map(\.name), services: services)
   }
 
-  func backend(_ node: YAMLNode, _ path: String) throws(ManifestError) -> Backend {
-    let text = try string(node, path)
+  func backend(_ node: YAMLNode, _ path: @autoclosure () -> String) throws(ManifestError) -> Backend {
+    let text = try string(node, path())
     guard let backend = Backend(rawValue: text) else {
       var message = "unknown backend '\(text)'"
       if let near = Suggestion.nearest(to: text, in: Backend.allCases.map(\.rawValue)) {
@@ -240,7 +262,7 @@ public struct ManifestLoader {
       } else {
         message += "; expected json, sqlite or postgres"
       }
-      throw error(node, path, message)
+      throw error(node, path(), message)
     }
     return backend
   }
@@ -266,16 +288,16 @@ public struct ManifestLoader {
     var serverSchema = "public"
     var serverTableNode: YAMLNode?
     for (key, _, value) in pairs {
-      let keyPath = "\(path).\(key)"
+      func keyPath() -> String { "\(path).\(key)" }
       switch key {
-      case "description": description = try string(value, keyPath)
+      case "description": description = try string(value, keyPath())
       case "fields": fieldsNode = value
-      case "additional_fields": schema.additional = try bool(value, keyPath)
+      case "additional_fields": schema.additional = try bool(value, keyPath())
       case "indexes":
         guard case .sequence(let items, _) = value else {
-          throw error(value, keyPath, "expected a list of field names, found \(value.kindName)")
+          throw error(value, keyPath(), "expected a list of field names, found \(value.kindName)")
         }
-        for (i, item) in items.enumerated() { indexNodes.append((try string(item, "\(keyPath)[\(i)]"), item)) }
+        for (i, item) in items.enumerated() { indexNodes.append((try string(item, "\(keyPath())[\(i)]"), item)) }
       case "id":
         idNode = value
         if case .scalar(let text, _, _) = value {
@@ -283,26 +305,26 @@ public struct ManifestLoader {
           case "uuid7", "uuidv7": idStrategy = .uuid7
           case "uuid4", "uuidv4": idStrategy = .uuid4
           default:
-            throw error(value, keyPath, "unknown id kind '\(text)'; expected uuid7, uuid4 or {field: NAME}")
+            throw error(value, keyPath(), "unknown id kind '\(text)'; expected uuid7, uuid4 or {field: NAME}")
           }
         } else {
-          for (ikey, _, ivalue) in try mapping(value, keyPath, allowed: ["field"]) where ikey == "field" {
-            idStrategy = .field(try string(ivalue, "\(keyPath).field"))
+          for (ikey, _, ivalue) in try mapping(value, keyPath(), allowed: ["field"]) where ikey == "field" {
+            idStrategy = .field(try string(ivalue, "\(keyPath()).field"))
           }
         }
       case "stores":
-        for (skey, _, svalue) in try mapping(value, keyPath, allowed: ["json", "sqlite", "postgres"]) {
-          let storePath = "\(keyPath).\(skey)"
+        for (skey, _, svalue) in try mapping(value, keyPath(), allowed: ["json", "sqlite", "postgres"]) {
+          func settingPath() -> String { "\(keyPath()).\(skey)" }
           if skey == "postgres" {
             guard postgres != nil else {
               throw error(
-                svalue, storePath,
+                svalue, settingPath(),
                 "the service has a postgres store, but the manifest has no top-level 'postgres:' section naming the server"
               )
             }
-            for (k, _, v) in try mapping(svalue, storePath, allowed: ["table", "schema"]) {
+            for (k, _, v) in try mapping(svalue, settingPath(), allowed: ["table", "schema"]) {
               let name = try postgresIdentifier(
-                try string(v, "\(storePath).\(k)"), v, "\(storePath).\(k)", what: "\(k) name")
+                try string(v, "\(settingPath()).\(k)"), v, "\(settingPath()).\(k)", what: "\(k) name")
               if k == "table" {
                 serverTable = name
                 serverTableNode = v
@@ -311,17 +333,18 @@ public struct ManifestLoader {
               }
             }
           } else if skey == "json" {
-            for (k, _, v) in try mapping(svalue, storePath, allowed: ["path"]) where k == "path" {
-              jsonPath = try string(v, "\(storePath).path")
+            for (k, _, v) in try mapping(svalue, settingPath(), allowed: ["path"]) where k == "path" {
+              jsonPath = try string(v, "\(settingPath()).path")
               jsonNode = v
             }
           } else {
-            for (k, _, v) in try mapping(svalue, storePath, allowed: ["path", "table"]) {
+            for (k, _, v) in try mapping(svalue, settingPath(), allowed: ["path", "table"]) {
               if k == "path" {
-                sqlitePath = try string(v, "\(storePath).path")
+                sqlitePath = try string(v, "\(settingPath()).path")
                 sqliteNode = v
               } else {
-                table = try identifier(try string(v, "\(storePath).table"), v, "\(storePath).table", what: "table name")
+                table = try identifier(
+                  try string(v, "\(settingPath()).table"), v, "\(settingPath()).table", what: "table name")
                 tableNode = v
               }
             }
@@ -412,13 +435,14 @@ public struct ManifestLoader {
 
   /// A PostgreSQL table or schema name: a safe name within PostgreSQL's 63-byte limit (longer
   /// names would be cut short by the server).
-  func postgresIdentifier(_ name: String, _ node: YAMLNode, _ path: String, what: String) throws(ManifestError)
+  func postgresIdentifier(_ name: String, _ node: YAMLNode, _ path: @autoclosure () -> String, what: String)
+    throws(ManifestError)
     -> String
   {
-    _ = try identifier(name, node, path, what: what)
+    _ = try identifier(name, node, path(), what: what)
     if name.utf8.count > 63 {
       throw error(
-        node, path,
+        node, path(),
         "\(what) '\(name)' is too long for PostgreSQL: \(name.utf8.count) characters, and at most 63 are allowed")
     }
     return name
@@ -429,16 +453,17 @@ public struct ManifestLoader {
   }
 
   /// Resolves a store path against the data folder; relative paths must stay inside it.
-  func storePath(_ text: String, _ node: YAMLNode?, _ path: String, dataDirectory: String) throws(ManifestError)
+  func storePath(_ text: String, _ node: YAMLNode?, _ path: @autoclosure () -> String, dataDirectory: String)
+    throws(ManifestError)
     -> String
   {
-    if text.isEmpty || text.hasSuffix("/") { throw error(node, path, "expected a file path, found '\(text)'") }
-    if UTF8Text.containsNUL(text) { throw error(node, path, "the path contains a NUL byte") }
+    if text.isEmpty || text.hasSuffix("/") { throw error(node, path(), "expected a file path, found '\(text)'") }
+    if UTF8Text.containsNUL(text) { throw error(node, path(), "the path contains a NUL byte") }
     if Path.isAbsolute(text) { return Path.normalize(text) }
     let resolved = Path.normalize(Path.join(dataDirectory, text))
     guard Path.isInside(resolved, dataDirectory), resolved != dataDirectory else {
       throw error(
-        node, path,
+        node, path(),
         "'\(text)' escapes data_dir (\(Path.display(dataDirectory))); use a path inside it, or an absolute path")
     }
     return resolved
@@ -446,7 +471,7 @@ public struct ManifestLoader {
 
   /// Two services may share a database file but not a JSON file or a table. The error points
   /// at the second service's setting (or the service, when it relies on a default).
-  func checkSharedStores(_ services: [ServiceDefinition]) throws(ManifestError) {
+  func checkSharedStores(_ services: [(name: String, stores: StoreSettings)]) throws(ManifestError) {
     var jsonOwners: [String: String] = [:]
     var tableOwners: [String: String] = [:]
     for service in services {
@@ -487,19 +512,19 @@ public struct ManifestLoader {
     "unique", "values", "items", "fields", "additional", "description", "renamed_from",
   ]
 
-  func objectFields(_ node: YAMLNode, _ path: String, topLevel: Bool) throws(ManifestError) -> [(
+  func objectFields(_ node: YAMLNode, _ path: @autoclosure () -> String, topLevel: Bool) throws(ManifestError) -> [(
     name: String, spec: FieldSpec
   )] {
     var fields: [(name: String, spec: FieldSpec)] = []
     var renamedNodes: [(String, YAMLNode)] = []
-    for (name, nameNode, value) in try mapping(node, path, allowed: nil) {
-      let fieldPath = "\(path).\(name)"
-      _ = try identifier(name, nameNode, fieldPath, what: "field name")
+    for (name, nameNode, value) in try mapping(node, path(), allowed: nil) {
+      func fieldPath() -> String { "\(path()).\(name)" }
+      _ = try identifier(name, nameNode, fieldPath(), what: "field name")
       if topLevel, Identifier.reserved.contains(name) {
         throw error(
-          nameNode, fieldPath, "'\(name)' is reserved for the record's own \(name); choose another field name")
+          nameNode, fieldPath(), "'\(name)' is reserved for the record's own \(name); choose another field name")
       }
-      fields.append((name, try fieldSpec(value, fieldPath, topLevel: topLevel)))
+      fields.append((name, try fieldSpec(value, fieldPath(), topLevel: topLevel)))
       if case .mapping(let pairs, _) = value, let renamed = pairs.first(where: { $0.key.scalarText == "renamed_from" })
       {
         renamedNodes.append((name, renamed.value))
@@ -512,17 +537,18 @@ public struct ManifestLoader {
       let olds = fields.first(where: { $0.name == name })?.spec.renamedFrom ?? []
       for (i, old) in olds.enumerated() {
         var node = node
-        var path = "\(path).\(name).renamed_from"
+        var oldPath = "\(path()).\(name).renamed_from"
         if case .sequence(let items, _) = node, i < items.count {
           node = items[i]
-          path += "[\(i)]"
+          oldPath += "[\(i)]"
         }
         if fields.contains(where: { $0.name == old }) {
           throw error(
-            node, path, "'\(old)' is a field of the schema; a field can only be renamed from a name no longer declared")
+            node, oldPath,
+            "'\(old)' is a field of the schema; a field can only be renamed from a name no longer declared")
         }
         if let other = claimed[old] {
-          throw error(node, path, "'\(old)' is already the old name of '\(other)'; give each old name to one field")
+          throw error(node, oldPath, "'\(old)' is already the old name of '\(other)'; give each old name to one field")
         }
         claimed[old] = name
       }
@@ -548,11 +574,11 @@ public struct ManifestLoader {
     return names
   }
 
-  func typeName(_ node: YAMLNode, _ path: String) throws(ManifestError) -> String {
-    let name = try string(node, path)
+  func typeName(_ node: YAMLNode, _ path: @autoclosure () -> String) throws(ManifestError) -> String {
+    let name = try string(node, path())
     guard FieldType.names.contains(name) else {
       throw error(
-        node, path,
+        node, path(),
         "unknown type '\(name)'"
           + (Suggestion.nearest(to: name, in: FieldType.names).map { "; did you mean '\($0)'?" }
             ?? "; expected one of \(FieldType.names.joined(separator: ", "))"))
@@ -560,25 +586,26 @@ public struct ManifestLoader {
     return name
   }
 
-  func fieldSpec(_ node: YAMLNode, _ path: String, topLevel: Bool) throws(ManifestError) -> FieldSpec {
+  func fieldSpec(_ node: YAMLNode, _ path: @autoclosure () -> String, topLevel: Bool) throws(ManifestError) -> FieldSpec
+  {
     if case .scalar = node {
-      let name = try typeName(node, path)
+      let name = try typeName(node, path())
       if ["enum", "array"].contains(name) {
-        throw error(node, path, "type '\(name)' needs a mapping with \(name == "enum" ? "'values'" : "'items'")")
+        throw error(node, path(), "type '\(name)' needs a mapping with \(name == "enum" ? "'values'" : "'items'")")
       }
       return FieldSpec(type: name == "object" ? .object(ObjectSchema(additional: true)) : simpleType(name))
     }
-    let pairs = try mapping(node, path, allowed: Self.fieldKeys)
+    let pairs = try mapping(node, path(), allowed: Self.fieldKeys)
     guard let typePair = pairs.first(where: { $0.key == "type" }) else {
-      throw error(node, "\(path).type", "missing 'type'; expected one of \(FieldType.names.joined(separator: ", "))")
+      throw error(node, "\(path()).type", "missing 'type'; expected one of \(FieldType.names.joined(separator: ", "))")
     }
-    let name = try typeName(typePair.value, "\(path).type")
+    let name = try typeName(typePair.value, "\(path()).type")
     func value(_ key: String) -> YAMLNode? { pairs.first { $0.key == key }?.value }
     func reject(_ keys: [String], unless allowed: Bool, for kinds: String) throws(ManifestError) {
       guard !allowed else { return }
       for key in keys {
         if let v = pairs.first(where: { $0.key == key }) {
-          throw error(v.keyNode, "\(path).\(key)", "'\(key)' applies to \(kinds), not to type '\(name)'")
+          throw error(v.keyNode, "\(path()).\(key)", "'\(key)' applies to \(kinds), not to type '\(name)'")
         }
       }
     }
@@ -586,31 +613,31 @@ public struct ManifestLoader {
     switch name {
     case "enum":
       guard let valuesNode = value("values") else {
-        throw error(node, "\(path).values", "an enum needs 'values', a list of strings")
+        throw error(node, "\(path()).values", "an enum needs 'values', a list of strings")
       }
       guard case .sequence(let items, _) = valuesNode, !items.isEmpty else {
-        throw error(valuesNode, "\(path).values", "expected a non-empty list of strings")
+        throw error(valuesNode, "\(path()).values", "expected a non-empty list of strings")
       }
       var values: [String] = []
       for (i, item) in items.enumerated() {
-        let text = try string(item, "\(path).values[\(i)]")
-        if values.containsBytes(text) { throw error(item, "\(path).values[\(i)]", "duplicate value '\(text)'") }
+        let text = try string(item, "\(path()).values[\(i)]")
+        if values.containsBytes(text) { throw error(item, "\(path()).values[\(i)]", "duplicate value '\(text)'") }
         values.append(text)
       }
       type = .enumeration(values)
     case "array":
       guard let itemsNode = value("items") else {
-        throw error(node, "\(path).items", "an array needs 'items', the type of its elements")
+        throw error(node, "\(path()).items", "an array needs 'items', the type of its elements")
       }
-      type = .array(try fieldSpec(itemsNode, "\(path).items", topLevel: false))
+      type = .array(try fieldSpec(itemsNode, "\(path()).items", topLevel: false))
     case "object":
       let additional =
-        try value("additional").map { v throws(ManifestError) in try bool(v, "\(path).additional") } ?? false
+        try value("additional").map { v throws(ManifestError) in try bool(v, "\(path()).additional") } ?? false
       let nested =
-        try value("fields").map { v throws(ManifestError) in try objectFields(v, "\(path).fields", topLevel: false) }
+        try value("fields").map { v throws(ManifestError) in try objectFields(v, "\(path()).fields", topLevel: false) }
         ?? []
       if nested.isEmpty && !additional {
-        throw error(node, path, "an object needs 'fields' or 'additional: true'")
+        throw error(node, path(), "an object needs 'fields' or 'additional: true'")
       }
       type = .object(ObjectSchema(fields: nested, additional: additional))
     default:
@@ -624,29 +651,29 @@ public struct ManifestLoader {
     try reject(["pattern"], unless: name == "string", for: "string")
     var spec = FieldSpec(type: type)
     for (key, keyNode, v) in pairs {
-      let keyPath = "\(path).\(key)"
+      func keyPath() -> String { "\(path()).\(key)" }
       switch key {
-      case "required": spec.required = try bool(v, keyPath)
-      case "minimum": spec.minimum = try number(v, keyPath)
-      case "maximum": spec.maximum = try number(v, keyPath)
-      case "min_length": spec.minLength = try count(v, keyPath)
-      case "max_length": spec.maxLength = try count(v, keyPath)
-      case "description": spec.description = try string(v, keyPath)
+      case "required": spec.required = try bool(v, keyPath())
+      case "minimum": spec.minimum = try number(v, keyPath())
+      case "maximum": spec.maximum = try number(v, keyPath())
+      case "min_length": spec.minLength = try count(v, keyPath())
+      case "max_length": spec.maxLength = try count(v, keyPath())
+      case "description": spec.description = try string(v, keyPath())
       case "renamed_from":
-        guard topLevel else { throw error(keyNode, keyPath, "'renamed_from' applies to top-level fields only") }
-        spec.renamedFrom = try oldNames(v, keyPath)
+        guard topLevel else { throw error(keyNode, keyPath(), "'renamed_from' applies to top-level fields only") }
+        spec.renamedFrom = try oldNames(v, keyPath())
       case "pattern":
-        let source = try string(v, keyPath)
+        let source = try string(v, keyPath())
         do { spec.pattern = try Pattern(source) } catch {
-          throw self.error(v, keyPath, "pattern '\(source)' is refused: \(error)")
+          throw self.error(v, keyPath(), "pattern '\(source)' is refused: \(error)")
         }
       case "unique":
-        spec.unique = try bool(v, keyPath)
+        spec.unique = try bool(v, keyPath())
         if spec.unique {
-          guard topLevel else { throw error(keyNode, keyPath, "'unique' applies to top-level fields only") }
+          guard topLevel else { throw error(keyNode, keyPath(), "'unique' applies to top-level fields only") }
           switch type {
           case .string, .integer, .number, .boolean, .datetime, .date, .enumeration: break
-          default: throw error(keyNode, keyPath, "'unique' applies to scalar fields, not to type '\(name)'")
+          default: throw error(keyNode, keyPath(), "'unique' applies to scalar fields, not to type '\(name)'")
           }
         }
       default: break
@@ -654,18 +681,18 @@ public struct ManifestLoader {
     }
     if let minimum = spec.minimum, let maximum = spec.maximum, minimum > maximum {
       throw error(
-        value("minimum"), "\(path).minimum",
+        value("minimum"), "\(path()).minimum",
         "minimum \(ValueText.number(minimum)) is greater than maximum \(ValueText.number(maximum))")
     }
     if let minLength = spec.minLength, let maxLength = spec.maxLength, minLength > maxLength {
       throw error(
-        value("min_length"), "\(path).min_length", "min_length \(minLength) is greater than max_length \(maxLength)")
+        value("min_length"), "\(path()).min_length", "min_length \(minLength) is greater than max_length \(maxLength)")
     }
     if let defaultNode = value("default") {
       let defaultValue = defaultNode.jsonValue
       let issues = SchemaValidator(schema: ObjectSchema()).validate(defaultValue, spec: spec, path: FieldPath([]))
       if let issue = issues.first {
-        throw error(defaultNode, "\(path).default", "the default does not fit the field: \(issue)")
+        throw error(defaultNode, "\(path()).default", "the default does not fit the field: \(issue)")
       }
       spec.defaultValue = defaultValue
     }

@@ -2,9 +2,16 @@ import CYAML
 
 /// Builds the `YAMLNode` tree from libyaml's events for `YAMLReader`: anchors, aliases and bounds.
 struct YAMLTreeBuilder {
-  enum Frame {
-    case sequence([YAMLNode], SourceMark, anchor: String?)
-    case mapping([(key: YAMLNode, value: YAMLNode)], pendingKey: YAMLNode?, SourceMark, anchor: String?)
+  /// An open container. Its children are appended in place (`stack[last]`), so that each
+  /// append is amortised O(1): taking the frame off the stack and putting it back copied the
+  /// array every time, which made a mapping of n keys cost O(n²).
+  struct Frame {
+    var isMapping: Bool
+    var items: [YAMLNode] = []
+    var pairs: [(key: YAMLNode, value: YAMLNode)] = []
+    var pendingKey: YAMLNode?
+    var mark: SourceMark
+    var anchor: String?
   }
 
   var stack: [Frame] = []
@@ -34,22 +41,18 @@ struct YAMLTreeBuilder {
       try push(mark)
       frameSizes.append(1)
       frameHeights.append(0)
-      stack.append(.sequence([], mark, anchor: Self.string(event.data.sequence_start.anchor)))
+      stack.append(Frame(isMapping: false, mark: mark, anchor: Self.string(event.data.sequence_start.anchor)))
     case YAML_MAPPING_START_EVENT:
       try push(mark)
       frameSizes.append(1)
       frameHeights.append(0)
-      stack.append(.mapping([], pendingKey: nil, mark, anchor: Self.string(event.data.mapping_start.anchor)))
+      stack.append(Frame(isMapping: true, mark: mark, anchor: Self.string(event.data.mapping_start.anchor)))
     case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
       guard let frame = stack.popLast(), let size = frameSizes.popLast(), let height = frameHeights.popLast() else {
         return
       }
-      switch frame {
-      case .sequence(let items, let m, let anchor):
-        try add(.sequence(items, m), anchor: anchor, size: size, height: height + 1, counted: true)
-      case .mapping(let pairs, _, let m, let anchor):
-        try add(.mapping(pairs, m), anchor: anchor, size: size, height: height + 1, counted: true)
-      }
+      let node: YAMLNode = frame.isMapping ? .mapping(frame.pairs, frame.mark) : .sequence(frame.items, frame.mark)
+      try add(node, anchor: frame.anchor, size: size, height: height + 1, counted: true)
     case YAML_SCALAR_EVENT:
       let scalar = event.data.scalar
       let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: Int(scalar.length)), as: UTF8.self)
@@ -87,21 +90,18 @@ struct YAMLTreeBuilder {
       throw YAMLError(mark: node.mark, message: "the document expands to more than \(YAMLReader.maximumNodes) nodes")
     }
     if let anchor { anchors[anchor] = (node, size, height) }
-    guard let top = stack.popLast() else {
+    let top = stack.count - 1
+    guard top >= 0 else {
       root = node
       return
     }
-    switch top {
-    case .sequence(var items, let m, let a):
-      items.append(node)
-      stack.append(.sequence(items, m, anchor: a))
-    case .mapping(var pairs, let pendingKey, let m, let a):
-      if let key = pendingKey {
-        pairs.append((key, node))
-        stack.append(.mapping(pairs, pendingKey: nil, m, anchor: a))
-      } else {
-        stack.append(.mapping(pairs, pendingKey: node, m, anchor: a))
-      }
+    if !stack[top].isMapping {
+      stack[top].items.append(node)
+    } else if let key = stack[top].pendingKey {
+      stack[top].pairs.append((key, node))
+      stack[top].pendingKey = nil
+    } else {
+      stack[top].pendingKey = node
     }
   }
 }

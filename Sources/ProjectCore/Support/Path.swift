@@ -9,6 +9,7 @@ public enum Path {
 
   /// Removes `.` and empty components and folds `..` into its parent where it can.
   public static func normalize(_ path: String) -> String {
+    if isNormal(path) { return path }
     var parts: [Substring] = []
     for part in path.split(separator: "/", omittingEmptySubsequences: true) {
       if part == "." { continue }
@@ -21,6 +22,31 @@ public enum Path {
     }
     let joined = parts.joined(separator: "/")
     return isAbsolute(path) ? "/" + joined : (joined.isEmpty ? "." : joined)
+  }
+
+  /// Whether `normalize` gives `path` back as it is: not empty, and no empty, `.` or `..`
+  /// component. Read as bytes, which costs far less than splitting the text into characters
+  /// (a manifest resolves two store paths per service).
+  static func isNormal(_ path: String) -> Bool {
+    let slash = UInt8(ascii: "/")
+    let dot = UInt8(ascii: ".")
+    if path == "/" { return true }
+    var length = 0
+    var onlyDots = true
+    var isFirst = true
+    for byte in path.utf8 {
+      defer { isFirst = false }
+      if byte != slash {
+        length += 1
+        onlyDots = onlyDots && byte == dot
+        continue
+      }
+      if isFirst { continue }
+      if length == 0 || (onlyDots && length <= 2) { return false }
+      length = 0
+      onlyDots = true
+    }
+    return length > 0 && !(onlyDots && length <= 2)
   }
 
   public static func directory(of path: String) -> String {

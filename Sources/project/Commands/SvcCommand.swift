@@ -17,15 +17,17 @@ struct SvcCommand: ParsableCommand {
     if arguments.last == "--manifest" && !arguments.contains("--") {
       throw CommandFailure.usage("missing value for '--manifest' (path); see 'project --help'")
     }
+    // The named service alone is built (the others are checked); help without one lists them all.
+    let named = arguments.first.flatMap { $0.hasPrefix("-") ? nil : $0 }
     let manifest: Manifest
     do {
-      manifest = try ManifestOptions.load(explicit: nil)
+      manifest = try ManifestOptions.load(explicit: nil, only: named)
     } catch let error as ManifestError where arguments.first == "-h" || arguments.first == "--help" {
       // Help needs no project: outside one, it shows the actions, and why no services are listed.
       print(Self.overview(nil, problem: error.description))
       return
     }
-    let serviceNames = manifest.services.map(\.name)
+    let serviceNames = manifest.serviceNames
     guard let serviceName = arguments.first, !serviceName.hasPrefix("-") else {
       if arguments.first == "-h" || arguments.first == "--help" {
         print(Self.overview(manifest))
