@@ -57,45 +57,29 @@ public struct CSVRowText {
   /// the tree (a key with an escape or a byte past ASCII, a schema field given twice).
   func valueRanges(_ data: UnsafeBufferPointer<UInt8>) -> [Range<Int>?]? {
     var values = [Range<Int>?](repeating: nil, count: names.count)
-    var parser = JSONParser(data)
+    var cursor = JSONCursor(data)
     var next = 0
     do throws(JSONSyntaxError) {
-      parser.skipWhitespace()
-      guard parser.index < data.count, data[parser.index] == UInt8(ascii: "{") else { return nil }
-      parser.index += 1
-      parser.skipWhitespace()
-      if parser.index < data.count && data[parser.index] == UInt8(ascii: "}") { return values }
-      while true {
-        parser.skipWhitespace()
-        guard parser.index < data.count, data[parser.index] == UInt8(ascii: "\"") else { return nil }
-        let keyStart = parser.index + 1
-        try parser.skipValue()
-        let key = UnsafeBufferPointer(rebasing: data[keyStart..<(parser.index - 1)])
-        guard !key.contains(where: { $0 == UInt8(ascii: "\\") || $0 >= 0x80 }) else { return nil }
-        parser.skipWhitespace()
-        guard parser.index < data.count, data[parser.index] == UInt8(ascii: ":") else { return nil }
-        parser.index += 1
-        parser.skipWhitespace()
-        let valueStart = parser.index
-        try parser.skipValue()
+      cursor.skipWhitespace()
+      guard cursor.at(UInt8(ascii: "{")) else { return nil }
+      guard try cursor.openObject() else { return values }
+      repeat {
+        let scanned = try cursor.key()
+        let key = UnsafeBufferPointer(rebasing: data[scanned.content])
+        guard !scanned.escaped, !key.contains(where: { $0 >= 0x80 }) else { return nil }
+        let valueStart = cursor.index
+        try cursor.skipValue()
         // Stored text keeps the schema's order: the next field is the likely one.
         let found =
           next < names.count && names[next].elementsEqual(key)
           ? next : names.indices.first { names[$0].elementsEqual(key) }
         if let found {
           if values[found] != nil { return nil }
-          values[found] = valueStart..<parser.index
+          values[found] = valueStart..<cursor.index
           next = found + 1
         }
-        parser.skipWhitespace()
-        guard parser.index < data.count else { return nil }
-        if data[parser.index] == UInt8(ascii: ",") {
-          parser.index += 1
-          continue
-        }
-        guard data[parser.index] == UInt8(ascii: "}") else { return nil }
-        return values
-      }
+      } while try cursor.nextMember()
+      return values
     } catch {
       return nil
     }
