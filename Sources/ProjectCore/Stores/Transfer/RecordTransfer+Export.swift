@@ -77,11 +77,9 @@ extension RecordTransfer {
     try Self.forEachRow(of: source) { id, data, createdAt, updatedAt in
       value.removeAll(keepingCapacity: true)
       Self.encodeValue(id: id, data: data, createdAt: createdAt, updatedAt: updatedAt, to: &value)
-      if let existing, let i = existing.position(of: id) {
+      if let existing, let i = try existing.position(of: id) {
         seen.insert(ByteString(id))
-        let same =
-          try existing.bytes[existing.entries[i].range].elementsEqual(value)
-          || Self.sameRecord(existing.record(i), value, id: id)
+        let same = try existing.text(i) == value || Self.sameRecord(existing.record(i), value, id: id)
         if same {
           plan.unchanged.append(id)
         } else {
@@ -108,7 +106,10 @@ extension RecordTransfer {
       if result.exported % 1000 == 0 { progress?(result.exported) }
     }
     if let existing {
-      let onlyInFile = existing.entries.map(\.id).filter { !seen.contains(ByteString($0)) }
+      var onlyInFile: [String] = []
+      try existing.forEachEntry(existing.entries.indices) { _, id, _ in
+        if !seen.contains(ByteString(id)) { onlyInFile.append(id) }
+      }
       if mode == .merge { plan.kept = onlyInFile } else { plan.dropped = onlyInFile }
     }
     result.plan = plan
@@ -137,12 +138,8 @@ extension RecordTransfer {
         out.append(contentsOf: text)
         count += 1
       }
-      for item in existing?.entries ?? [] {
-        if let text = merged[ByteString(item.id)] {
-          entry(item.id, text)
-        } else if let existing {
-          entry(item.id, existing.bytes[item.range])
-        }
+      try existing?.forEachEntry(existing?.entries.indices ?? 0..<0) { _, id, text in
+        entry(id, merged[ByteString(id)] ?? Array(text))
       }
       for id in added { if let text = merged[ByteString(id)] { entry(id, text) } }
       out.append(contentsOf: count == 0 ? "}\n".utf8 : "\n}\n".utf8)
