@@ -94,6 +94,28 @@ import Testing
     #expect(folder.read(Self.file) == text)
   }
 
+  /// With `--sort` and `--limit`, the list keeps only the best matches as it reads; ties go by
+  /// `created_at` then `id`, whether the file is in that order (ids `r00001`, ...) or not
+  /// (`r1`, ..., `r10`, ...: then it reads again keeping every match).
+  @Test(arguments: [true, false])
+  func aSortedWindowOfManyMatchesIsTheOneAFullSortGives(padded: Bool) throws {
+    let count = 40_000
+    let ids = (0..<count).map { padded ? "r" + String(repeating: "0", count: 5 - String($0).count) + String($0) : "r\($0)" }
+    let entries = ids.enumerated().map { i, id in
+      #"  "\#(id)": {"name": "n", "count": \#(i % 7), "created_at": "2026-01-01T00:00:00.000Z"}"#
+    }
+    try folder.write(Self.file(entries), to: Self.file)
+    let store = try store()
+    let parser = FilterParser(schema: store.service.schema)
+    let query = RecordQuery(
+      filters: [try parser.parseFilter("count>=0")], sort: [SortKey(path: FieldPath(["count"]), descending: true)],
+      limit: 10, offset: 5)
+    let expected = ids.indices.sorted { a, b in
+      a % 7 != b % 7 ? a % 7 > b % 7 : Array(ids[a].utf8).lexicographicallyPrecedes(Array(ids[b].utf8))
+    }.dropFirst(5).prefix(10).map { ids[$0] }
+    #expect(try store.list(query).map(\.id) == expected)
+  }
+
   @Test func updateAndDeleteCopyEveryOtherRecordsBytesAsTheyAre() throws {
     // Spacing no writer of this tool produces, and a key escaped by hand.
     let odd = [

@@ -176,7 +176,11 @@ public final class JSONFileStore: RecordStore, BackupCopying {
   /// order (`created_at`, then `id`), as files this tool writes do; the pass checks that on the
   /// fly. Otherwise each match keeps its sort key (the `--sort` fields, and the default order's
   /// only when the file is out of it), and the matches are sorted.
-  func select(_ query: RecordQuery) throws -> (JSONStoreFile, [Int])? {
+  ///
+  /// With `--sort` and `--limit`, only the best `offset + limit` matches are kept as the pass goes
+  /// (ties in file order); should the file turn out not to be in the default order, the pass is
+  /// made again keeping every match.
+  func select(_ query: RecordQuery, pruning: Bool = true) throws -> (JSONStoreFile, [Int])? {
     let matcher = RecordMatcher(RecordQuery(filters: query.filters))
     let tieBreak = Array(query.effectiveSort.dropFirst(query.sort.count))
     let read = Self.fieldsRead(filtering: query.filters, sortingBy: query.sort)
@@ -189,6 +193,16 @@ public final class JSONFileStore: RecordStore, BackupCopying {
     var inDefaultOrder = true
     var failure: Error?
     let location = location
+    let needed = query.limit.map { query.offset + $0 }
+    var pruned = false
+    func prune() {
+      let width = query.sort.count
+      guard pruning, let needed, width > 0, matched.count >= max(2 * needed, 1 << 14) else { return }
+      let best = Self.ordered(sortKeys, count: matched.count, by: query.sort).prefix(needed).sorted()
+      matched = best.map { matched[$0] }
+      sortKeys = best.flatMap { sortKeys[($0 * width)..<(($0 + 1) * width)] }
+      pruned = true
+    }
     guard
       let file = try scan(
         keeping: keys,
@@ -205,6 +219,7 @@ public final class JSONFileStore: RecordStore, BackupCopying {
             guard matcher.matches(record) else { return }
             matched.append(Int32(i))
             for key in query.sort { sortKeys.append(SQLScalar(record.value(at: key.path))) }
+            prune()
             if inDefaultOrder {
               // As the record's own `created_at` reads: missing or null is the empty text.
               let current = tieBreak.map { key -> SQLScalar in
@@ -221,6 +236,7 @@ public final class JSONFileStore: RecordStore, BackupCopying {
         })
     else { return nil }
     if let failure { throw failure }
+    if pruned && !inDefaultOrder { return try select(query, pruning: false) }
     var sort = query.sort
     if !inDefaultOrder {
       // Out of order: the default order's fields become part of each match's key.
@@ -231,20 +247,25 @@ public final class JSONFileStore: RecordStore, BackupCopying {
         for key in sort { sortKeys.append(SQLScalar(record.value(at: key.path))) }
       }
     }
-    var order = Array(matched.indices)
-    if !sort.isEmpty {
-      let width = sort.count
-      order.sort { a, b in
-        for (k, key) in sort.enumerated() {
-          let c = SQLScalar.compare(sortKeys[a * width + k], sortKeys[b * width + k])
-          if c != 0 { return key.descending ? c > 0 : c < 0 }
-        }
-        return a < b
-      }
-    }
-    var window = order.dropFirst(query.offset)
+    var window = Self.ordered(sortKeys, count: matched.count, by: sort).dropFirst(query.offset)
     if let limit = query.limit { window = window.prefix(limit) }
     return (file, window.map { Int(matched[$0]) })
+  }
+
+  /// Positions `0..<count` in the order of their keys (`keys` holds `sort.count` a position),
+  /// ties in position order.
+  private static func ordered(_ keys: [SQLScalar], count: Int, by sort: [SortKey]) -> [Int] {
+    var order = Array(0..<count)
+    guard !sort.isEmpty else { return order }
+    let width = sort.count
+    order.sort { a, b in
+      for (k, key) in sort.enumerated() {
+        let c = SQLScalar.compare(keys[a * width + k], keys[b * width + k])
+        if c != 0 { return key.descending ? c > 0 : c < 0 }
+      }
+      return a < b
+    }
+    return order
   }
 
   /// How two sort keys compare under `keys`' directions.

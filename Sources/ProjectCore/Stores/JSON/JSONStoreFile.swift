@@ -83,10 +83,12 @@ struct JSONStoreFile {
     _ indices: some Sequence<Int>, _ body: (_ index: Int, _ id: String, _ value: UnsafeBufferPointer<UInt8>) throws -> Void
   ) throws {
     var window = StoreFileWindow(source: source)
-    var last = -1
+    var last: Int?
     for i in indices {
       let entry = entries[i]
-      try window.load(entry.keyStart..<entry.end, ahead: i > last)
+      // Reading on pays when the next entries follow closely; a sorted order jumps about.
+      let near = last.map { i > $0 && entry.keyStart - entries[$0].end < StoreFileWindow.size / 4 } ?? false
+      try window.load(entry.keyStart..<entry.end, ahead: near)
       last = i
       try window.withEntry(entry) { id, value in try body(i, id, value) }
     }

@@ -104,9 +104,11 @@ struct StoreFileScanner {
     window = StoreFileWindow(source: source)
     self.keys = keys
     self.visit = visit
-    // Pretty-printed records run to a few hundred bytes each.
-    ids = IDTable(expected: source.count / 300)
-    entries.reserveCapacity(source.count / 256)
+    // Pretty-printed records run to a few hundred bytes each; the table grows when they are
+    // shorter (a table made too large for them would hold its memory from the start).
+    ids = IDTable(expected: source.count / 512)
+    // Room the list never touches costs no memory; growing it would copy it.
+    entries.reserveCapacity(source.count / 128)
   }
 
   private var source: StoreFileBytes { window.source }
