@@ -167,7 +167,7 @@ public final class JSONFileStore: RecordStore, BackupCopying {
   /// whole just before `body` gets it, so records are never all held at once.
   public func forEach(_ query: RecordQuery, _ body: (Record) throws -> Void) throws {
     guard let (file, order) = try select(query) else { return }
-    try file.forEachEntry(order) { _, id, value in try body(try file.makeRecord(value, id: id)) }
+    try file.forEachEntry(order.lazy.map(Int.init)) { _, id, value in try body(try file.makeRecord(value, id: id)) }
   }
 
   /// The file and the entries the query returns, in its order.
@@ -180,7 +180,7 @@ public final class JSONFileStore: RecordStore, BackupCopying {
   /// With `--sort` and `--limit`, only the best `offset + limit` matches are kept as the pass goes
   /// (ties in file order); should the file turn out not to be in the default order, the pass is
   /// made again keeping every match.
-  func select(_ query: RecordQuery, pruning: Bool = true) throws -> (JSONStoreFile, [Int])? {
+  func select(_ query: RecordQuery, pruning: Bool = true) throws -> (JSONStoreFile, [Int32])? {
     let matcher = RecordMatcher(RecordQuery(filters: query.filters))
     let tieBreak = Array(query.effectiveSort.dropFirst(query.sort.count))
     let read = Self.fieldsRead(filtering: query.filters, sortingBy: query.sort)
@@ -247,9 +247,14 @@ public final class JSONFileStore: RecordStore, BackupCopying {
         for key in sort { sortKeys.append(SQLScalar(record.value(at: key.path))) }
       }
     }
+    guard !sort.isEmpty else {
+      // File order: the matches as they are, without a second list of them.
+      let window = matched.dropFirst(query.offset)
+      return (file, Array(query.limit.map { window.prefix($0) } ?? window))
+    }
     var window = Self.ordered(sortKeys, count: matched.count, by: sort).dropFirst(query.offset)
     if let limit = query.limit { window = window.prefix(limit) }
-    return (file, window.map { Int(matched[$0]) })
+    return (file, window.map { matched[$0] })
   }
 
   /// Positions `0..<count` in the order of their keys (`keys` holds `sort.count` a position),
