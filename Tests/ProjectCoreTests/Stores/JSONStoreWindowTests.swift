@@ -100,7 +100,9 @@ import Testing
   @Test(arguments: [true, false])
   func aSortedWindowOfManyMatchesIsTheOneAFullSortGives(padded: Bool) throws {
     let count = 40_000
-    let ids = (0..<count).map { padded ? "r" + String(repeating: "0", count: 5 - String($0).count) + String($0) : "r\($0)" }
+    let ids = (0..<count).map {
+      padded ? "r" + String(repeating: "0", count: 5 - String($0).count) + String($0) : "r\($0)"
+    }
     let entries = ids.enumerated().map { i, id in
       #"  "\#(id)": {"name": "n", "count": \#(i % 7), "created_at": "2026-01-01T00:00:00.000Z"}"#
     }

@@ -213,7 +213,8 @@ public final class JSONFileStore: RecordStore, BackupCopying {
             var created: JSONValue?
             if orderOnly, case .object(let object)? = partial {
               created = object["created_at"]
-              partial = .object(JSONObject(distinctPairs: object.pairs.filter { !JSONObject.sameKey($0.key, "created_at") }))
+              partial = .object(
+                JSONObject(distinctPairs: object.pairs.filter { !JSONObject.sameKey($0.key, "created_at") }))
             }
             let record = try JSONStoreFile.visitedRecord(id: id, partial: partial, value: value, location: location)
             guard matcher.matches(record) else { return }
@@ -223,7 +224,9 @@ public final class JSONFileStore: RecordStore, BackupCopying {
             if inDefaultOrder {
               // As the record's own `created_at` reads: missing or null is the empty text.
               let current = tieBreak.map { key -> SQLScalar in
-                guard orderOnly, key.path == FieldPath(["created_at"]) else { return SQLScalar(record.value(at: key.path)) }
+                guard orderOnly, key.path == FieldPath(["created_at"]) else {
+                  return SQLScalar(record.value(at: key.path))
+                }
                 if case .null? = created { return .text("") }
                 return SQLScalar(created ?? .string(""))
               }

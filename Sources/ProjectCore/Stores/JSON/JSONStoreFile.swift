@@ -80,7 +80,8 @@ struct JSONStoreFile {
   /// window: in file order each window read serves many entries; out of order, each entry is
   /// read alone.
   func forEachEntry(
-    _ indices: some Sequence<Int>, _ body: (_ index: Int, _ id: String, _ value: UnsafeBufferPointer<UInt8>) throws -> Void
+    _ indices: some Sequence<Int>,
+    _ body: (_ index: Int, _ id: String, _ value: UnsafeBufferPointer<UInt8>) throws -> Void
   ) throws {
     var window = StoreFileWindow(source: source)
     var last: Int?
@@ -273,7 +274,9 @@ final class StoreFileBytes {
   func read(at offset: Int, into buffer: inout [UInt8], _ range: Range<Int>) throws -> Int {
     guard let file else {
       let n = max(0, min(range.count, memory.count - offset))
-      if n > 0 { buffer.replaceSubrange(range.lowerBound..<(range.lowerBound + n), with: memory[offset..<(offset + n)]) }
+      if n > 0 {
+        buffer.replaceSubrange(range.lowerBound..<(range.lowerBound + n), with: memory[offset..<(offset + n)])
+      }
       return n
     }
     do throws(FileSystemError) { return try file.read(at: offset, into: &buffer, range) } catch {

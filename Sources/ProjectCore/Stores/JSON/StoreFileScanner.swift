@@ -240,8 +240,9 @@ struct StoreFileScanner {
     }
   }
 
-  private mutating func note(key: String, keyStart: Int, end: Int, partial: JSONValue?, value: UnsafeBufferPointer<UInt8>)
-  {
+  private mutating func note(
+    key: String, keyStart: Int, end: Int, partial: JSONValue?, value: UnsafeBufferPointer<UInt8>
+  ) {
     let index = entries.count
     var existing: Int?
     do {

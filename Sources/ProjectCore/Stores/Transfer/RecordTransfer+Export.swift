@@ -147,7 +147,8 @@ extension RecordTransfer {
     if mode == .safe && (!plan.dropped.isEmpty || !plan.changed.isEmpty) && !dryRun {
       var parts: [String] = []
       if !plan.dropped.isEmpty {
-        parts.append("drop \(Plural.records(plan.count(.dropped))) found only in the file (\(Self.idList(plan.dropped)))")
+        parts.append(
+          "drop \(Plural.records(plan.count(.dropped))) found only in the file (\(Self.idList(plan.dropped)))")
       }
       if !plan.changed.isEmpty {
         parts.append("change \(Plural.records(plan.count(.changed))) (\(Self.idList(plan.changed)))")
