@@ -100,7 +100,7 @@ extension ServiceRunner {
     progress.finish()
     let plan = result.plan ?? RecordTransfer.ExportPlan()
     let counts =
-      "\(plan.added.count) added, \(plan.changed.count) changed, \(plan.unchanged.count) unchanged, \(mode == .merge ? "\(plan.kept.count) kept" : "\(plan.dropped.count) dropped")"
+      "\(plan.count(.added)) added, \(plan.count(.changed)) changed, \(plan.count(.unchanged)) unchanged, \(mode == .merge ? "\(plan.count(.kept)) kept" : "\(plan.count(.dropped)) dropped")"
     if arguments.flag("dry-run") {
       var lines = [
         "dry run: exporting \(Plural.records(result.exported)) to \(Path.display(target)) would give \(counts); nothing written"

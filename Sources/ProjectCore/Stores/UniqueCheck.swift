@@ -9,6 +9,27 @@ enum UniqueCheck {
     }
   }
 
+  /// The unique values of a batch, to pick out the stored records that share one of them: the
+  /// only stored records `firstViolation` reads, so the others need not be held.
+  struct Probe {
+    let fields: [String]
+    private var values: [String: Set<Key>] = [:]
+
+    init(fields: [String], incoming: [Record]) {
+      self.fields = fields
+      for field in fields {
+        values[field] = Set(incoming.map { SQLScalar($0.fields[field]) }.filter { !$0.isNull }.map(Key.init))
+      }
+    }
+
+    func clashes(_ record: Record) -> Bool {
+      fields.contains { field in
+        let scalar = SQLScalar(record.fields[field])
+        return !scalar.isNull && values[field]?.contains(Key(scalar)) == true
+      }
+    }
+  }
+
   /// The first clash between `incoming` and `existing` (or within `incoming`) on a unique field.
   static func firstViolation(
     fields: [String], incoming: [Record], existing: some Sequence<Record>, replacing: Set<ByteString>, location: String

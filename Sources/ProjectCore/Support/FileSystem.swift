@@ -204,8 +204,18 @@ public enum FileSystem {
 
   /// Copies a file's bytes to a new file atomically (used to keep `.bak` copies).
   public static func copy(_ from: String, to: String) throws(FileSystemError) {
-    guard let bytes = try read(from) else { throw FileSystemError(path: from, operation: "read", code: ENOENT) }
-    try writeAtomically(bytes, to: to)
+    guard let file = try ReadOnlyFile(path: from) else {
+      throw FileSystemError(path: from, operation: "read", code: ENOENT)
+    }
+    // A piece at a time: a large file is never held whole.
+    var buffer = [UInt8](repeating: 0, count: min(1 << 22, max(file.size, 1)))
+    try writeAtomically(to: to) { writer throws(FileSystemError) in
+      var offset = 0
+      while case let n = try file.read(at: offset, into: &buffer, buffer.indices), n > 0 {
+        try writer.write(buffer, range: 0..<n)
+        offset += n
+      }
+    }
   }
 
   /// Writes bytes to standard output or standard error without buffering surprises.

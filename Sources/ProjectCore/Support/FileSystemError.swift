@@ -23,6 +23,12 @@ public struct FileSystemError: ProjectError, Equatable, Sendable {
       path: path, operation: "open", code: ENOENT, detail: "it was removed while the command ran; nothing was written")
   }
 
+  /// A file read in pieces no longer holds what the command read from it a moment ago (it was
+  /// changed in place, not replaced as the writers replace it).
+  public static func changed(_ path: String) -> FileSystemError {
+    FileSystemError(path: path, operation: "read", code: EIO, detail: "it was changed in place while the command ran")
+  }
+
   static let lockTimeoutOperation = "lock (still held by another process)"
   /// `FileLock` waited its whole timeout.
   public var isLockTimeout: Bool { operation == Self.lockTimeoutOperation }

@@ -5,19 +5,21 @@ extension JSONFileStore: RecordRewriting {
     try checkPath()
     guard FileSystem.exists(path) else { return try change([]).result }
     return try withLock {
-      guard let file = try scan() else { throw StoreError.io(FileSystemError.vanished(path)) }
+      let file = try scanForWriting()
       var records = try file.records()
       let (changed, result) = try change(records)
       guard !changed.isEmpty else { return result }
+      var replaced: [Int: Record] = [:]
       for record in changed {
-        guard let i = file.position(of: record.id) else {
+        guard let i = try file.position(of: record.id) else {
           throw StoreError.notFound(ids: [record.id], location: location)
         }
         records[i].fields = record.fields
         records[i].updatedAt = record.updatedAt
+        replaced[i] = records[i]
       }
       do throws(FileSystemError) { try FileSystem.copy(path, to: path + ".bak") } catch { throw StoreError.io(error) }
-      try write(Self.encode(records, schema: service.schema))
+      try write(file, changing: { replaced[$0].map { .replace($0) } ?? .keep })
       return result
     }
   }

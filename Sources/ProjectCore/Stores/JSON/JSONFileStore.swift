@@ -29,14 +29,15 @@ public final class JSONFileStore: RecordStore, BackupCopying {
 
   // MARK: File contents
 
-  /// The file, checked and indexed, with the `keeping` keys of each record built; nil when it
-  /// does not exist.
-  func scan(keeping keys: JSONStoreFile.Keys? = nil) throws -> JSONStoreFile? {
+  /// The file, checked and indexed, read through a window; with `keeping`, the kept keys of each
+  /// record go to `visit` during the check. Nil when the file does not exist.
+  func scan(keeping keys: JSONStoreFile.Keys? = nil, visit: JSONStoreFile.Visitor? = nil) throws -> JSONStoreFile? {
     try checkPath()
-    let bytes: [UInt8]?
-    do throws(FileSystemError) { bytes = try FileSystem.read(path) } catch { throw StoreError.io(error) }
-    guard let bytes else { return nil }
-    return try JSONStoreFile(bytes: bytes, path: path, location: location, keeping: keys)
+    let file: ReadOnlyFile?
+    do throws(FileSystemError) { file = try ReadOnlyFile(path: path) } catch { throw StoreError.io(error) }
+    guard let file else { return nil }
+    return try JSONStoreFile(
+      source: StoreFileBytes(file: file), path: path, location: location, keeping: keys, visit: visit)
   }
 
   /// The file text for these records: pretty, two spaces, keys in schema order.
@@ -94,20 +95,37 @@ public final class JSONFileStore: RecordStore, BackupCopying {
     do throws(FileSystemError) { try FileSystem.writeAtomically(to: path, body) } catch { throw StoreError.io(error) }
   }
 
-  /// Runs a read-modify-write of every record under the lock; the file is rewritten only when
-  /// `change` changed the records. Callers have seen the file: one that cannot be opened now
-  /// fails the command, rather than reading as a store with no records.
-  public func modify<T>(_ change: (inout [Record]) throws -> T) throws -> T {
-    try withLock {
-      guard let file = try scan() else { throw StoreError.io(FileSystemError.vanished(path)) }
-      var records = try file.records()
-      let before = records
-      let result = try change(&records)
-      if records != before {
-        try write(Self.encode(records, schema: service.schema))
-      }
-      return result
+  /// Replaces the file with the stored records each as `change` says, then `appending`: the
+  /// records it keeps are copied byte for byte.
+  func write(_ file: JSONStoreFile, changing change: (Int) -> JSONStoreFile.Change, appending added: [Record] = [])
+    throws
+  {
+    let writer: AtomicFileWriter
+    do throws(FileSystemError) { writer = try AtomicFileWriter(path: path) } catch { throw StoreError.io(error) }
+    try file.write(changing: change, appending: added, schema: service.schema, to: writer)
+    do throws(FileSystemError) { try writer.commit() } catch { throw StoreError.io(error) }
+  }
+
+  /// The file under the lock, which a writer has seen: one that cannot be opened now fails
+  /// the command, rather than reading as a store with no records.
+  func scanForWriting(keeping keys: JSONStoreFile.Keys? = nil, visit: JSONStoreFile.Visitor? = nil) throws
+    -> JSONStoreFile
+  {
+    guard let file = try scan(keeping: keys, visit: visit) else { throw StoreError.io(FileSystemError.vanished(path)) }
+    return file
+  }
+
+  /// The stored records sharing a unique value with `incoming`, in file order, built with their
+  /// unique fields only: all `UniqueCheck.firstViolation` needs of the stored ones.
+  func uniqueClashes(with incoming: [Record], in file: JSONStoreFile?) throws -> [Record] {
+    let fields = service.uniqueFields
+    guard !fields.isEmpty, let file, !incoming.isEmpty else { return [] }
+    let probe = UniqueCheck.Probe(fields: fields, incoming: incoming)
+    var clashes: [Record] = []
+    try file.forEachPartial(keeping: JSONStoreFile.Keys(Set(fields))) { record in
+      if probe.clashes(record) { clashes.append(record) }
     }
+    return clashes
   }
 
   // MARK: BackupCopying
@@ -137,57 +155,152 @@ public final class JSONFileStore: RecordStore, BackupCopying {
     JSONStoreFile.Keys(Set(filters.map(\.path.components[0]) + sort.map(\.path.components[0])))
   }
 
-  /// Every record is built with the fields the filters read; only those that match are kept.
-  /// Without a window (`--limit`, `--offset`), every match is returned, so matches are built
-  /// whole and sorted as such; with one, they are sorted by their sort fields and only the
-  /// window is built whole.
+  /// The records of the query in its order, as `forEach` hands them out.
   public func list(_ query: RecordQuery) throws -> [Record] {
-    let window = query.limit != nil || query.offset > 0
-    guard
-      let file = try scan(
-        keeping: Self.fieldsRead(filtering: query.filters, sortingBy: window ? query.effectiveSort : []))
-    else { return [] }
-    let filter = RecordMatcher(RecordQuery(filters: query.filters))
-    var matched: [Int] = []
     var records: [Record] = []
-    for i in 0..<file.count {
-      var partial: Record?
-      if !query.filters.isEmpty {
-        let candidate = try file.partialRecord(i)
-        guard filter.matches(candidate) else { continue }
-        partial = candidate
-      }
-      matched.append(i)
-      records.append(window ? try partial ?? file.partialRecord(i) : try file.record(i))
-    }
-    let order = RecordMatcher(RecordQuery(sort: query.sort, limit: query.limit, offset: query.offset)).select(records)
-    return try order.map { window ? try file.record(matched[$0]) : records[$0] }
+    try forEach(query) { records.append($0) }
+    return records
   }
 
-  /// As `list`, but only the fields the query filters and sorts on are built for every record;
-  /// each record is built whole just before `body` gets it, so they are never all held at once.
+  /// One checking pass builds the fields the query filters and sorts on for each record and
+  /// keeps the position (and sort key) of those that match; each is then read back and built
+  /// whole just before `body` gets it, so records are never all held at once.
   public func forEach(_ query: RecordQuery, _ body: (Record) throws -> Void) throws {
-    guard let file = try scan(keeping: Self.fieldsRead(filtering: query.filters, sortingBy: query.effectiveSort))
-    else { return }
-    let filter = RecordMatcher(RecordQuery(filters: query.filters))
-    var matched: [Int] = []
-    var partials: [Record] = []
-    for i in 0..<file.count {
-      let partial = try file.partialRecord(i)
-      guard filter.matches(partial) else { continue }
-      matched.append(i)
-      partials.append(partial)
+    guard let (file, order) = try select(query) else { return }
+    try file.forEachEntry(order.lazy.map(Int.init)) { _, id, value in try body(try file.makeRecord(value, id: id)) }
+  }
+
+  /// The file and the entries the query returns, in its order.
+  ///
+  /// Without `--sort`, matches come out in file order when the file holds them in the default
+  /// order (`created_at`, then `id`), as files this tool writes do; the pass checks that on the
+  /// fly. Otherwise each match keeps its sort key (the `--sort` fields, and the default order's
+  /// only when the file is out of it), and the matches are sorted.
+  ///
+  /// With `--sort` and `--limit`, only the best `offset + limit` matches are kept as the pass goes
+  /// (ties in file order); should the file turn out not to be in the default order, the pass is
+  /// made again keeping every match.
+  func select(_ query: RecordQuery, pruning: Bool = true) throws -> (JSONStoreFile, [Int32])? {
+    let matcher = RecordMatcher(RecordQuery(filters: query.filters))
+    let tieBreak = Array(query.effectiveSort.dropFirst(query.sort.count))
+    let read = Self.fieldsRead(filtering: query.filters, sortingBy: query.sort)
+    // `created_at` is read for the order only: a record that does not match is not checked by it.
+    let orderOnly = !read.names.contains("created_at") && tieBreak.contains { $0.path == FieldPath(["created_at"]) }
+    let keys = orderOnly ? JSONStoreFile.Keys(read.names.union(["created_at"])) : read
+    var matched: [Int32] = []
+    var sortKeys: [SQLScalar] = []
+    var previous: [SQLScalar] = []
+    var inDefaultOrder = true
+    var failure: Error?
+    let location = location
+    let needed = query.limit.map { query.offset + $0 }
+    var pruned = false
+    func prune() {
+      let width = query.sort.count
+      guard pruning, let needed, width > 0, matched.count >= max(2 * needed, 1 << 14) else { return }
+      let best = Self.ordered(sortKeys, count: matched.count, by: query.sort).prefix(needed).sorted()
+      matched = best.map { matched[$0] }
+      sortKeys = best.flatMap { sortKeys[($0 * width)..<(($0 + 1) * width)] }
+      pruned = true
     }
-    let order = RecordMatcher(RecordQuery(sort: query.sort, limit: query.limit, offset: query.offset)).select(partials)
-    for i in order { try body(try file.record(matched[i])) }
+    guard
+      let file = try scan(
+        keeping: keys,
+        visit: { i, id, partial, value in
+          guard failure == nil else { return }
+          do {
+            var partial = partial
+            var created: JSONValue?
+            if orderOnly, case .object(let object)? = partial {
+              created = object["created_at"]
+              partial = .object(
+                JSONObject(distinctPairs: object.pairs.filter { !JSONObject.sameKey($0.key, "created_at") }))
+            }
+            let record = try JSONStoreFile.visitedRecord(id: id, partial: partial, value: value, location: location)
+            guard matcher.matches(record) else { return }
+            matched.append(Int32(i))
+            for key in query.sort { sortKeys.append(SQLScalar(record.value(at: key.path))) }
+            prune()
+            if inDefaultOrder {
+              // As the record's own `created_at` reads: missing or null is the empty text.
+              let current = tieBreak.map { key -> SQLScalar in
+                guard orderOnly, key.path == FieldPath(["created_at"]) else {
+                  return SQLScalar(record.value(at: key.path))
+                }
+                if case .null? = created { return .text("") }
+                return SQLScalar(created ?? .string(""))
+              }
+              if !previous.isEmpty && Self.compare(previous, current, by: tieBreak) > 0 { inDefaultOrder = false }
+              previous = current
+            }
+          } catch {
+            failure = error
+          }
+        })
+    else { return nil }
+    if let failure { throw failure }
+    if pruned && !inDefaultOrder { return try select(query, pruning: false) }
+    var sort = query.sort
+    if !inDefaultOrder {
+      // Out of order: the default order's fields become part of each match's key.
+      sort = query.effectiveSort
+      sortKeys.removeAll()
+      try file.forEachPartial(keeping: Self.fieldsRead(filtering: [], sortingBy: sort), only: matched.map(Int.init)) {
+        record in
+        for key in sort { sortKeys.append(SQLScalar(record.value(at: key.path))) }
+      }
+    }
+    guard !sort.isEmpty else {
+      // File order: the matches as they are, without a second list of them.
+      let window = matched.dropFirst(query.offset)
+      return (file, Array(query.limit.map { window.prefix($0) } ?? window))
+    }
+    var window = Self.ordered(sortKeys, count: matched.count, by: sort).dropFirst(query.offset)
+    if let limit = query.limit { window = window.prefix(limit) }
+    return (file, window.map { matched[$0] })
+  }
+
+  /// Positions `0..<count` in the order of their keys (`keys` holds `sort.count` a position),
+  /// ties in position order.
+  private static func ordered(_ keys: [SQLScalar], count: Int, by sort: [SortKey]) -> [Int] {
+    var order = Array(0..<count)
+    guard !sort.isEmpty else { return order }
+    let width = sort.count
+    order.sort { a, b in
+      for (k, key) in sort.enumerated() {
+        let c = SQLScalar.compare(keys[a * width + k], keys[b * width + k])
+        if c != 0 { return key.descending ? c > 0 : c < 0 }
+      }
+      return a < b
+    }
+    return order
+  }
+
+  /// How two sort keys compare under `keys`' directions.
+  private static func compare(_ a: [SQLScalar], _ b: [SQLScalar], by keys: [SortKey]) -> Int {
+    for (i, key) in keys.enumerated() {
+      let c = SQLScalar.compare(a[i], b[i])
+      if c != 0 { return key.descending ? -c : c }
+    }
+    return 0
   }
 
   public func count(_ query: RecordQuery) throws -> Int {
     if query.filters.isEmpty { return try scan()?.count ?? 0 }
-    guard let file = try scan(keeping: Self.fieldsRead(filtering: query.filters)) else { return 0 }
     let matcher = RecordMatcher(query)
     var count = 0
-    for i in 0..<file.count where matcher.matches(try file.partialRecord(i)) { count += 1 }
+    var failure: Error?
+    let location = location
+    _ = try scan(keeping: Self.fieldsRead(filtering: query.filters)) { _, id, partial, value in
+      guard failure == nil else { return }
+      do {
+        let record = try JSONStoreFile.visitedRecord(id: id, partial: partial, value: value, location: location)
+        if matcher.matches(record) { count += 1 }
+      } catch {
+        failure = error
+      }
+    }
+    if let failure { throw failure }
     return count
   }
 
@@ -204,16 +317,17 @@ public final class JSONFileStore: RecordStore, BackupCopying {
   public func insert(_ incoming: [Record], onConflict: ConflictPolicy) throws -> WriteSummary {
     try withLock {
       let unique = service.uniqueFields
-      let file = try scan(keeping: unique.isEmpty ? nil : JSONStoreFile.Keys(Set(unique)))
+      let file = try scan()
       var summary = WriteSummary()
       var accepted: [Record] = []
       var replacing: Set<ByteString> = []
+      var replaced: [Int: Record] = [:]
       var seen: Set<ByteString> = []
       for record in incoming {
         if !seen.insert(ByteString(record.id)).inserted {
           throw StoreError.duplicateID(id: record.id, location: location)
         }
-        if file?.position(of: record.id) != nil {
+        if let i = try file?.position(of: record.id) {
           switch onConflict {
           case .fail: throw StoreError.duplicateID(id: record.id, location: location)
           case .skip:
@@ -221,6 +335,7 @@ public final class JSONFileStore: RecordStore, BackupCopying {
             continue
           case .overwrite:
             replacing.insert(ByteString(record.id))
+            replaced[i] = record
             summary.updated += 1
           }
         } else {
@@ -228,30 +343,26 @@ public final class JSONFileStore: RecordStore, BackupCopying {
         }
         accepted.append(record)
       }
-      if !unique.isEmpty, let file {
-        let stored = try (0..<file.count).map(file.partialRecord)
-        if let violation = UniqueCheck.firstViolation(
-          fields: unique, incoming: accepted, existing: stored, replacing: replacing, location: location)
-        {
-          throw violation
-        }
-      } else if let violation = UniqueCheck.firstViolation(
-        fields: unique, incoming: accepted, existing: [], replacing: replacing, location: location)
+      if let violation = UniqueCheck.firstViolation(
+        fields: unique, incoming: accepted, existing: try uniqueClashes(with: accepted, in: file),
+        replacing: replacing, location: location)
       {
         throw violation
       }
       if accepted.isEmpty { return summary }
-      if let file, replacing.isEmpty {
+      guard let file else {
+        try write(Self.encode(accepted, schema: service.schema))
+        return summary
+      }
+      if replaced.isEmpty {
         // Only new records: append them, leaving every stored byte as it was.
-        try write { writer throws(FileSystemError) in
-          try file.write(appending: accepted, schema: service.schema, to: writer)
-        }
+        let writer: AtomicFileWriter
+        do throws(FileSystemError) { writer = try AtomicFileWriter(path: path) } catch { throw StoreError.io(error) }
+        try file.write(appending: accepted, schema: service.schema, to: writer)
+        do throws(FileSystemError) { try writer.commit() } catch { throw StoreError.io(error) }
       } else {
-        var records = try file?.records() ?? []
-        for record in accepted {
-          if let i = file?.position(of: record.id) { records[i] = record } else { records.append(record) }
-        }
-        try write(Self.encode(records, schema: service.schema))
+        let added = accepted.filter { !replacing.contains(ByteString($0.id)) }
+        try write(file, changing: { replaced[$0].map { .replace($0) } ?? .keep }, appending: added)
       }
       return summary
     }
@@ -260,19 +371,19 @@ public final class JSONFileStore: RecordStore, BackupCopying {
   public func update(id: String, _ change: (inout Record) throws -> Void) throws -> Record {
     try checkPath()
     guard FileSystem.exists(path) else { throw StoreError.notFound(ids: [id], location: location) }
-    return try modify { records in
-      guard let i = records.firstIndex(where: { ByteString($0.id) == ByteString(id) }) else {
-        throw StoreError.notFound(ids: [id], location: location)
-      }
-      var record = records[i]
+    return try withLock {
+      let file = try scanForWriting()
+      guard let i = try file.position(of: id) else { throw StoreError.notFound(ids: [id], location: location) }
+      let stored = try file.record(i)
+      var record = stored
       try change(&record)
       if let violation = UniqueCheck.firstViolation(
-        fields: service.uniqueFields, incoming: [record], existing: records, replacing: [ByteString(id)],
-        location: location)
+        fields: service.uniqueFields, incoming: [record], existing: try uniqueClashes(with: [record], in: file),
+        replacing: [ByteString(id)], location: location)
       {
         throw violation
       }
-      records[i] = record
+      if record != stored { try write(file, changing: { $0 == i ? .replace(record) : .keep }) }
       return record
     }
   }
@@ -280,22 +391,47 @@ public final class JSONFileStore: RecordStore, BackupCopying {
   public func update(matching query: RecordQuery, _ change: ([Record]) throws -> [Record]) throws -> Int {
     try checkPath()
     guard FileSystem.exists(path) else { return 0 }
-    let matcher = RecordMatcher(RecordQuery(filters: query.filters))
-    return try modify { records in
-      let positions = records.indices.filter { matcher.matches(records[$0]) }
-      let matched = positions.map { records[$0] }
+    return try withLock {
+      let (file, positions) = try matches(query)
+      var matched: [Record] = []
+      try file.forEachEntry(positions) { _, id, value in matched.append(try file.makeRecord(value, id: id)) }
       let changed = try change(RecordMatcher(RecordQuery()).select(matched).map { matched[$0] })
       guard !changed.isEmpty else { return 0 }
       let replacing = Set(changed.map { ByteString($0.id) })
       if let violation = UniqueCheck.firstViolation(
-        fields: service.uniqueFields, incoming: changed, existing: records, replacing: replacing, location: location)
+        fields: service.uniqueFields, incoming: changed, existing: try uniqueClashes(with: changed, in: file),
+        replacing: replacing, location: location)
       {
         throw violation
       }
       let byID = Dictionary(changed.map { (ByteString($0.id), $0) }, uniquingKeysWith: { _, last in last })
-      for i in positions { if let record = byID[ByteString(records[i].id)] { records[i] = record } }
+      var replaced: [Int: Record] = [:]
+      for (i, record) in zip(positions, matched) {
+        if let new = byID[ByteString(record.id)], new != record { replaced[i] = new }
+      }
+      if !replaced.isEmpty { try write(file, changing: { replaced[$0].map { .replace($0) } ?? .keep }) }
       return byID.count
     }
+  }
+
+  /// The file under the lock and the entries whose records the query's filters match, in file
+  /// order.
+  private func matches(_ query: RecordQuery) throws -> (JSONStoreFile, [Int]) {
+    let matcher = RecordMatcher(RecordQuery(filters: query.filters))
+    var positions: [Int] = []
+    var failure: Error?
+    let location = location
+    let file = try scanForWriting(keeping: Self.fieldsRead(filtering: query.filters)) { i, id, partial, value in
+      guard failure == nil else { return }
+      do {
+        let record = try JSONStoreFile.visitedRecord(id: id, partial: partial, value: value, location: location)
+        if matcher.matches(record) { positions.append(i) }
+      } catch {
+        failure = error
+      }
+    }
+    if let failure { throw failure }
+    return (file, positions)
   }
 
   public func delete(ids: [String]) throws -> Int {
@@ -304,12 +440,15 @@ public final class JSONFileStore: RecordStore, BackupCopying {
       if ids.isEmpty { return 0 }
       throw StoreError.notFound(ids: ids, location: location)
     }
-    return try modify { records in
-      let stored = Set(records.map { ByteString($0.id) })
-      let missing = ids.filter { !stored.contains(ByteString($0)) }
+    return try withLock {
+      let file = try scanForWriting()
+      var doomed: Set<Int> = []
+      var missing: [String] = []
+      for id in ids {
+        if let i = try file.position(of: id) { doomed.insert(i) } else { missing.append(id) }
+      }
       if !missing.isEmpty { throw StoreError.notFound(ids: missing, location: location) }
-      let doomed = Set(ids.map(ByteString.init))
-      records.removeAll { doomed.contains(ByteString($0.id)) }
+      if !doomed.isEmpty { try write(file, changing: { doomed.contains($0) ? .drop : .keep }) }
       return doomed.count
     }
   }
@@ -317,12 +456,12 @@ public final class JSONFileStore: RecordStore, BackupCopying {
   public func delete(matching query: RecordQuery) throws -> Int {
     try checkPath()
     guard FileSystem.exists(path) else { return 0 }
-    let matcher = RecordMatcher(RecordQuery(filters: query.filters))
-    return try modify { records in
-      guard records.contains(where: matcher.matches) else { return 0 }
-      let before = records.count
-      records.removeAll(where: matcher.matches)
-      return before - records.count
+    return try withLock {
+      let (file, positions) = try matches(query)
+      guard !positions.isEmpty else { return 0 }
+      let doomed = Set(positions)
+      try write(file, changing: { doomed.contains($0) ? .drop : .keep })
+      return doomed.count
     }
   }
 }

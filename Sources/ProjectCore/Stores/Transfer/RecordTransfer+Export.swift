@@ -17,7 +17,37 @@ extension RecordTransfer {
     public var unchanged: [String] = []
     public var dropped: [String] = []
     public var kept: [String] = []
+    /// How many ids each kind has, where a list keeps only its first `sampleSize` (an export
+    /// that writes keeps a few ids to name, not one a record); empty when the lists are whole.
+    private var counts: [Kind: Int] = [:]
+    var sampleSize: Int?
     public init() {}
+
+    public enum Kind: Hashable, Sendable {
+      case added, changed, unchanged, dropped, kept
+    }
+
+    private static func list(_ kind: Kind) -> WritableKeyPath<ExportPlan, [String]> {
+      switch kind {
+      case .added: \.added
+      case .changed: \.changed
+      case .unchanged: \.unchanged
+      case .dropped: \.dropped
+      case .kept: \.kept
+      }
+    }
+
+    /// How many ids of this kind the export has.
+    public func count(_ kind: Kind) -> Int { counts[kind] ?? self[keyPath: Self.list(kind)].count }
+
+    mutating func note(_ id: String, as kind: Kind) {
+      let list = Self.list(kind)
+      if let sampleSize {
+        counts[kind, default: 0] += 1
+        if self[keyPath: list].count >= sampleSize { return }
+      }
+      self[keyPath: list].append(id)
+    }
   }
 
   public struct ExportResult {
@@ -63,7 +93,10 @@ extension RecordTransfer {
     let path = file.path
     var result = ExportResult(path: path)
     var plan = ExportPlan()
-    var seen = Set<ByteString>()
+    // A dry run prints the ids; a real export names a few.
+    if !dryRun { plan.sampleSize = 10 }
+    // The file's entries the export holds too, one bit each.
+    var seen = [Bool](repeating: false, count: existing?.count ?? 0)
     // Safe and replace write the export as it streams; merge needs the file's order first.
     let streaming = !dryRun && mode != .merge
     var writer: AtomicFileWriter?
@@ -77,18 +110,16 @@ extension RecordTransfer {
     try Self.forEachRow(of: source) { id, data, createdAt, updatedAt in
       value.removeAll(keepingCapacity: true)
       Self.encodeValue(id: id, data: data, createdAt: createdAt, updatedAt: updatedAt, to: &value)
-      if let existing, let i = existing.position(of: id) {
-        seen.insert(ByteString(id))
-        let same =
-          try existing.bytes[existing.entries[i].range].elementsEqual(value)
-          || Self.sameRecord(existing.record(i), value, id: id)
+      if let existing, let i = try existing.position(of: id) {
+        seen[i] = true
+        let same = try existing.text(i) == value || Self.sameRecord(existing.record(i), value, id: id)
         if same {
-          plan.unchanged.append(id)
+          plan.note(id, as: .unchanged)
         } else {
-          plan.changed.append(id)
+          plan.note(id, as: .changed)
         }
       } else {
-        plan.added.append(id)
+        plan.note(id, as: .added)
         if mode == .merge { added.append(id) }
       }
       if streaming {
@@ -108,17 +139,19 @@ extension RecordTransfer {
       if result.exported % 1000 == 0 { progress?(result.exported) }
     }
     if let existing {
-      let onlyInFile = existing.entries.map(\.id).filter { !seen.contains(ByteString($0)) }
-      if mode == .merge { plan.kept = onlyInFile } else { plan.dropped = onlyInFile }
+      try existing.forEachEntry(seen.indices.lazy.filter { !seen[$0] }) { _, id, _ in
+        plan.note(id, as: mode == .merge ? .kept : .dropped)
+      }
     }
     result.plan = plan
     if mode == .safe && (!plan.dropped.isEmpty || !plan.changed.isEmpty) && !dryRun {
       var parts: [String] = []
       if !plan.dropped.isEmpty {
-        parts.append("drop \(Plural.records(plan.dropped.count)) found only in the file (\(Self.idList(plan.dropped)))")
+        parts.append(
+          "drop \(Plural.records(plan.count(.dropped))) found only in the file (\(Self.idList(plan.dropped)))")
       }
       if !plan.changed.isEmpty {
-        parts.append("change \(Plural.records(plan.changed.count)) (\(Self.idList(plan.changed)))")
+        parts.append("change \(Plural.records(plan.count(.changed))) (\(Self.idList(plan.changed)))")
       }
       throw TransferError(
         "export refused: it would \(parts.joined(separator: " and ")) in \(Path.display(path)); nothing written; use --merge to keep them (the database wins on the same id), --replace to overwrite (the old file is kept as .bak), or --dry-run to see the plan"
@@ -137,12 +170,8 @@ extension RecordTransfer {
         out.append(contentsOf: text)
         count += 1
       }
-      for item in existing?.entries ?? [] {
-        if let text = merged[ByteString(item.id)] {
-          entry(item.id, text)
-        } else if let existing {
-          entry(item.id, existing.bytes[item.range])
-        }
+      try existing?.forEachEntry(existing?.entries.indices ?? 0..<0) { _, id, text in
+        entry(id, merged[ByteString(id)] ?? Array(text))
       }
       for id in added { if let text = merged[ByteString(id)] { entry(id, text) } }
       out.append(contentsOf: count == 0 ? "}\n".utf8 : "\n}\n".utf8)

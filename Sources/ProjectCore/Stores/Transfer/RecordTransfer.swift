@@ -135,12 +135,9 @@ public struct RecordTransfer {
         StoreError.duplicateMessage(
           path: name, id: id, firstLine: firstLine, firstColumn: firstColumn, line: line, column: column))
     }
-    try bytes.withUnsafeBufferPointer { all in
-      for entry in file.entries {
-        let text = UnsafeBufferPointer(rebasing: all[entry.range])
-        if try take(text, entry.id) { continue }
-        try body(.key(entry.id), entry.id, try JSONReader.parse(buffer: text))
-      }
+    try file.forEachEntry(file.entries.indices) { _, id, text in
+      if try take(text, id) { return }
+      try body(.key(id), id, try JSONReader.parse(buffer: text))
     }
   }
 
