@@ -62,11 +62,8 @@ struct StoreFileWindow {
       var parser = JSONParser(bytes)
       parser.index = entry.keyStart - base
       // The scan checked these bytes: they fail only when the file was changed in place.
-      guard let id = try? parser.parseString() else { throw changed }
-      parser.skipWhitespace()
-      guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: ":") else { throw changed }
-      parser.index += 1
-      parser.skipWhitespace()
+      guard let key = try? parser.cursor.key() else { throw changed }
+      let id = parser.cursor.decode(key)
       return try body(id, UnsafeBufferPointer(rebasing: bytes[parser.index...]))
     }
   }
@@ -190,18 +187,8 @@ struct StoreFileScanner {
         parser.index = pos - base
         parser.depth = 1
         do throws(JSONSyntaxError) {
-          guard bytes[parser.index] == UInt8(ascii: "\"") else {
-            throw parser.error("unexpected \(parser.describe(bytes[parser.index])); expected a string key")
-          }
           let keyStart = parser.index
-          let key = try parser.parseString()
-          parser.skipWhitespace()
-          guard parser.index < bytes.count else { throw parser.error("unexpected end of text inside an object") }
-          guard bytes[parser.index] == UInt8(ascii: ":") else {
-            throw parser.error("unexpected \(parser.describe(bytes[parser.index])); expected ':' after the key")
-          }
-          parser.index += 1
-          parser.skipWhitespace()
+          let key = parser.cursor.decode(try parser.cursor.key())
           let start = parser.index
           var partial: JSONValue?
           if let keys, !keys.wanted.isEmpty, start < bytes.count, bytes[start] == UInt8(ascii: "{") {
@@ -210,12 +197,9 @@ struct StoreFileScanner {
             try parser.skipValue()
           }
           let end = parser.index
-          parser.skipWhitespace()
-          guard parser.index < bytes.count else { throw parser.error("unexpected end of text inside an object") }
-          let separator = bytes[parser.index]
-          guard separator == UInt8(ascii: ",") || separator == UInt8(ascii: "}") else {
-            throw parser.error("unexpected \(parser.describe(separator)); expected ',' or '}'")
-          }
+          // Past the `,` or `}` after the member; the scan goes on from that byte.
+          _ = try parser.cursor.nextMember()
+          parser.index -= 1
           // The whole member is in the window: note it.
           note(
             key: key, keyStart: base + keyStart, end: base + end, partial: partial,
