@@ -160,6 +160,20 @@ import Testing
     #expect(fired == faults.count, "\(faults.count - fired) kills did not land")
   }
 
+  /// Each `openat` of a JSON write failing in turn as if the file were not there (ENOENT, which
+  /// libfiu's random `open` failures also give): a command that takes the store file for
+  /// missing must not put a new file in its place.
+  @Test(arguments: WriteCommand.all.filter { !$0.writesSQLite })
+  func everyOpenFailingAsIfTheFileWereMissingLosesNothing(command: WriteCommand) throws {
+    let fixture = try DurabilityFixture()
+    let new = try Self.newState(command, fixture)
+    let counts = try Self.occurrences(command, fixture, calls: ["openat"])
+    let faults = (counts["openat"] ?? []).map { Fault.failCall("openat", occurrence: $0, errno: "ENOENT") }
+    try #require(!faults.isEmpty)
+    let fired = try Self.check(command, under: faults, fixture: fixture, new: new)
+    #expect(fired == faults.count, "\(faults.count - fired) injected faults did not fire")
+  }
+
   /// libfiu's failures of the C library's calls: each always failing, then all I/O at random.
   @Test(arguments: WriteCommand.all)
   func libfiuFaults(command: WriteCommand) throws {

@@ -57,7 +57,11 @@ public final class AtomicFileWriter {
     buffer.removeAll(keepingCapacity: true)
   }
 
-  public func commit() throws(FileSystemError) {
+  /// Puts the file in place. With `replacing` false, the writer saw no file at `path` and
+  /// must not replace one that is there now: the file is linked into place, which fails when
+  /// the name is taken (a file made by hand meanwhile, or an open that failed as if there were
+  /// none), and nothing is replaced.
+  public func commit(replacing: Bool = true) throws(FileSystemError) {
     defer { InterruptCleanup.track(nil) }
     try flush()
     if fsync(fd) != 0 { throw FileSystemError(path: temp, operation: "sync", code: errno) }
@@ -66,7 +70,15 @@ public final class AtomicFileWriter {
       unlink(temp)
       throw FileSystemError(path: temp, operation: "close", code: errno)
     }
-    if rename(temp, path) != 0 {
+    if !replacing {
+      let linked = link(temp, path) == 0
+      let code = errno
+      unlink(temp)
+      if !linked {
+        if code == EEXIST { throw FileSystemError.appeared(path) }
+        throw FileSystemError(path: path, operation: "create", code: code)
+      }
+    } else if rename(temp, path) != 0 {
       let code = errno
       unlink(temp)
       throw FileSystemError(path: path, operation: "replace", code: code)

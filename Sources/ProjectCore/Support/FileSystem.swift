@@ -109,12 +109,12 @@ public enum FileSystem {
   }
 
   /// Replaces the file atomically with what `body` writes (see `AtomicFileWriter`).
-  public static func writeAtomically(to path: String, _ body: (AtomicFileWriter) throws(FileSystemError) -> Void)
-    throws(FileSystemError)
-  {
+  public static func writeAtomically(
+    to path: String, replacing: Bool = true, _ body: (AtomicFileWriter) throws(FileSystemError) -> Void
+  ) throws(FileSystemError) {
     let writer = try AtomicFileWriter(path: path)
     try body(writer)
-    try writer.commit()
+    try writer.commit(replacing: replacing)
   }
 
   static func writeAll(_ fd: Int32, _ bytes: [UInt8], _ range: Range<Int>? = nil, path: String) throws(FileSystemError)

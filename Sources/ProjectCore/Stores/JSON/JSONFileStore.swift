@@ -86,13 +86,16 @@ public final class JSONFileStore: RecordStore, BackupCopying {
     return try body()
   }
 
-  func write(_ bytes: [UInt8]) throws {
-    try write { writer throws(FileSystemError) in try writer.write(bytes) }
-  }
-
-  /// Replaces the file atomically with what `body` writes.
-  func write(_ body: (AtomicFileWriter) throws(FileSystemError) -> Void) throws {
-    do throws(FileSystemError) { try FileSystem.writeAtomically(to: path, body) } catch { throw StoreError.io(error) }
+  /// Replaces the file atomically with `bytes`; with `replacing` false (the command found no
+  /// file), fails rather than replace a file that is there now.
+  func write(_ bytes: [UInt8], replacing: Bool = true) throws {
+    do throws(FileSystemError) {
+      try FileSystem.writeAtomically(to: path, replacing: replacing) { writer throws(FileSystemError) in
+        try writer.write(bytes)
+      }
+    } catch {
+      throw StoreError.io(error)
+    }
   }
 
   /// Replaces the file with the stored records each as `change` says, then `appending`: the
@@ -351,7 +354,7 @@ public final class JSONFileStore: RecordStore, BackupCopying {
       }
       if accepted.isEmpty { return summary }
       guard let file else {
-        try write(Self.encode(accepted, schema: service.schema))
+        try write(Self.encode(accepted, schema: service.schema), replacing: false)
         return summary
       }
       if replaced.isEmpty {

@@ -175,14 +175,14 @@ extension RecordTransfer {
       }
       for id in added { if let text = merged[ByteString(id)] { entry(id, text) } }
       out.append(contentsOf: count == 0 ? "}\n".utf8 : "\n}\n".utf8)
-      try file.write(out)
+      try file.write(out, replacing: existing != nil)
       return result
     }
     chunk.append(contentsOf: result.exported == 0 ? "}\n".utf8 : "\n}\n".utf8)
     do throws(FileSystemError) {
       if mode == .replace && FileSystem.exists(path) { try FileSystem.copy(path, to: path + ".bak") }
       try writer?.write(chunk)
-      try writer?.commit()
+      try writer?.commit(replacing: existing != nil)
     } catch {
       throw StoreError.io(error)
     }
