@@ -15,15 +15,22 @@ import Testing
   static func record(_ random: inout Seeded) -> [UInt8] {
     var object = JSONObject()
     // Without an id, only the canonical check can take it; with one, only the row encoder.
-    if Int.random(in: 0..<3, using: &random) > 0 { object["id"] = .string("r\(Int.random(in: 0..<1000, using: &random))") }
+    if Int.random(in: 0..<3, using: &random) > 0 {
+      object["id"] = .string("r\(Int.random(in: 0..<1000, using: &random))")
+    }
     object["name"] = .string("n" + RecordTextTests.string(&random))
     if Bool.random(using: &random) { object["count"] = .integer(Int64.random(in: 0...1_000_000, using: &random)) }
-    if Bool.random(using: &random) { object["score"] = .double([0.5, -1.25, 1e20, 1e-7, 12.75][Int.random(in: 0..<5, using: &random)]) }
+    if Bool.random(using: &random) {
+      object["score"] = .double([0.5, -1.25, 1e20, 1e-7, 12.75][Int.random(in: 0..<5, using: &random)])
+    }
     if Bool.random(using: &random) { object["ok"] = .bool(Bool.random(using: &random)) }
     if Bool.random(using: &random) {
-      object["tags"] = .array((0..<Int.random(in: 0...3, using: &random)).map { _ in .string(RecordTextTests.string(&random)) })
+      object["tags"] = .array(
+        (0..<Int.random(in: 0...3, using: &random)).map { _ in .string(RecordTextTests.string(&random)) })
     }
-    if Bool.random(using: &random) { object["owner"] = .object(JSONObject([("team", .string("ops")), ("size", .integer(2))])) }
+    if Bool.random(using: &random) {
+      object["owner"] = .object(JSONObject([("team", .string("ops")), ("size", .integer(2))]))
+    }
     if Bool.random(using: &random) { object["extra"] = RecordTextTests.value(&random) }
     var out: [UInt8] = []
     JSONWriter.write(.object(object), to: &out, style: Bool.random(using: &random) ? .compact : .pretty, indent: 0)
@@ -31,7 +38,8 @@ import Testing
   }
 
   /// Bytes that break JSON in the most ways when put in the wrong place.
-  static let breakers: [UInt8] = Array(#"{}[],:"\\/0-+.eEuntf "#.utf8) + [0x00, 0x0A, 0x1F, 0x7F, 0xC3, 0xA9, 0xED, 0xF0, 0xFF]
+  static let breakers: [UInt8] =
+    Array(#"{}[],:"\\/0-+.eEuntf "#.utf8) + [0x00, 0x0A, 0x1F, 0x7F, 0xC3, 0xA9, 0xED, 0xF0, 0xFF]
 
   /// The same text with one byte dropped, changed or added, or cut short.
   static func mutate(_ bytes: [UInt8], _ random: inout Seeded) -> [UInt8] {
@@ -130,7 +138,8 @@ import Testing
         let answer = JSONExtractFunction.extract(buffer, keys: [Array("missing".utf8)])
         if answer != .unsure {
           counts.extracted += 1
-          #expect(error == nil && answer == .null, "\(name): json_extract answered \(answer) for text the reader refuses")
+          #expect(
+            error == nil && answer == .null, "\(name): json_extract answered \(answer) for text the reader refuses")
         } else if error == nil, bytes.first == UInt8(ascii: "{"), !bytes.contains(UInt8(ascii: "\\")) {
           Issue.record("\(name): json_extract stepped aside on plain JSON")
         }
