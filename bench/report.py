@@ -90,7 +90,7 @@ CASES = [
         ("sqlite3 .import", "sqlite-utils", "— (info)", None, always),
         ("sqlite3 .import, bare table", "sqlite-utils", "— (info)", None, always),
     ]),
-    ("list-sqlite", "list --where status=pending, SQLite (indexed)", [
+    ("list-sqlite", "list --where status=pending, SQLite (indexed; `--limit 10` on the static binary)", [
         ("project --limit 10", "sqlite3 --limit 10", "< 10 ms (milliseconds)",
          lambda ratio, med: med < 0.010, always),
         ("project no limit", "sqlite3 no limit", "— (info)", None, always),

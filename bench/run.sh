@@ -262,6 +262,7 @@ rss cold 0 $P svc items list
 log "cold start, 300-service manifest"
 COLD_BIN=$BIN
 [ $STATIC = 1 ] && COLD_BIN=$SBIN
+LIMIT_BIN=$COLD_BIN
 for k in 2 300; do
   "$PY" bench/gen.py --services $k --manifest "$WORK/services-$k.yaml" --data-dir "$ROOT/$STORE_DATA/services"
 done
@@ -299,8 +300,10 @@ for n in "${SIZE_LIST[@]}"; do
 
   # -- list --where on SQLite (indexed field)
   SQL="SELECT id, data, created_at, updated_at FROM items WHERE json_extract(data, '\$.status') = 'pending' ORDER BY created_at, id"
+  # A few milliseconds are judged on the binary as shipped (static), as cold start is: the
+  # dynamically linked build spends longer loading its shared libraries than the query takes.
   hf "list-sqlite-$n" "$R" \
-    -n "project --limit 10" "$P svc items list --where status=pending --limit 10 -o json" \
+    -n "project --limit 10" "$LIMIT_BIN --manifest $MANIFEST svc items list --where status=pending --limit 10 -o json" \
     -n "project no limit" "$P svc items list --where status=pending -o json > /dev/null" \
     -n "sqlite3 --limit 10" "sqlite3 -json $STORE_DB \"$SQL LIMIT 10\"" \
     -n "sqlite3 no limit" "sqlite3 -json $STORE_DB \"$SQL\" > /dev/null"
