@@ -2,7 +2,8 @@ extension Record {
   /// A record as a database store holds it (`id`, the `data` JSON, the timestamps), whose
   /// `data` must be a JSON object.
   static func stored(
-    id: String, data: UnsafeBufferPointer<UInt8>, createdAt: String, updatedAt: String, location: String
+    id: String, data: UnsafeBufferPointer<UInt8>, createdAt: String, updatedAt: String,
+    location: @autoclosure () -> String
   )
     throws -> Record
   {
@@ -10,10 +11,10 @@ extension Record {
     do {
       value = try JSONReader.parse(buffer: data)
     } catch {
-      throw StoreError.invalidStoredRecord(location: location, id: id, message: "data is not valid JSON (\(error))")
+      throw StoreError.invalidStoredRecord(location: location(), id: id, message: "data is not valid JSON (\(error))")
     }
     guard case .object(let fields) = value else {
-      throw StoreError.invalidStoredRecord(location: location, id: id, message: "data is not a JSON object")
+      throw StoreError.invalidStoredRecord(location: location(), id: id, message: "data is not a JSON object")
     }
     return Record(id: id, fields: fields, createdAt: createdAt, updatedAt: updatedAt)
   }
