@@ -58,24 +58,10 @@ struct JSONCursor {
   /// from 1 after each line feed, columns count characters, not bytes.
   func error(_ message: String, at offset: Int? = nil) -> JSONSyntaxError {
     let offset = min(offset ?? index, bytes.count)
-    var line = 1
-    var lineStart = 0
-    for i in 0..<offset where bytes[i] == UInt8(ascii: "\n") {
-      line += 1
-      lineStart = i + 1
-    }
-    // Columns count characters, not bytes: skip UTF-8 continuation bytes.
-    var column = 1
-    var i = lineStart
-    while i < offset {
-      if bytes[i] & 0xC0 != 0x80 { column += 1 }
-      i += 1
-    }
-    if offset > lineStart && bytes[offset - 1] & 0xC0 == 0x80 && offset < bytes.count
-      && bytes[offset] & 0xC0 == 0x80
-    {
-      column -= 1
-    }
+    var count = LineCount()
+    count.add(UnsafeBufferPointer(rebasing: bytes[0..<offset]))
+    let (line, column) = count.position(
+      previous: offset > 0 ? bytes[offset - 1] : nil, next: offset < bytes.count ? bytes[offset] : nil)
     return JSONSyntaxError(line: line, column: column, message: message)
   }
 

@@ -307,29 +307,12 @@ final class StoreFileBytes {
       previous = buffer[n - 1]
       done += n
     }
-    var column = state.column + 1
-    if done > 0 && previous != UInt8(ascii: "\n") && previous & 0xC0 == 0x80 && offset < count {
-      var next: [UInt8] = [0]
-      if try read(at: offset, into: &next, 0..<1) == 1 && next[0] & 0xC0 == 0x80 { column -= 1 }
+    // The byte at the offset matters only after a continuation byte.
+    var next: [UInt8] = [0]
+    var hasNext = false
+    if done > 0 && previous & 0xC0 == 0x80 && offset < count {
+      hasNext = try read(at: offset, into: &next, 0..<1) == 1
     }
-    return (state.line, column)
-  }
-}
-
-/// Lines and the characters on the last one, as `JSONParser.error` counts them.
-struct LineCount {
-  var line = 1
-  /// Characters (not UTF-8 continuation bytes) since the last newline.
-  var column = 0
-
-  mutating func add(_ bytes: some Sequence<UInt8>) {
-    for byte in bytes {
-      if byte == UInt8(ascii: "\n") {
-        line += 1
-        column = 0
-      } else if byte & 0xC0 != 0x80 {
-        column += 1
-      }
-    }
+    return state.position(previous: done > 0 ? previous : nil, next: hasNext ? next[0] : nil)
   }
 }

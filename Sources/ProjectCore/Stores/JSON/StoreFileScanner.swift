@@ -139,10 +139,6 @@ struct StoreFileScanner {
 
   private func byte(_ offset: Int) -> UInt8 { window.buffer[offset - window.base] }
 
-  private static func describe(_ byte: UInt8) -> String {
-    JSONParser(UnsafeBufferPointer(start: nil, count: 0)).describe(byte)
-  }
-
   /// Where the white space from `offset` ends, reading on as needed.
   private mutating func skipWhitespace(from offset: Int) throws -> Int {
     var pos = offset
@@ -164,7 +160,9 @@ struct StoreFileScanner {
   private mutating func finish(close offset: Int) throws {
     close = offset
     let pos = try skipWhitespace(from: offset + 1)
-    if pos < window.end { throw try failure("unexpected \(Self.describe(byte(pos))) after the JSON value", at: pos) }
+    if pos < window.end {
+      throw try failure("unexpected \(JSONCursor.describe(byte(pos))) after the JSON value", at: pos)
+    }
   }
 
   private enum Outcome {
