@@ -9,8 +9,10 @@ struct ManifestOptions: ParsableArguments {
   func load() throws -> Manifest { try Self.load(explicit: manifest) }
 
   /// The manifest, checked whole; `only` names the one service to build, when the command needs
-  /// no other (`ManifestLoader.load(path:only:)`).
+  /// no other (`ManifestLoader.load(path:only:cache:)`). A large one is kept in the user's cache.
   static func load(explicit: String?, only service: String? = nil) throws -> Manifest {
-    try ManifestLoader.load(path: ManifestLoader.locate(explicit: explicit ?? GlobalArguments.manifest), only: service)
+    try ManifestLoader.load(
+      path: ManifestLoader.locate(explicit: explicit ?? GlobalArguments.manifest), only: service,
+      cache: ManifestCache.ofUser(version: Version.number))
   }
 }

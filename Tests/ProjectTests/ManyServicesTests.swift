@@ -5,9 +5,11 @@ import Testing
 /// still checked, and every listing of services is the same as when all are built.
 @Suite struct ManyServicesTests {
   /// Six services of two shapes, the second with a natural key and a pattern.
-  static let manifest: String = {
+  static let manifest = manifest(services: 6)
+
+  static func manifest(services count: Int) -> String {
     var text = "version: 1\napp: many\ndata_dir: data\nservices:\n"
-    for i in 0..<6 {
+    for i in 0..<count {
       if i % 2 == 0 {
         text += """
             svc\(i):
@@ -31,7 +33,7 @@ import Testing
       }
     }
     return text
-  }()
+  }
 
   /// Every command, naming one service or none, refuses a manifest whose last service is broken,
   /// with the error it gave when every service was built, and writes nothing.
@@ -106,5 +108,49 @@ import Testing
     #expect(try project.succeed(["check", "--data"]) == checked)
     let backup = try project.succeed(["backup", "--to", "bk"])
     #expect(backup.split(separator: "\n").map(String.init) == copied, "\(backup)")
+  }
+
+  /// A manifest of 16 KiB or more is kept checked in the user's cache: `$PROJECT_CACHE_DIR`
+  /// (`off` for none), else `$XDG_CACHE_HOME/project`, else `~/.cache/project`. A folder that
+  /// cannot be written is no cache and no error, and an edit anywhere in the manifest is checked
+  /// whole by the next command, whatever service it names.
+  @Test func aLargeManifestIsKeptInTheUsersCacheAndItsEditsAreCheckedWhole() throws {
+    let manifest = Self.manifest(services: 80)
+    #expect(manifest.utf8.count >= 16 * 1024)
+    let project = try ProjectRunner(manifest: manifest)
+    func entries(_ folder: URL) -> [String] {
+      ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".cache") }
+    }
+    let home = project.home.appendingPathComponent(".cache/project")
+    _ = try project.succeed(["svc", "svc1", "add", "--hostname", "h1"])
+    #expect(entries(home).count == 1)
+    #expect(try project.succeed(["svc", "svc1", "list", "-o", "ndjson", "--fields", "id"]) == #"{"id":"h1"}"# + "\n")
+    let xdg = project.root.appendingPathComponent("xdg")
+    let chosen = project.root.appendingPathComponent("chosen")
+    #expect(try project.succeed(["svc", "svc1", "count"], environment: ["XDG_CACHE_HOME": xdg.path]) == "1\n")
+    #expect(entries(xdg.appendingPathComponent("project")).count == 1)
+    _ = try project.succeed(
+      ["svc", "svc1", "count"], environment: ["XDG_CACHE_HOME": xdg.path, "PROJECT_CACHE_DIR": chosen.path])
+    #expect(entries(chosen).count == 1)
+    try FileManager.default.removeItem(at: home)
+    _ = try project.succeed(["svc", "svc1", "count"], environment: ["PROJECT_CACHE_DIR": "off"])
+    _ = try project.succeed(["svc", "svc1", "count"], environment: ["HOME": ""])
+    #expect(entries(home).isEmpty)
+    let blocked = try project.run(
+      ["svc", "svc1", "count"], environment: ["PROJECT_CACHE_DIR": project.path("project.yaml") + "/cache"])
+    #expect(blocked.status == 0 && blocked.stdout == "1\n" && blocked.stderr == "", "\(blocked)")
+
+    _ = try project.succeed(["svc", "svc1", "count"])
+    let before = project.snapshot()
+    let lines = manifest.split(separator: "\n", omittingEmptySubsequences: false).count
+    try project.write(manifest + "  svc80:\n    fields:\n      n: { type: strin }\n", to: "project.yaml")
+    expectFailure(
+      try project.run(["svc", "svc1", "add", "--hostname", "h2"]), exitCode: 2,
+      stderr:
+        "project: project.yaml:\(lines + 2):18: services.svc80.fields.n.type: unknown type 'strin'; did you mean 'string'?"
+    )
+    try project.write(manifest, to: "project.yaml")
+    #expect(project.snapshot() == before)
+    #expect(try project.succeed(["svc", "svc1", "count"]) == "1\n")
   }
 }

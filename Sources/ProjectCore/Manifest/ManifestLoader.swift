@@ -35,7 +35,13 @@ public struct ManifestLoader {
   /// Reads and checks the whole manifest. `only` names the one service the command needs: every
   /// service is still checked, and any error anywhere is thrown as it would be otherwise, but
   /// only that one is built into a `ServiceDefinition`.
-  public static func load(path: String, only service: String? = nil) throws(ManifestError) -> Manifest {
+  ///
+  /// With a `cache`, a large manifest that loads without an error is kept there, and a command
+  /// naming one service of it reads that service from the cache while the manifest's bytes are
+  /// the ones that were checked (`ManifestCache`).
+  public static func load(path: String, only service: String? = nil, cache: ManifestCache? = nil)
+    throws(ManifestError) -> Manifest
+  {
     let display = Path.display(path)
     let bytes: [UInt8]
     do {
@@ -48,28 +54,44 @@ public struct ManifestLoader {
     } catch {
       throw ManifestError(file: display, mark: nil, path: "", message: "\(error)")
     }
-    return try parse(bytes, path: path, only: service)
+    guard let cache, bytes.count >= ManifestCache.minimumManifestSize else {
+      return try parse(bytes, path: path, only: service)
+    }
+    let key = cache.key(bytes, path: path)
+    if let service, let manifest = cache.manifest(key: key, path: path, service: service) {
+      return manifest
+    }
+    let root = try tree(bytes, path: path)
+    var loader = ManifestLoader(file: Path.display(path), manifestPath: path)
+    let manifest = try loader.manifest(root, only: service)
+    cache.write(root, key: key, path: path)
+    return manifest
   }
 
   /// Parses manifest text; `path` is the file's absolute path, against which `data_dir` resolves.
-  /// `only` as for `load(path:only:)`.
+  /// `only` as for `load(path:only:cache:)`.
   public static func parse(_ bytes: [UInt8], path: String, only service: String? = nil) throws(ManifestError)
     -> Manifest
   {
-    let display = Path.display(path)
+    let root = try tree(bytes, path: path)
+    var loader = ManifestLoader(file: Path.display(path), manifestPath: path)
+    return try loader.manifest(root, only: service)
+  }
+
+  /// The manifest's YAML tree, not yet checked.
+  static func tree(_ bytes: [UInt8], path: String) throws(ManifestError) -> YAMLNode {
     let root: YAMLNode?
     do {
       root = try YAMLReader.parse(bytes)
     } catch {
-      throw ManifestError(file: display, mark: error.mark, path: "", message: error.message)
+      throw ManifestError(file: Path.display(path), mark: error.mark, path: "", message: error.message)
     }
     guard let root else {
       throw ManifestError(
-        file: display, mark: nil, path: "",
+        file: Path.display(path), mark: nil, path: "",
         message: "the manifest is empty; it needs at least 'version: 1' and 'services:'")
     }
-    var loader = ManifestLoader(file: display, manifestPath: path)
-    return try loader.manifest(root, only: service)
+    return root
   }
 
   let file: String

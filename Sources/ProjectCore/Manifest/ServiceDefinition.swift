@@ -1,5 +1,5 @@
 /// One declared service: its record schema and where its stores live.
-public struct ServiceDefinition: Sendable {
+public struct ServiceDefinition: Equatable, Sendable {
   public var name: String
   public var description: String?
   public var schema: ObjectSchema

@@ -1,8 +1,8 @@
 /// Where each backend keeps one service's records, as the manifest's `stores:` gives them.
 /// `StoreFactory` hands each backend its own part.
-public struct StoreSettings: Sendable {
+public struct StoreSettings: Equatable, Sendable {
   /// A store in one file (`stores.json`).
-  public struct File: Sendable {
+  public struct File: Equatable, Sendable {
     /// Absolute path of the file.
     public var path: String
     /// The folder the file must stay inside after symlinks are followed: the data folder for a
@@ -16,7 +16,7 @@ public struct StoreSettings: Sendable {
   }
 
   /// A store in one table of a database file (`stores.sqlite`).
-  public struct Table: Sendable {
+  public struct Table: Equatable, Sendable {
     /// Absolute path of the database file.
     public var path: String
     public var table: String
@@ -32,7 +32,7 @@ public struct StoreSettings: Sendable {
 
   /// A store in one table on a database server (`stores.postgres`, with the manifest's
   /// `postgres.url`).
-  public struct Server: Sendable {
+  public struct Server: Equatable, Sendable {
     /// The manifest's connection string; `$PROJECT_POSTGRES_URL` and the libpq environment
     /// variables take their part when the store connects.
     public var url: String?

@@ -60,11 +60,12 @@ public final class AtomicFileWriter {
   /// Puts the file in place. With `replacing` false, the writer saw no file at `path` and
   /// must not replace one that is there now: the file is linked into place, which fails when
   /// the name is taken (a file made by hand meanwhile, or an open that failed as if there were
-  /// none), and nothing is replaced.
-  public func commit(replacing: Bool = true) throws(FileSystemError) {
+  /// none), and nothing is replaced. With `durable` false (a file that may be lost, as a
+  /// cache), nothing waits for the disk: the file is whole or absent, unless the machine stops.
+  public func commit(replacing: Bool = true, durable: Bool = true) throws(FileSystemError) {
     defer { InterruptCleanup.track(nil) }
     try flush()
-    if fsync(fd) != 0 { throw FileSystemError(path: temp, operation: "sync", code: errno) }
+    if durable, fsync(fd) != 0 { throw FileSystemError(path: temp, operation: "sync", code: errno) }
     finished = true
     if close(fd) != 0 {
       unlink(temp)
@@ -83,7 +84,7 @@ public final class AtomicFileWriter {
       unlink(temp)
       throw FileSystemError(path: path, operation: "replace", code: code)
     }
-    try FileSystem.syncDirectory(Path.directory(of: path))
+    if durable { try FileSystem.syncDirectory(Path.directory(of: path)) }
   }
 
   deinit {

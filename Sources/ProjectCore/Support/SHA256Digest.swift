@@ -30,8 +30,13 @@ public struct SHA256Digest {
 
   /// The digest of `bytes`.
   public static func of(_ bytes: [UInt8]) -> [UInt8] {
+    bytes.withUnsafeBytes { of($0) }
+  }
+
+  /// The digest of `bytes`.
+  public static func of(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
     var output = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
-    bytes.withUnsafeBufferPointer { buffer in _ = SHA256(buffer.baseAddress, buffer.count, &output) }
+    project_sha256(bytes.baseAddress, bytes.count, &output)
     return output
   }
 

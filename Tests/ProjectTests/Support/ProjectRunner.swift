@@ -45,7 +45,7 @@ final class ProjectRunner {
   /// The folder the runs start in; the manifest is written here.
   let directory: URL
   private let io: URL
-  private let home: URL
+  let home: URL
   private var runCount = 0
   /// Variables every run gets on top of the controlled environment (the PG* variables of a
   /// runner made by `on(_:)` for postgres).
