@@ -98,6 +98,35 @@ import Testing
     #expect(try ids(project, backend).count == 2)
   }
 
+  /// A unique number is one value however it is written, as SQLite's and PostgreSQL's indexes
+  /// compare it: `1.0` and `1e0` clash with a stored `1` on every backend; numbers that differ
+  /// beyond a double's precision do not.
+  @Test(arguments: allBackends)
+  func uniqueNumbersClashByValueOnEveryBackend(backend: String) throws {
+    let manifest = """
+      version: 1
+      app: myapp
+      data_dir: data
+      services:
+        readings:
+          fields:
+            serial: { type: number, unique: true }
+
+      """
+    let project = try ProjectRunner.on(backend, manifest: manifest)
+    _ = try project.add(["--serial", "1"], backend: backend, service: "readings")
+    _ = try project.add(["--serial", "9007199254740993"], backend: backend, service: "readings")
+    for value in ["1.0", "1e0", "0.1e1"] {
+      let result = try project.run(
+        ["svc", "readings", "add", "--json", #"{"serial": \#(value)}"#, "--backend", backend])
+      #expect(result.status == 1, "\(result)")
+      #expect(result.stderr.hasSuffix("'serial' must be unique\n"), "\(result)")
+    }
+    _ = try project.add(["--json", #"{"serial": 9007199254740992.0}"#], backend: backend, service: "readings")
+    _ = try project.add(["--json", #"{"serial": 1.5}"#], backend: backend, service: "readings")
+    #expect(try project.count(backend, service: "readings") == 4)
+  }
+
   // MARK: Command-line text must be UTF-8
 
   /// Runs `project ARGS` through the shell, so that `$(printf '\377')` passes raw bytes.

@@ -1,11 +1,17 @@
 /// Checks shared by both stores: unique fields across a batch and the stored records.
 enum UniqueCheck {
-  /// A unique value as SQLite compares it: text by its bytes.
+  /// A unique value as SQLite's index compares it (and PostgreSQL's, `uniqueKey`): text by its
+  /// bytes, numbers by their exact value, so that `1`, `1.0` and `1e0` are one value while
+  /// `9007199254740993` and `9007199254740992.0` stay two.
   enum Key: Hashable {
     case text(ByteString)
     case other(SQLScalar)
     init(_ scalar: SQLScalar) {
-      if case .text(let text) = scalar { self = .text(ByteString(text)) } else { self = .other(scalar) }
+      switch scalar {
+      case .text(let text): self = .text(ByteString(text))
+      case .real(let d) where d.rounded() == d && d >= -0x1p63 && d < 0x1p63: self = .other(.integer(Int64(d)))
+      default: self = .other(scalar)
+      }
     }
   }
 
