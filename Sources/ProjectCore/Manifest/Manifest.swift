@@ -9,8 +9,8 @@ public struct Manifest: Sendable {
   /// Every service the manifest declares, in its order.
   public var serviceNames: [String]
   /// The services built for the command: every declared one, unless the manifest was loaded for
-  /// one service (`ManifestLoader.load(path:only:cache:)`), and then that one alone, or none when it is
-  /// not declared. The others were checked as thoroughly, and not kept.
+  /// one service (`ManifestLoader.load(path:only:cache:)`), and then that one alone, or none when
+  /// it is not declared. The others were checked as thoroughly, and not kept.
   public var services: [ServiceDefinition]
 
   public func service(named name: String) -> ServiceDefinition? {

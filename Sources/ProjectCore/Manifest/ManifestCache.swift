@@ -13,7 +13,8 @@
 /// digest of its bytes. When any of them differs the whole manifest is read and checked, and its
 /// errors are the ones it always gave. Each piece carries its own digest; an entry that does not
 /// read back whole is passed over. Writing one is best effort: a folder that cannot be written
-/// means no cache, never an error. `Architecture.md` ("A large manifest is kept checked") says where entries live.
+/// means no cache, never an error. `Architecture.md` ("A large manifest is kept checked") says
+/// where entries live.
 public struct ManifestCache: Sendable {
   /// A smaller manifest is read and checked faster than an entry is found and read.
   public static let minimumManifestSize = 16 * 1024

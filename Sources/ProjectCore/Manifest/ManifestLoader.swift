@@ -62,7 +62,7 @@ public struct ManifestLoader {
       return manifest
     }
     let root = try tree(bytes, path: path)
-    var loader = ManifestLoader(file: Path.display(path), manifestPath: path)
+    var loader = ManifestLoader(file: display, manifestPath: path)
     let manifest = try loader.manifest(root, only: service)
     cache.write(root, key: key, path: path)
     return manifest
