@@ -122,9 +122,19 @@ import Testing
       ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".cache") }
     }
     let home = project.home.appendingPathComponent(".cache/project")
+    /// The entry's inode: a command that read the whole file writes a new entry in its place.
+    func entryInode() throws -> Int {
+      let name = try #require(entries(home).first)
+      let attributes = try FileManager.default.attributesOfItem(atPath: home.appendingPathComponent(name).path)
+      return try #require(attributes[.systemFileNumber] as? Int)
+    }
     _ = try project.succeed(["svc", "svc1", "add", "--hostname", "h1"])
     #expect(entries(home).count == 1)
+    let written = try entryInode()
     #expect(try project.succeed(["svc", "svc1", "list", "-o", "ndjson", "--fields", "id"]) == #"{"id":"h1"}"# + "\n")
+    #expect(try entryInode() == written, "a command naming one service read the entry, and wrote none")
+    _ = try project.succeed(["services"])
+    #expect(try entryInode() != written, "a command building every service read the whole file")
     let xdg = project.root.appendingPathComponent("xdg")
     let chosen = project.root.appendingPathComponent("chosen")
     #expect(try project.succeed(["svc", "svc1", "count"], environment: ["XDG_CACHE_HOME": xdg.path]) == "1\n")
