@@ -23,8 +23,6 @@ public struct FileSystemError: ProjectError, Equatable, Sendable {
       path: path, operation: "open", code: ENOENT, detail: "it was removed while the command ran; nothing was written")
   }
 
-  /// A file read in pieces no longer holds what the command read from it a moment ago (it was
-  /// changed in place, not replaced as the writers replace it).
   /// A file where the command saw none, found as it put its new file in place.
   public static func appeared(_ path: String) -> FileSystemError {
     FileSystemError(
@@ -32,6 +30,8 @@ public struct FileSystemError: ProjectError, Equatable, Sendable {
       detail: "a file of that name appeared while the command ran, and it was left as it is; nothing was written")
   }
 
+  /// A file read in pieces no longer holds what the command read from it a moment ago (it was
+  /// changed in place, not replaced as the writers replace it).
   public static func changed(_ path: String) -> FileSystemError {
     FileSystemError(path: path, operation: "read", code: EIO, detail: "it was changed in place while the command ran")
   }
