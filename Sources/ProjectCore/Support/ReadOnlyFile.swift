@@ -36,6 +36,13 @@ public final class ReadOnlyFile {
 
   deinit { close(fd) }
 
+  /// Every byte, up to the size when opened (fewer when the file is found shorter).
+  public func readAll() throws(FileSystemError) -> [UInt8] {
+    var bytes = [UInt8](repeating: 0, count: size)
+    bytes.removeSubrange(try read(at: 0, into: &bytes, bytes.indices)...)
+    return bytes
+  }
+
   /// Reads bytes from `offset` into `buffer[start..<end]` until it is full or the file ends;
   /// returns how many it read. A file found shorter than its size ends there.
   public func read(at offset: Int, into buffer: inout [UInt8], _ range: Range<Int>) throws(FileSystemError) -> Int {

@@ -103,9 +103,14 @@ public final class JSONFileStore: RecordStore, BackupCopying {
   func write(_ file: JSONStoreFile, changing change: (Int) -> JSONStoreFile.Change, appending added: [Record] = [])
     throws
   {
+    try write { writer in try file.write(changing: change, appending: added, schema: service.schema, to: writer) }
+  }
+
+  /// Replaces the file atomically with what `body` writes, much of it copied from the file.
+  func write(_ body: (AtomicFileWriter) throws -> Void) throws {
     let writer: AtomicFileWriter
     do throws(FileSystemError) { writer = try AtomicFileWriter(path: path) } catch { throw StoreError.io(error) }
-    try file.write(changing: change, appending: added, schema: service.schema, to: writer)
+    try body(writer)
     do throws(FileSystemError) { try writer.commit() } catch { throw StoreError.io(error) }
   }
 
@@ -194,7 +199,6 @@ public final class JSONFileStore: RecordStore, BackupCopying {
     var sortKeys: [SQLScalar] = []
     var previous: [SQLScalar] = []
     var inDefaultOrder = true
-    var failure: Error?
     let location = location
     let needed = query.limit.map { query.offset + $0 }
     var pruned = false
@@ -210,38 +214,32 @@ public final class JSONFileStore: RecordStore, BackupCopying {
       let file = try scan(
         keeping: keys,
         visit: { i, id, partial, value in
-          guard failure == nil else { return }
-          do {
-            var partial = partial
-            var created: JSONValue?
-            if orderOnly, case .object(let object)? = partial {
-              created = object["created_at"]
-              partial = .object(
-                JSONObject(distinctPairs: object.pairs.filter { !JSONObject.sameKey($0.key, "created_at") }))
-            }
-            let record = try JSONStoreFile.visitedRecord(id: id, partial: partial, value: value, location: location)
-            guard matcher.matches(record) else { return }
-            matched.append(Int32(i))
-            for key in query.sort { sortKeys.append(SQLScalar(record.value(at: key.path))) }
-            prune()
-            if inDefaultOrder {
-              // As the record's own `created_at` reads: missing or null is the empty text.
-              let current = tieBreak.map { key -> SQLScalar in
-                guard orderOnly, key.path == FieldPath(["created_at"]) else {
-                  return SQLScalar(record.value(at: key.path))
-                }
-                if case .null? = created { return .text("") }
-                return SQLScalar(created ?? .string(""))
+          var partial = partial
+          var created: JSONValue?
+          if orderOnly, case .object(let object)? = partial {
+            created = object["created_at"]
+            partial = .object(
+              JSONObject(distinctPairs: object.pairs.filter { !JSONObject.sameKey($0.key, "created_at") }))
+          }
+          let record = try JSONStoreFile.visitedRecord(id: id, partial: partial, value: value, location: location)
+          guard matcher.matches(record) else { return }
+          matched.append(Int32(i))
+          for key in query.sort { sortKeys.append(SQLScalar(record.value(at: key.path))) }
+          prune()
+          if inDefaultOrder {
+            // As the record's own `created_at` reads: missing or null is the empty text.
+            let current = tieBreak.map { key -> SQLScalar in
+              guard orderOnly, key.path == FieldPath(["created_at"]) else {
+                return SQLScalar(record.value(at: key.path))
               }
-              if !previous.isEmpty && Self.compare(previous, current, by: tieBreak) > 0 { inDefaultOrder = false }
-              previous = current
+              if case .null? = created { return .text("") }
+              return SQLScalar(created ?? .string(""))
             }
-          } catch {
-            failure = error
+            if !previous.isEmpty && Self.compare(previous, current, by: tieBreak) > 0 { inDefaultOrder = false }
+            previous = current
           }
         })
     else { return nil }
-    if let failure { throw failure }
     if pruned && !inDefaultOrder { return try select(query, pruning: false) }
     var sort = query.sort
     if !inDefaultOrder {
@@ -292,18 +290,11 @@ public final class JSONFileStore: RecordStore, BackupCopying {
     if query.filters.isEmpty { return try scan()?.count ?? 0 }
     let matcher = RecordMatcher(query)
     var count = 0
-    var failure: Error?
     let location = location
     _ = try scan(keeping: Self.fieldsRead(filtering: query.filters)) { _, id, partial, value in
-      guard failure == nil else { return }
-      do {
-        let record = try JSONStoreFile.visitedRecord(id: id, partial: partial, value: value, location: location)
-        if matcher.matches(record) { count += 1 }
-      } catch {
-        failure = error
-      }
+      let record = try JSONStoreFile.visitedRecord(id: id, partial: partial, value: value, location: location)
+      if matcher.matches(record) { count += 1 }
     }
-    if let failure { throw failure }
     return count
   }
 
@@ -359,10 +350,7 @@ public final class JSONFileStore: RecordStore, BackupCopying {
       }
       if replaced.isEmpty {
         // Only new records: append them, leaving every stored byte as it was.
-        let writer: AtomicFileWriter
-        do throws(FileSystemError) { writer = try AtomicFileWriter(path: path) } catch { throw StoreError.io(error) }
-        try file.write(appending: accepted, schema: service.schema, to: writer)
-        do throws(FileSystemError) { try writer.commit() } catch { throw StoreError.io(error) }
+        try write { writer in try file.write(appending: accepted, schema: service.schema, to: writer) }
       } else {
         let added = accepted.filter { !replacing.contains(ByteString($0.id)) }
         try write(file, changing: { replaced[$0].map { .replace($0) } ?? .keep }, appending: added)
@@ -422,18 +410,11 @@ public final class JSONFileStore: RecordStore, BackupCopying {
   private func matches(_ query: RecordQuery) throws -> (JSONStoreFile, [Int]) {
     let matcher = RecordMatcher(RecordQuery(filters: query.filters))
     var positions: [Int] = []
-    var failure: Error?
     let location = location
     let file = try scanForWriting(keeping: Self.fieldsRead(filtering: query.filters)) { i, id, partial, value in
-      guard failure == nil else { return }
-      do {
-        let record = try JSONStoreFile.visitedRecord(id: id, partial: partial, value: value, location: location)
-        if matcher.matches(record) { positions.append(i) }
-      } catch {
-        failure = error
-      }
+      let record = try JSONStoreFile.visitedRecord(id: id, partial: partial, value: value, location: location)
+      if matcher.matches(record) { positions.append(i) }
     }
-    if let failure { throw failure }
     return (file, positions)
   }
 

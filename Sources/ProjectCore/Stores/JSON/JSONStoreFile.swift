@@ -23,8 +23,11 @@ struct JSONStoreFile {
   private(set) var closeBrace = 0
 
   /// What the checking pass hands on for each record: its entry index, id, the record with only
-  /// the kept keys (nil when none were asked for), and its value's bytes.
-  typealias Visitor = (_ index: Int, _ id: String, _ partial: JSONValue?, _ value: UnsafeBufferPointer<UInt8>) -> Void
+  /// the kept keys (nil when none were asked for), and its value's bytes. The first error it
+  /// throws ends the visits; the pass still checks the rest of the file, and the error is thrown
+  /// after the file's own (a syntax error, an id given twice).
+  typealias Visitor = (_ index: Int, _ id: String, _ partial: JSONValue?, _ value: UnsafeBufferPointer<UInt8>) throws
+    -> Void
 
   /// Checks and indexes the file; with `keeping`, builds each record's kept keys in the same
   /// pass and hands them to `visit`.
@@ -148,9 +151,6 @@ struct JSONStoreFile {
     try forEachEntry(entries.indices) { _, id, value in records.append(try makeRecord(value, id: id)) }
     return records
   }
-
-  /// The id of an entry, read back from the file.
-  func id(_ i: Int) throws -> String { try source.id(of: entries[i]) }
 
   /// The value bytes of an entry, read back from the file.
   func text(_ i: Int) throws -> [UInt8] {
@@ -282,6 +282,12 @@ final class StoreFileBytes {
     do throws(FileSystemError) { return try file.read(at: offset, into: &buffer, range) } catch {
       throw StoreError.io(error)
     }
+  }
+
+  /// Every byte, read whole: for the error of a broken file only.
+  func all() throws -> [UInt8] {
+    guard let file else { return memory }
+    do throws(FileSystemError) { return try file.readAll() } catch { throw StoreError.io(error) }
   }
 
   /// The id of an entry, read back from its key.

@@ -93,6 +93,8 @@ struct StoreFileScanner {
   private(set) var open = 0
   private(set) var close = 0
   private var duplicate: (first: Int, second: Int)?
+  /// The first error `visit` threw; it is not called again.
+  private var visitFailure: Error?
   /// A member starting closer than this to the window's end is read into a fresh window first,
   /// so that few members are parsed twice.
   private static let margin = 1 << 16
@@ -130,6 +132,7 @@ struct StoreFileScanner {
         // An id given twice makes the file broken; the rest was still checked, so that a
         // syntax error further on is reported first, as for any other file.
         if let duplicate { throw Failure.duplicate(first: duplicate.first, second: duplicate.second) }
+        if let visitFailure { throw visitFailure }
         return
       }
       pos = try skipWhitespace(from: separator + 1)
@@ -238,7 +241,8 @@ struct StoreFileScanner {
       return
     }
     self.entries.append(JSONStoreFile.Entry(keyStart: keyStart, end: end))
-    visit?(index, key, partial, value)
+    guard let visit, visitFailure == nil else { return }
+    do { try visit(index, key, partial, value) } catch { visitFailure = error }
   }
 
   /// True when the member at `pos` ends inside the window, as far as its quotes and brackets
@@ -311,9 +315,7 @@ struct StoreFileScanner {
   /// The error for a file that is not an object: read whole (a broken file's path only), as a
   /// full parse reads it.
   private func notAnObject() throws -> Failure {
-    var all = [UInt8](repeating: 0, count: source.count)
-    all.removeSubrange(try source.read(at: 0, into: &all, all.indices)...)
-    return all.withUnsafeBufferPointer { buffer -> Failure in
+    return try source.all().withUnsafeBufferPointer { buffer -> Failure in
       var parser = JSONParser(buffer)
       do throws(JSONSyntaxError) {
         parser.skipWhitespace()
