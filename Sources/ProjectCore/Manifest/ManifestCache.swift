@@ -65,9 +65,9 @@ public struct ManifestCache: Sendable {
   /// The manifest from its entry, built for `service` alone as `ManifestLoader` builds it; nil
   /// when there is no entry for `key`, it does not read back whole, or it has no `service`.
   func manifest(key: [UInt8], path: String, service: String) -> Manifest? {
-    guard let (root, names) = read(key: key, path: path, service: service) else { return nil }
-    var loader = ManifestLoader(file: Path.display(path), manifestPath: path)
-    guard var manifest = try? loader.manifest(root, only: service) else { return nil }
+    guard let (root, names) = read(key: key, path: path, service: service),
+      var manifest = try? ManifestLoader.check(root, path: path, only: service)
+    else { return nil }
     manifest.serviceNames = names
     return manifest
   }
@@ -75,9 +75,9 @@ public struct ManifestCache: Sendable {
   /// The top-level settings with `service` alone under `services:`, and the names of every
   /// declared service.
   func read(key: [UInt8], path: String, service: String) -> (root: YAMLNode, names: [String])? {
-    guard let file = try? ReadOnlyFile(path: entryPath(forManifest: path)) else { return nil }
-    var bytes = [UInt8](repeating: 0, count: file.size)
-    guard (try? file.read(at: 0, into: &bytes, bytes.indices)) == bytes.count else { return nil }
+    guard let file = try? ReadOnlyFile(path: entryPath(forManifest: path)), let bytes = try? file.readAll() else {
+      return nil
+    }
     var reader = YAMLNode.Decoder(bytes[...])
     guard reader.take(Self.magic.count)?.elementsEqual(Self.magic) == true,
       reader.take(Self.digestSize)?.elementsEqual(key) == true,

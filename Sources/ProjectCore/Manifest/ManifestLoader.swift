@@ -62,8 +62,7 @@ public struct ManifestLoader {
       return manifest
     }
     let root = try tree(bytes, path: path)
-    var loader = ManifestLoader(file: display, manifestPath: path)
-    let manifest = try loader.manifest(root, only: service)
+    let manifest = try check(root, path: path, only: service)
     cache.write(root, key: key, path: path)
     return manifest
   }
@@ -73,7 +72,11 @@ public struct ManifestLoader {
   public static func parse(_ bytes: [UInt8], path: String, only service: String? = nil) throws(ManifestError)
     -> Manifest
   {
-    let root = try tree(bytes, path: path)
+    try check(tree(bytes, path: path), path: path, only: service)
+  }
+
+  /// The manifest from its YAML tree, checked whole; `only` as for `load(path:only:cache:)`.
+  static func check(_ root: YAMLNode, path: String, only service: String?) throws(ManifestError) -> Manifest {
     var loader = ManifestLoader(file: Path.display(path), manifestPath: path)
     return try loader.manifest(root, only: service)
   }
